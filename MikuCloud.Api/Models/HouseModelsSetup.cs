@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MikuCloud.HouseModels;
+
+namespace MikuCloud.Api.Models;
+
+/// <summary>Options of the <c>Ollama</c> connection, from <c>ConnectionStrings:ollama</c>.</summary>
+/// <param name="Endpoint">The Ollama server.</param>
+/// <param name="Model">The house model to chat with.</param>
+public sealed record OllamaEndpoint(Uri Endpoint, string Model);
+
+/// <summary>Registers the catalog (modelfiles/), the Ollama endpoint and the model-management client.</summary>
+public static class HouseModelsSetup
+{
+    /// <summary>Name of the HttpClient for Ollama, with the LLM-safe policy.</summary>
+    public const string OllamaHttpClient = "ollama";
+
+    public static IHostApplicationBuilder AddHouseModels(this IHostApplicationBuilder builder)
+    {
+        var catalog = HouseModelCatalog.Load(HouseModelCatalog.LocateDirectory(builder.Configuration["Modelfiles:Path"]));
+        builder.Services.AddSingleton(catalog);
+
+        var connection = builder.Configuration.GetConnectionString("ollama")
+            ?? throw new InvalidOperationException("ConnectionStrings:ollama is not set. Use 'Endpoint=http://host:11434' (optionally ';Model=miku-vl').");
+        var parsed = OllamaConnectionString.Parse(connection);
+        var endpoint = new OllamaEndpoint(parsed.Endpoint, parsed.Model ?? catalog.Models[0].Name);
+        builder.Services.AddSingleton(endpoint);
+
+        builder.Services.AddHttpClient(OllamaHttpClient, c => c.BaseAddress = endpoint.Endpoint)
+            .AddOllamaResilienceHandler();
+        builder.Services.AddTransient(sp => new OllamaModelClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(OllamaHttpClient)));
+
+        // Ready = Ollama answers and has the house model. Not tagged "live": a missing model is no reason to restart the API.
+        builder.Services.AddHealthChecks().AddCheck<OllamaHealthCheck>("ollama");
+        return builder;
+    }
+}
+
+/// <summary>Healthy when Ollama has the house model; degraded when Ollama answers without it; unhealthy when unreachable.</summary>
+internal sealed class OllamaHealthCheck(OllamaModelClient client, OllamaEndpoint endpoint) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            return await client.ShowAsync(endpoint.Model, timeout.Token) is null
+                ? HealthCheckResult.Degraded($"Ollama does not have {endpoint.Model}.")
+                : HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OllamaApiException or OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("Ollama is unreachable.");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using MikuCloud.HouseModels;
+
+namespace MikuCloud.Api.Models;
+
+/// <summary>A sampling preset as the API shows it.</summary>
+public sealed record PresetDto(string Id, string Model, bool IsDefault, IReadOnlyDictionary<string, string> Titles,
+    IReadOnlyDictionary<string, string> Descriptions, IReadOnlyDictionary<string, object> Options);
+
+/// <summary>A house model and whether Ollama can serve it now.</summary>
+public sealed record HouseModelDto(string Name, string From, int ContextLength, string Status, string? Detail);
+
+/// <summary><c>GET /api/presets</c> and <c>GET /api/models</c>.</summary>
+public static class ModelEndpoints
+{
+    public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api").WithTags("Models");
+
+        group.MapGet("/presets", (HouseModelCatalog catalog) =>
+                catalog.Presets.Select(p => new PresetDto(p.Id, p.Model, p.IsDefault, p.Titles, p.Descriptions, p.Options)))
+            .WithSummary("Sampling presets, from modelfiles/presets.");
+
+        group.MapGet("/models", async (HouseModelCatalog catalog, OllamaEndpoint endpoint, OllamaModelClient client, CancellationToken ct) =>
+            {
+                var model = catalog.FindModel(endpoint.Model);
+                var (status, detail) = await ProbeAsync(client, endpoint.Model, ct);
+                return new[]
+                {
+                    new HouseModelDto(endpoint.Model, model?.From ?? "", model?.ContextLength ?? 0, status, detail),
+                };
+            })
+            .WithSummary("House models with readiness: ready, missing (not created yet) or unavailable (Ollama unreachable).");
+        return app;
+    }
+
+    private static async Task<(string Status, string? Detail)> ProbeAsync(OllamaModelClient client, string model, CancellationToken ct)
+    {
+        try
+        {
+            return await client.ShowAsync(model, ct) is null ? ("missing", $"Ollama has no {model} yet.") : ("ready", null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OllamaApiException)
+        {
+            return ("unavailable", "Ollama is unreachable.");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using MikuCloud.AppHost;
+using MikuCloud.AppHost.Ollama;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Ollama (container | local | external) and the house model created from modelfiles/.
+var ollama = builder.AddMikuCloudOllama();
+var chatdb = builder.AddChatDatabase();
+
+var api = builder.AddProject<Projects.MikuCloud_Api>("api")
+    // The API reads ConnectionStrings:ollama = "Endpoint=…;Model=miku-vl".
+    .WithReference(ollama.Model, connectionName: MikuCloudOllamaExtensions.ServerName)
+    .WithReference(chatdb)
+    // Admission control matches what Ollama runs in parallel; keep_alive matches the server's.
+    .WithEnvironment("Chat__MaxConcurrentGenerations", ollama.Settings.NumParallel)
+    .WithEnvironment("Chat__KeepAlive", ollama.Settings.KeepAlive)
+    .WithHttpHealthCheck("/health")
+    .WaitFor(ollama.Model);
+
+builder.AddProject<Projects.MikuCloud_Web>("web")
+    .WithReference(api)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints()
+    .WaitFor(api);
+
+builder.Build().Run();

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Lifecycle;
+
+namespace MikuCloud.AppHost.Ollama;
+
+/// <summary>
+/// Before starting, checks that Docker or Podman really answers. Without this, a missing engine shows up as a
+/// container stuck in "Runtime unhealthy" and a model waiting forever; with it, the AppHost stops with a message
+/// that names the two ways out (<c>local</c> and <c>external</c> modes).
+/// </summary>
+public static class ContainerRuntimeCheck
+{
+    /// <summary>The message shown when the engine does not answer; <c>{0}</c> is the engine, <c>{1}</c> the detail.</summary>
+    public const string FailureMessage =
+        "Ollama:Mode=container needs a running container engine, but {0} did not answer ({1}). " +
+        "Start Docker or Podman (with the NVIDIA Container Toolkit or ROCm for a GPU), or run Ollama another way: " +
+        "'--Ollama:Mode local' starts `ollama serve` from your PATH, and " +
+        "'--Ollama:Mode external --ConnectionStrings:ollama Endpoint=http://host:11434' uses an Ollama you already run.";
+
+    /// <summary>Registers the check to run just before the application starts (never when publishing).</summary>
+    public static IResourceBuilder<OllamaResource> WithContainerRuntimeCheck(this IResourceBuilder<OllamaResource> builder, ContainerRuntimeKind runtime)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            builder.ApplicationBuilder.Eventing.Subscribe<BeforeStartEvent>(async (_, ct) =>
+            {
+                if (await ProbeAsync(runtime, ct).ConfigureAwait(false) is { } problem)
+                {
+                    throw new DistributedApplicationException(string.Format(System.Globalization.CultureInfo.InvariantCulture, FailureMessage, Command(runtime), problem));
+                }
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>Runs <c>docker info</c> / <c>podman info</c>; returns what went wrong, or <c>null</c> when the engine answers.</summary>
+    public static async Task<string?> ProbeAsync(ContainerRuntimeKind runtime, CancellationToken cancellationToken = default)
+    {
+        var start = new ProcessStartInfo(Command(runtime), ["info", "--format", "{{.ServerVersion}}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        Process? process = null;
+        try
+        {
+            process = Process.Start(start)!;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(15));
+            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            if (process.ExitCode == 0)
+            {
+                return null;
+            }
+
+            var detail = (await stderr.ConfigureAwait(false)).Trim();
+            return detail.Length == 0 ? $"exit code {process.ExitCode}" : detail.Split('\n')[0].Trim();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return $"'{Command(runtime)}' is not installed";
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            process?.Kill(entireProcessTree: true);
+            return $"'{Command(runtime)} info' did not answer within 15 s";
+        }
+        finally
+        {
+            process?.Dispose();
+        }
+    }
+
+    private static string Command(ContainerRuntimeKind runtime) => runtime == ContainerRuntimeKind.Podman ? "podman" : "docker";
+}

@@ -1,0 +1,57 @@
+using Aspire.Hosting.ApplicationModel;
+using MikuCloud.HouseModels;
+
+namespace MikuCloud.AppHost.Ollama;
+
+/// <summary>The Ollama server, its house model and the knobs dependants need, as configured.</summary>
+/// <param name="Server">The server in whichever mode was chosen.</param>
+/// <param name="Model">The house model (child of the server).</param>
+/// <param name="Settings">The server knobs as parameters.</param>
+/// <param name="Options">The options that chose all this.</param>
+public sealed record MikuCloudOllama(
+    IResourceBuilder<IResourceWithConnectionString> Server,
+    IResourceBuilder<OllamaModelResource> Model,
+    OllamaServerSettings Settings,
+    OllamaHostingOptions Options);
+
+/// <summary>Composes MikuCloud's Ollama from configuration (<c>Ollama:*</c>) and <c>modelfiles/</c>.</summary>
+public static class MikuCloudOllamaExtensions
+{
+    /// <summary>The server's resource name; also the connection name dependants read (<c>ConnectionStrings:ollama</c>).</summary>
+    public const string ServerName = "ollama";
+
+    /// <summary>
+    /// Adds the Ollama server in the configured mode (container by default) and the house model from
+    /// <c>modelfiles/</c> with the configured quantization.
+    /// </summary>
+    public static MikuCloudOllama AddMikuCloudOllama(this IDistributedApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = OllamaHostingOptions.From(builder.Configuration);
+        var catalog = HouseModelCatalog.Load(HouseModelCatalog.LocateDirectory(options.ModelfilesPath));
+        var house = options.HouseModel is null
+            ? catalog.Models[0]
+            : catalog.FindModel(options.HouseModel) ?? throw new InvalidOperationException(
+                $"Ollama:HouseModel='{options.HouseModel}' is not in {catalog.Directory} (known: {string.Join(", ", catalog.Models.Select(m => m.Name))}).");
+        if (options.Quantization is not null)
+        {
+            house = house.WithQuantization(options.Quantization);
+        }
+
+        var settings = OllamaServerSettings.AddParameters(builder, house.ContextLength);
+        IResourceBuilder<IResourceWithConnectionString> server = options.Mode switch
+        {
+            OllamaMode.Container => builder.AddOllama(ServerName, options.Port)
+                .WithDataVolume()
+                .WithGpuSupport(options.Gpu, options.ContainerRuntime)
+                .WithServerSettings(settings)
+                .WithContainerRuntimeCheck(options.ContainerRuntime),
+            OllamaMode.Local => builder.AddOllamaLocal(ServerName, options.Port).WithServerSettings(settings),
+            _ => builder.AddConnectionString(ServerName),
+        };
+        server.WithModelCommands();
+
+        var model = server.AddHouseModel(house).WithUnloadCommand();
+        return new MikuCloudOllama(server, model, settings, options);
+    }
+}

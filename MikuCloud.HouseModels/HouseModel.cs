@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MikuCloud.HouseModels;
+
+/// <summary>
+/// A model MikuCloud creates in Ollama from a Modelfile in <c>modelfiles/</c> (e.g. <c>miku-vl</c>),
+/// on top of a base model it pulls first.
+/// </summary>
+public sealed class HouseModel
+{
+    /// <summary>Creates a house model named <paramref name="name"/> from <paramref name="modelfile"/>.</summary>
+    public HouseModel(string name, Modelfile modelfile)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(modelfile);
+        if (modelfile.Template is not null)
+        {
+            // qwen3-vl uses Ollama's built-in renderer; a TEMPLATE would silently break images and tools.
+            throw new ModelfileException(modelfile.Source, 0, "house models must not set TEMPLATE (qwen3-vl uses Ollama's built-in renderer)");
+        }
+
+        if (modelfile.Adapter is not null)
+        {
+            throw new ModelfileException(modelfile.Source, 0, "ADAPTER is not supported for house models (it needs a blob upload)");
+        }
+
+        if (!modelfile.Parameters.ContainsKey("num_ctx"))
+        {
+            // Ollama's default context (4k) cannot hold even a few images (each costs ~1k tokens).
+            throw new ModelfileException(modelfile.Source, 0, "house models must set PARAMETER num_ctx explicitly");
+        }
+
+        Name = name;
+        Modelfile = modelfile;
+    }
+
+    /// <summary>The model name in Ollama, without tag (<c>miku-vl</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The Modelfile it is created from.</summary>
+    public Modelfile Modelfile { get; }
+
+    /// <summary>The base model to pull (<c>FROM</c>).</summary>
+    public string From => Modelfile.From;
+
+    /// <summary>The context length the model is created with.</summary>
+    public int ContextLength => Convert.ToInt32(Modelfile.Parameters["num_ctx"], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The same house model on another quantization of its base (see <see cref="Quantization"/>).</summary>
+    public HouseModel WithQuantization(string quant) =>
+        new(Name, new Modelfile(Modelfile.Source, Quantization.Apply(From, quant), Modelfile.Parameters, Modelfile.System,
+            Modelfile.Template, Modelfile.Adapter, Modelfile.Messages, Modelfile.Licenses, Modelfile.Requires, Modelfile.Metadata));
+
+    /// <summary>The same house model under another name (e.g. a configured <c>Ollama:HouseModel</c>).</summary>
+    public HouseModel WithName(string name) => new(name, Modelfile);
+
+    /// <summary>
+    /// The body of Ollama's <c>POST /api/create</c> in its JSON form (Ollama ≥ 0.5.5):
+    /// <c>model</c>, <c>from</c>, <c>system</c>, <c>parameters</c>, <c>messages</c>, <c>license</c>, <c>stream</c>.
+    /// </summary>
+    public JsonObject ToCreateRequest(bool stream = true)
+    {
+        var request = new JsonObject
+        {
+            ["model"] = Name,
+            ["from"] = From,
+        };
+        if (Modelfile.System is not null)
+        {
+            request["system"] = Modelfile.System;
+        }
+
+        request["parameters"] = ParametersToJson(Modelfile.Parameters);
+        if (Modelfile.Messages.Count > 0)
+        {
+            request["messages"] = new JsonArray(Modelfile.Messages
+                .Select(m => (JsonNode)new JsonObject { ["role"] = m.Role, ["content"] = m.Content }).ToArray());
+        }
+
+        if (Modelfile.Licenses.Count > 0)
+        {
+            request["license"] = new JsonArray(Modelfile.Licenses.Select(l => (JsonNode)JsonValue.Create(l)!).ToArray());
+        }
+
+        request["stream"] = stream;
+        return request;
+    }
+
+    /// <summary>Typed option values as JSON (numbers stay numbers; <c>stop</c> stays a list).</summary>
+    public static JsonObject ParametersToJson(IReadOnlyDictionary<string, object> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var json = new JsonObject();
+        foreach (var (key, value) in parameters)
+        {
+            json[key] = JsonSerializer.SerializeToNode(value);
+        }
+
+        return json;
+    }
+}
