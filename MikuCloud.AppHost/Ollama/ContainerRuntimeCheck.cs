@@ -26,9 +26,9 @@ public static class ContainerRuntimeCheck
         {
             builder.ApplicationBuilder.Eventing.Subscribe<BeforeStartEvent>(async (_, ct) =>
             {
-                if (await ProbeAsync(runtime, ct).ConfigureAwait(false) is { } problem)
+                if (await ProbeAsync(Command(runtime), ct).ConfigureAwait(false) is { } problem)
                 {
-                    throw new DistributedApplicationException(string.Format(System.Globalization.CultureInfo.InvariantCulture, FailureMessage, Command(runtime), problem));
+                    throw new DistributedApplicationException(Describe(runtime, problem));
                 }
             });
         }
@@ -36,10 +36,17 @@ public static class ContainerRuntimeCheck
         return builder;
     }
 
+    /// <summary>The full error for a failed probe.</summary>
+    public static string Describe(ContainerRuntimeKind runtime, string problem) =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, FailureMessage, Command(runtime), problem);
+
     /// <summary>Runs <c>docker info</c> / <c>podman info</c>; returns what went wrong, or <c>null</c> when the engine answers.</summary>
-    public static async Task<string?> ProbeAsync(ContainerRuntimeKind runtime, CancellationToken cancellationToken = default)
+    /// <param name="command">The engine's CLI: <c>docker</c>, <c>podman</c>, or a full path.</param>
+    /// <param name="cancellationToken">Cancels the probe.</param>
+    public static async Task<string?> ProbeAsync(string command, CancellationToken cancellationToken = default)
     {
-        var start = new ProcessStartInfo(Command(runtime), ["info", "--format", "{{.ServerVersion}}"])
+        ArgumentException.ThrowIfNullOrWhiteSpace(command);
+        var start = new ProcessStartInfo(command, ["info", "--format", "{{.ServerVersion}}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -63,12 +70,12 @@ public static class ContainerRuntimeCheck
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return $"'{Command(runtime)}' is not installed";
+            return $"'{command}' is not installed";
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             process?.Kill(entireProcessTree: true);
-            return $"'{Command(runtime)} info' did not answer within 15 s";
+            return $"'{command} info' did not answer within 15 s";
         }
         finally
         {

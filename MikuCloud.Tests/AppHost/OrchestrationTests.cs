@@ -1,0 +1,60 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using MikuCloud.Tests.Fakes;
+
+namespace MikuCloud.Tests.AppHost;
+
+/// <summary>
+/// The real AppHost under DCP in external mode: api and web start as processes against a fake Ollama on
+/// loopback, the house model is provisioned through the AppHost, and everything turns healthy.
+/// </summary>
+public class OrchestrationTests
+{
+    [Fact]
+    public async Task External_mode_provisions_the_model_and_brings_api_and_web_up_healthy()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeOllama.StartAsync();
+        var dataDir = Directory.CreateTempSubdirectory("mikucloud-orch");
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MikuCloud_AppHost>(
+            [
+                "Ollama:Mode=external",
+                $"ConnectionStrings:ollama={fake.ConnectionString}",
+                $"ConnectionStrings:chatdb=Data Source={Path.Combine(dataDir.FullName, "chat.db")}",
+            ], ct);
+        await using var app = await builder.BuildAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(4));
+
+        await app.StartAsync(timeout.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("miku-vl", timeout.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
+
+        // The AppHost pulled the base and created the house model from modelfiles/ in the fake.
+        Assert.Contains("/api/pull", fake.Paths);
+        var created = fake.GetModel("miku-vl")!;
+        Assert.Equal("qwen3-vl:8b-instruct-q4_K_M", created.From);
+        Assert.Equal("16384", created.Parameters["num_ctx"]);
+
+        // The API process reaches the fake through ConnectionStrings:ollama and reports the model ready.
+        using var api = app.CreateHttpClient("api");
+        var models = await api.GetFromJsonAsync<JsonArray>("/api/models", timeout.Token);
+        Assert.Equal("ready", models![0]!["status"]!.GetValue<string>());
+        var presets = await api.GetFromJsonAsync<JsonArray>("/api/presets", timeout.Token);
+        Assert.Equal(6, presets!.Count);
+
+        // The Web process reaches the API by service discovery and renders its presets.
+        using var web = app.CreateHttpClient("web");
+        // Blazor writes CJK as character references; decode as the browser does.
+        var html = System.Net.WebUtility.HtmlDecode(await web.GetStringAsync("/", timeout.Token));
+        Assert.Contains("均衡", html, StringComparison.Ordinal);
+        Assert.Contains("ready", html, StringComparison.Ordinal);
+
+        await app.StopAsync(timeout.Token);
+        dataDir.Delete(recursive: true);
+    }
+}

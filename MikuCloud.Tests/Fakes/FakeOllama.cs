@@ -1,0 +1,353 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MikuCloud.Tests.Fakes;
+
+/// <summary>
+/// An Ollama stand-in on real Kestrel (loopback), speaking the wire shapes of ../shared/ollama-wire:
+/// NDJSON streams, <c>{"error": …}</c> bodies and lines, <c>name:latest</c> names. Everything it receives is
+/// recorded so tests can assert what a real Ollama would have been sent.
+/// </summary>
+public sealed class FakeOllama : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private readonly ConcurrentDictionary<string, FakeModel> models = new(StringComparer.Ordinal);
+    private WebApplication? app;
+    private int chatCancellations;
+
+    /// <summary>Every request: method, path and JSON body (if any), in arrival order.</summary>
+    public ConcurrentQueue<(string Method, string Path, JsonObject? Body)> Requests { get; } = new();
+
+    /// <summary>Decides the answer to each chat request.</summary>
+    public Func<JsonObject, FakeChatReply> Chat { get; set; } = _ => new FakeChatReply();
+
+    /// <summary>When set, <c>/api/pull</c> fails with this message (as an error line in the stream).</summary>
+    public string? PullError { get; set; }
+
+    /// <summary>When set, <c>/api/create</c> fails with this message.</summary>
+    public string? CreateError { get; set; }
+
+    /// <summary>Delay between pull progress lines.</summary>
+    public TimeSpan PullLineDelay { get; set; }
+
+    /// <summary>The server's base address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri Endpoint { get; private set; } = null!;
+
+    /// <summary>The Aspire connection string for this server.</summary>
+    public string ConnectionString => $"Endpoint={Endpoint.GetLeftPart(UriPartial.Authority)}";
+
+    /// <summary>Chat requests whose client went away before the stream ended.</summary>
+    public int ChatCancellations => Volatile.Read(ref chatCancellations);
+
+    /// <summary>Signalled each time a chat stream is cancelled by its client.</summary>
+    public SemaphoreSlim ChatCancelled { get; } = new(0);
+
+    public IEnumerable<JsonObject> ChatRequests => Requests.Where(r => r.Path == "/api/chat").Select(r => r.Body!);
+
+    public IEnumerable<string> Paths => Requests.Select(r => r.Path);
+
+    /// <summary>Starts a fake on a free loopback port (or <paramref name="port"/>, to come back after a stop).</summary>
+    public static async Task<FakeOllama> StartAsync(int port = 0)
+    {
+        var fake = new FakeOllama();
+        await fake.StartOnAsync(port);
+        return fake;
+    }
+
+    /// <summary>Adds a model as if pulled/created (<c>miku-vl</c> and its base, by default).</summary>
+    public FakeOllama WithModel(string name, string? from = null, string? system = null, IReadOnlyDictionary<string, string>? parameters = null)
+    {
+        models[Normalize(name)] = new FakeModel(Normalize(name), from ?? "", system ?? "", parameters ?? new Dictionary<string, string>());
+        return this;
+    }
+
+    public bool HasModel(string name) => models.ContainsKey(Normalize(name));
+
+    public FakeModel? GetModel(string name) => models.GetValueOrDefault(Normalize(name));
+
+    public async Task StartOnAsync(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        app = builder.Build();
+        app.Use(async (ctx, next) =>
+        {
+            JsonObject? body = null;
+            if (ctx.Request.ContentLength is > 0 || ctx.Request.Headers.TransferEncoding.Count > 0)
+            {
+                ctx.Request.EnableBuffering();
+                try
+                {
+                    body = await JsonNode.ParseAsync(ctx.Request.Body) as JsonObject;
+                }
+                catch (JsonException)
+                {
+                    body = null;
+                }
+
+                ctx.Request.Body.Position = 0;
+            }
+
+            Requests.Enqueue((ctx.Request.Method, ctx.Request.Path.Value ?? "", body));
+            ctx.Items["body"] = body;
+            await next();
+        });
+        MapEndpoints(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Endpoint = new Uri(address.EndsWith('/') ? address : address + "/");
+    }
+
+    /// <summary>Stops listening (as if Ollama died); <see cref="StartOnAsync"/> with the same port brings it back.</summary>
+    public async Task StopAsync()
+    {
+        if (app is not null)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await app.StopAsync(cts.Token);
+            await app.DisposeAsync();
+            app = null;
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
+
+    private void MapEndpoints(WebApplication web)
+    {
+        web.MapGet("/", () => Results.Text("Ollama is running"));
+        web.MapGet("/api/version", () => Results.Text(OllamaWire.Text("version.json"), "application/json"));
+        web.MapGet("/api/tags", () => Json(new JsonObject { ["models"] = new JsonArray(models.Values.Select(m => (JsonNode)m.ToTag()).ToArray()) }));
+        web.MapGet("/api/ps", () => Json(new JsonObject { ["models"] = new JsonArray(models.Values.Select(m => (JsonNode)m.ToTag()).ToArray()) }));
+        web.MapPost("/api/show", (HttpContext ctx) =>
+        {
+            var name = Body(ctx)?["model"]?.GetValue<string>() ?? "";
+            return models.TryGetValue(Normalize(name), out var m) ? Json(m.ToShow()) : NotFound(name);
+        });
+        web.MapPost("/api/generate", (HttpContext ctx) =>
+        {
+            var name = Body(ctx)?["model"]?.GetValue<string>() ?? "";
+            return HasModel(name)
+                ? Json(new JsonObject { ["model"] = name, ["created_at"] = Now(), ["response"] = "", ["done"] = true, ["done_reason"] = "unload" })
+                : NotFound(name);
+        });
+        web.MapPost("/api/pull", PullAsync);
+        web.MapPost("/api/create", CreateAsync);
+        web.MapPost("/api/chat", ChatAsync);
+    }
+
+    private async Task PullAsync(HttpContext ctx)
+    {
+        var name = Body(ctx)?["model"]?.GetValue<string>() ?? "";
+        StartNdjson(ctx);
+        await Line(ctx, new JsonObject { ["status"] = "pulling manifest" });
+        if (PullError is not null)
+        {
+            await Line(ctx, new JsonObject { ["error"] = PullError });
+            return;
+        }
+
+        const long total = 5_012_341_232;
+        const string digest = "sha256:0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6f7e8d9c0b1a";
+        foreach (var fraction in new[] { 0.0, 0.25, 0.5, 0.75, 1.0 })
+        {
+            await Line(ctx, new JsonObject { ["status"] = "pulling 0b1a2f3e4d5c", ["digest"] = digest, ["total"] = total, ["completed"] = (long)(total * fraction) });
+            if (PullLineDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(PullLineDelay, ctx.RequestAborted);
+            }
+        }
+
+        await Line(ctx, new JsonObject { ["status"] = "verifying sha256 digest" });
+        await Line(ctx, new JsonObject { ["status"] = "writing manifest" });
+        WithModel(name);
+        await Line(ctx, new JsonObject { ["status"] = "success" });
+    }
+
+    private async Task CreateAsync(HttpContext ctx)
+    {
+        var body = Body(ctx) ?? [];
+        var name = body["model"]?.GetValue<string>() ?? "";
+        var from = body["from"]?.GetValue<string>() ?? "";
+        StartNdjson(ctx);
+        if (CreateError is not null || !HasModel(from))
+        {
+            await Line(ctx, new JsonObject { ["error"] = CreateError ?? $"model \"{from}\" not found, try pulling it first" });
+            return;
+        }
+
+        foreach (var line in OllamaWire.Lines("create-stream.ndjson").Where(l => l["status"]?.GetValue<string>() != "success"))
+        {
+            await Line(ctx, line);
+        }
+
+        var parameters = (body["parameters"] as JsonObject ?? [])
+            .ToDictionary(kv => kv.Key, kv => kv.Value is JsonArray a ? string.Join(",", a.Select(x => x!.ToString())) : kv.Value!.ToJsonString().Trim('"'));
+        models[Normalize(name)] = new FakeModel(Normalize(name), from, body["system"]?.GetValue<string>() ?? "", parameters) { CreateRequest = body };
+        await Line(ctx, new JsonObject { ["status"] = "success" });
+    }
+
+    private async Task ChatAsync(HttpContext ctx)
+    {
+        var body = Body(ctx) ?? [];
+        var model = body["model"]?.GetValue<string>() ?? "";
+        var reply = Chat(body);
+        if (reply.Status is { } status)
+        {
+            ctx.Response.StatusCode = status;
+            ctx.Response.ContentType = "application/json; charset=utf-8";
+            await ctx.Response.WriteAsync(reply.ErrorBody ?? "{\"error\":\"fake failure\"}");
+            return;
+        }
+
+        if (!HasModel(model))
+        {
+            await NotFound(model).ExecuteAsync(ctx);
+            return;
+        }
+
+        StartNdjson(ctx);
+        try
+        {
+            if (reply.FirstChunkDelay > TimeSpan.Zero)
+            {
+                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                await Task.Delay(reply.FirstChunkDelay, ctx.RequestAborted);
+            }
+
+            if (reply.RawLines is { } raw)
+            {
+                foreach (var line in raw)
+                {
+                    await ctx.Response.WriteAsync(line + "\n", ctx.RequestAborted);
+                    await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                }
+
+                return;
+            }
+
+            for (var i = 0; i < reply.Chunks.Count; i++)
+            {
+                if (i > 0 && reply.ChunkDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(reply.ChunkDelay, ctx.RequestAborted);
+                }
+
+                await Line(ctx, new JsonObject
+                {
+                    ["model"] = model,
+                    ["created_at"] = Now(),
+                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = reply.Chunks[i] },
+                    ["done"] = false,
+                });
+            }
+
+            if (reply.ErrorAfterChunks is { } error)
+            {
+                await Line(ctx, new JsonObject { ["error"] = error });
+                return;
+            }
+
+            if (reply.HangAfterChunks)
+            {
+                await Task.Delay(Timeout.Infinite, ctx.RequestAborted);
+            }
+
+            var promptTokens = reply.PromptEvalCount ?? Math.Max(1, body.ToJsonString().Length / 4);
+            await Line(ctx, new JsonObject
+            {
+                ["model"] = model,
+                ["created_at"] = Now(),
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = "" },
+                ["done_reason"] = reply.DoneReason,
+                ["done"] = true,
+                ["total_duration"] = 1_268_506_709L,
+                ["load_duration"] = 1_986_209L,
+                ["prompt_eval_count"] = promptTokens,
+                ["prompt_eval_duration"] = 359_682_000L,
+                ["eval_count"] = reply.Chunks.Count,
+                ["eval_duration"] = 208_285_000L,
+            });
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref chatCancellations);
+            ChatCancelled.Release();
+        }
+        catch (IOException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref chatCancellations);
+            ChatCancelled.Release();
+        }
+    }
+
+    private static JsonObject? Body(HttpContext ctx) => ctx.Items["body"] as JsonObject;
+
+    private static IResult Json(JsonObject json) => Results.Text(json.ToJsonString(Compact), "application/json; charset=utf-8");
+
+    private static IResult NotFound(string name) =>
+        Results.Text(new JsonObject { ["error"] = $"model \"{name}\" not found, try pulling it first" }.ToJsonString(Compact), "application/json; charset=utf-8", statusCode: 404);
+
+    private static void StartNdjson(HttpContext ctx)
+    {
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/x-ndjson";
+    }
+
+    private static async Task Line(HttpContext ctx, JsonObject line)
+    {
+        await ctx.Response.WriteAsync(line.ToJsonString(Compact) + "\n", Encoding.UTF8, ctx.RequestAborted);
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+    }
+
+    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
+
+    private static string Normalize(string name) => MikuCloud.HouseModels.ModelName.Normalize(string.IsNullOrWhiteSpace(name) ? "?" : name);
+}
+
+/// <summary>A model the fake holds, with what <c>/api/show</c> reports about it.</summary>
+public sealed record FakeModel(string Name, string From, string System, IReadOnlyDictionary<string, string> Parameters)
+{
+    /// <summary>The <c>/api/create</c> body that made it, if it was created.</summary>
+    public JsonObject? CreateRequest { get; init; }
+
+    public JsonObject ToTag() => new()
+    {
+        ["name"] = Name,
+        ["model"] = Name,
+        ["modified_at"] = "2026-11-24T08:40:11.120785Z",
+        ["size"] = 6_144_829_440L,
+        ["digest"] = "4f2a9c1d0e7b6a5c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c",
+        ["details"] = Details(),
+    };
+
+    public JsonObject ToShow()
+    {
+        var show = OllamaWire.Json("show.json");
+        show["system"] = System;
+        show["parameters"] = string.Join("\n", Parameters.SelectMany(kv =>
+            kv.Value.Split(',').Select(v => $"{kv.Key,-30} {(kv.Key == "stop" ? "\"" + v.Trim('"') + "\"" : v)}")));
+        show["details"] = Details();
+        return show;
+    }
+
+    private JsonObject Details() => new()
+    {
+        ["parent_model"] = From,
+        ["format"] = "gguf",
+        ["family"] = "qwen3vl",
+        ["families"] = new JsonArray("qwen3vl"),
+        ["parameter_size"] = "8.8B",
+        ["quantization_level"] = "Q4_K_M",
+    };
+}

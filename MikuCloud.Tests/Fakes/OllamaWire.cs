@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+
+namespace MikuCloud.Tests.Fakes;
+
+/// <summary>
+/// The wire samples in ../shared/ollama-wire, found by walking up from the test's folder, so the fake and the
+/// assertions use exactly the shapes a real Ollama sends.
+/// </summary>
+public static class OllamaWire
+{
+    private static readonly Lazy<string> Folder = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "ollama-wire"), Path.Combine(dir.FullName, "..", "shared", "ollama-wire") })
+            {
+                if (Directory.Exists(candidate))
+                {
+                    return Path.GetFullPath(candidate);
+                }
+            }
+        }
+
+        throw new DirectoryNotFoundException("shared/ollama-wire was not found above " + AppContext.BaseDirectory);
+    });
+
+    public static string Path_(string file) => Path.Combine(Folder.Value, file);
+
+    public static string Text(string file) => File.ReadAllText(Path_(file));
+
+    public static JsonObject Json(string file) => (JsonObject)JsonNode.Parse(Text(file))!;
+
+    public static IReadOnlyList<JsonObject> Lines(string file) =>
+        Text(file).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => (JsonObject)JsonNode.Parse(l)!).ToList();
+}
