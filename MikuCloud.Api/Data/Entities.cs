@@ -1,0 +1,94 @@
+namespace MikuCloud.Api.Data;
+
+/// <summary>Message status values (the API's <c>status</c>).</summary>
+public static class MessageStatus
+{
+    public const string Complete = "complete";
+    public const string Streaming = "streaming";
+    public const string Cancelled = "cancelled";
+    public const string Failed = "failed";
+    /// <summary>Hit <c>num_predict</c> (Ollama's <c>done_reason: length</c>).</summary>
+    public const string Truncated = "truncated";
+    /// <summary>Left <c>streaming</c> by a crash or restart; found and closed at startup. Retryable.</summary>
+    public const string Interrupted = "interrupted";
+}
+
+/// <summary>Message roles.</summary>
+public static class MessageRole
+{
+    public const string User = "user";
+    public const string Assistant = "assistant";
+}
+
+/// <summary>A conversation. <see cref="OwnerId"/> is ready for multi-user; single-user installs use <c>local</c>.</summary>
+public sealed class Conversation
+{
+    public Guid Id { get; set; }
+    public string OwnerId { get; set; } = Owners.Local;
+    public string Title { get; set; } = "";
+    public string PresetId { get; set; } = "";
+    public string? SystemPrompt { get; set; }
+    /// <summary>Per-conversation option overrides (JSON object of Ollama options), validated.</summary>
+    public string? OptionsJson { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    /// <summary>The last message's <see cref="Message.Seq"/>; new messages take the next number.</summary>
+    public long LastSeq { get; set; }
+    public List<Message> Messages { get; set; } = [];
+}
+
+/// <summary>One turn. <see cref="Seq"/> orders messages within a conversation and is the paging cursor.</summary>
+public sealed class Message
+{
+    public Guid Id { get; set; }
+    public Guid ConversationId { get; set; }
+    public Conversation? Conversation { get; set; }
+    public long Seq { get; set; }
+    public string Role { get; set; } = MessageRole.User;
+    public string Content { get; set; } = "";
+    public string Status { get; set; } = MessageStatus.Complete;
+    /// <summary><c>stop</c>, <c>length</c>, <c>cancelled</c>, <c>error</c>.</summary>
+    public string? FinishReason { get; set; }
+    public string? PresetId { get; set; }
+    /// <summary>The effective Ollama options this answer was generated with (JSON object).</summary>
+    public string? OptionsJson { get; set; }
+    public string? Model { get; set; }
+    public int? InputTokens { get; set; }
+    public int? OutputTokens { get; set; }
+    public double? TimeToFirstTokenMs { get; set; }
+    public double? TotalMs { get; set; }
+    public double? OutputTokensPerSecond { get; set; }
+    public double? PromptTokensPerSecond { get; set; }
+    public string? ErrorCode { get; set; }
+    public string? ErrorMessage { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+    public List<StoredImage> Images { get; set; } = [];
+}
+
+/// <summary>A processed image (re-encoded, metadata stripped, within the pixel budget) attached to a user message.</summary>
+public sealed class StoredImage
+{
+    public Guid Id { get; set; }
+    public Guid MessageId { get; set; }
+    public Message? Message { get; set; }
+    public string OwnerId { get; set; } = Owners.Local;
+    public int Ordinal { get; set; }
+    public string MediaType { get; set; } = "image/jpeg";
+    public byte[] Data { get; set; } = [];
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public int VisualTokens { get; set; }
+    public string SourceFormat { get; set; } = "";
+    public int OriginalWidth { get; set; }
+    public int OriginalHeight { get; set; }
+    public long OriginalBytes { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>Owner ids.</summary>
+public static class Owners
+{
+    /// <summary>The single user of an install without accounts.</summary>
+    public const string Local = "local";
+}
