@@ -1,3 +1,4 @@
+using MikuCloud.Api.Data;
 using MikuCloud.Api.Models;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,6 +7,7 @@ builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.AddHouseModels();
+builder.AddChatDatabase();
 
 var app = builder.Build();
 

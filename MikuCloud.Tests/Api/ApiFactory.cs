@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using MikuCloud.Api.Data;
+using MikuCloud.Tests.Fakes;
+
+namespace MikuCloud.Tests.Api;
+
+/// <summary>
+/// The API as configured in production — only <c>ConnectionStrings:ollama</c> and <c>ConnectionStrings:chatdb</c> set —
+/// against a <see cref="FakeOllama"/> on loopback and a fresh SQLite file.
+/// </summary>
+public sealed class ApiFactory : WebApplicationFactory<MikuCloud.Api.ApiMarker>, IAsyncLifetime
+{
+    private readonly string dbPath = Path.Combine(Path.GetTempPath(), $"mikucloud-test-{Guid.NewGuid():N}.db");
+
+    public FakeOllama Ollama { get; private set; } = null!;
+
+    /// <summary>Extra configuration for a test (e.g. <c>Chat:MaxConcurrentGenerations</c>).</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
+
+    public string DatabaseConnectionString => $"Data Source={dbPath}";
+
+    public async ValueTask InitializeAsync()
+    {
+        Ollama = await FakeOllama.StartAsync();
+        Ollama.WithModel("miku-vl", "qwen3-vl:8b-instruct-q4_K_M");
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:ollama", Ollama.ConnectionString);
+        builder.UseSetting("ConnectionStrings:chatdb", DatabaseConnectionString);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>A fresh scope's database context, to look at what was stored.</summary>
+    public async Task<T> WithDbAsync<T>(Func<ChatDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<ChatDbContext>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Ollama.DisposeAsync();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(dbPath + suffix);
+        }
+    }
+}
