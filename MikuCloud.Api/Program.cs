@@ -1,3 +1,4 @@
+using MikuCloud.Api.Chat;
 using MikuCloud.Api.Data;
 using MikuCloud.Api.Models;
 
@@ -8,6 +9,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.AddHouseModels();
 builder.AddChatDatabase();
+builder.AddChat();
 
 var app = builder.Build();
 
@@ -16,5 +18,6 @@ app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapModelEndpoints();
+app.MapChatEndpoints();
 
 app.Run();
