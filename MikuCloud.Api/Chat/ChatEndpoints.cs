@@ -28,7 +28,7 @@ public static class ChatEndpoints
                 }
             })
             .Accepts<SendMessageRequest>("application/json", "multipart/form-data")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429).ProducesProblem(503)
             .DisableAntiforgery()
             .WithSummary("Send a message (text and images) and stream the answer.")
@@ -63,7 +63,7 @@ public static class ChatEndpoints
                 }
             })
             .Accepts<RegenerateRequest>("application/json")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(429).ProducesProblem(503)
             .DisableAntiforgery()
             .WithSummary("Answer the last question again (replacing the last answer), streamed like a new message.");
