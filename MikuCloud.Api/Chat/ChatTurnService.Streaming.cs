@@ -15,7 +15,7 @@ namespace MikuCloud.Api.Chat;
 public sealed partial class ChatTurnService
 {
     private async Task StreamAsync(HttpContext http, Message user, Message assistant, List<AiChatMessage> messages, ChatOptions options,
-        PromptPlan plan, CancellationToken turnToken, CancellationToken requestToken)
+        PromptPlan plan, TagList tags, CancellationToken turnToken, CancellationToken requestToken)
     {
         var sse = new ServerSentEvents(http.Response, json.Value.SerializerOptions);
         var watch = new OllamaStreamWatch { Cancellation = turnToken };
@@ -34,7 +34,7 @@ public sealed partial class ChatTurnService
             // Wait briefly for Ollama's first answer: a refusal (busy, no model, down) is still an HTTP problem then.
             var first = updates.MoveNextAsync().AsTask();
             var hasFirst = await Task.WhenAny(first, Task.Delay(chat.FirstResponseWindow, turnToken)) == first
-                ? await AwaitFirstAsync(first, user, assistant, watch)
+                ? await AwaitFirstAsync(first, user, assistant, watch, tags)
                 : (bool?)null;
 
             await sse.StartAsync(requestToken);
@@ -84,7 +84,12 @@ public sealed partial class ChatTurnService
             estimator.Calibrate(plan.RawTextTokens, plan.ImageTokens + TokenEstimator.MessageOverhead * messages.Count, counted.PromptEvalCount);
         }
 
-        await SaveFinalAsync(assistant);
+        using (ChatTelemetry.Source.StartActivity("mikucloud.chat.persist_answer"))
+        {
+            await SaveFinalAsync(assistant);
+        }
+
+        Record(assistant, tags);
         if (requestToken.IsCancellationRequested)
         {
             return; // nobody is listening
@@ -130,7 +135,7 @@ public sealed partial class ChatTurnService
     }
 
     /// <summary>The first answer arrived inside the window: pass it on, or turn a refusal into an HTTP problem.</summary>
-    private async Task<bool> AwaitFirstAsync(Task<bool> first, Message user, Message assistant, OllamaStreamWatch watch)
+    private async Task<bool> AwaitFirstAsync(Task<bool> first, Message user, Message assistant, OllamaStreamWatch watch, TagList tags)
     {
         try
         {
@@ -148,6 +153,12 @@ public sealed partial class ChatTurnService
                 "invalid_request" => 400,
                 _ => 503,
             };
+            if (status == 429)
+            {
+                telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "upstream_busy"));
+            }
+
+            Count(tags, status == 429 ? "rejected" : "failed");
             throw new ChatProblem(status, error.Code, error.Message + " Your message was saved; retry to get an answer.",
                 messageId: user.Id, retryAfterSeconds: status == 429 ? admission.RetryAfterSeconds : null);
         }
@@ -196,6 +207,44 @@ public sealed partial class ChatTurnService
             assistant.OutputTokens = done.EvalCount;
             assistant.OutputTokensPerSecond = Rate(done.EvalCount, done.EvalDuration);
             assistant.PromptTokensPerSecond = Rate(done.PromptEvalCount, done.PromptEvalDuration);
+        }
+    }
+
+    private void Record(Message answer, TagList tags)
+    {
+        Count(tags, answer.Status);
+        if (answer.TimeToFirstTokenMs is { } ttft)
+        {
+            telemetry.TimeToFirstToken.Record(ttft / 1000, tags);
+        }
+
+        if (answer.TotalMs is { } total)
+        {
+            telemetry.Duration.Record(total / 1000, tags);
+        }
+
+        if (answer.OutputTokensPerSecond is { } output)
+        {
+            telemetry.OutputRate.Record(output, tags);
+        }
+
+        if (answer.PromptTokensPerSecond is { } prefill)
+        {
+            telemetry.PrefillRate.Record(prefill, tags);
+        }
+
+        if (answer.InputTokens is { } input)
+        {
+            var t = tags;
+            t.Add(ChatTelemetry.TokenTypeTag, "input");
+            telemetry.Tokens.Add(input, t);
+        }
+
+        if (answer.OutputTokens is { } generated)
+        {
+            var t = tags;
+            t.Add(ChatTelemetry.TokenTypeTag, "output");
+            telemetry.Tokens.Add(generated, t);
         }
     }
 
