@@ -1,12 +1,14 @@
 using MikuCloud.Api.Chat;
 using MikuCloud.Api.Data;
 using MikuCloud.Api.Models;
+using MikuCloud.Api.Stats;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
+builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
 {
     document.Info.Title = "MikuCloud API";
@@ -33,5 +35,6 @@ if (app.Environment.IsDevelopment())
 app.MapDefaultEndpoints();
 app.MapModelEndpoints();
 app.MapChatEndpoints();
+app.MapStatsEndpoints();
 
 app.Run();
