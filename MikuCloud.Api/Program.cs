@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<MikuCloud.Api.DatabaseUnavailableHandler>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
 {
