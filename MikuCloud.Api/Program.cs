@@ -1,3 +1,4 @@
+using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
 using MikuCloud.Api.Models;
 
@@ -16,5 +17,6 @@ app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapModelEndpoints();
+app.MapConversationEndpoints();
 
 app.Run();
