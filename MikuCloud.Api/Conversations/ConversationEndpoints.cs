@@ -145,6 +145,7 @@ public static class ConversationEndpoints
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         Paging.TryParseLimit(limit, errors, out var take);
+        cursor = string.IsNullOrEmpty(cursor) ? null : cursor; // "?cursor=" is the first page
         DateTime afterUpdatedAt = default;
         Guid afterId = default;
         if (cursor is not null && !Cursors.TryParseConversation(cursor, out afterUpdatedAt, out afterId))
@@ -244,6 +245,7 @@ public static class ConversationEndpoints
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         Paging.TryParseLimit(limit, errors, out var take);
+        before = string.IsNullOrEmpty(before) ? null : before; // "?before=" is the newest page
         long beforeSeq = 0;
         if (before is not null && !Cursors.TryParseMessage(before, out beforeSeq))
         {

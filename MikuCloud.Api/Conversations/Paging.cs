@@ -8,12 +8,12 @@ public static class Paging
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    /// <summary>Absent = <see cref="DefaultLimit"/>; otherwise a whole number from 1 to <see cref="MaxLimit"/>.</summary>
+    /// <summary>Absent or empty = <see cref="DefaultLimit"/>; otherwise a whole number from 1 to <see cref="MaxLimit"/>.</summary>
     public static bool TryParseLimit(string? value, Dictionary<string, string[]> errors, out int limit)
     {
         ArgumentNullException.ThrowIfNull(errors);
         limit = DefaultLimit;
-        if (value is null)
+        if (string.IsNullOrEmpty(value))
         {
             return true;
         }

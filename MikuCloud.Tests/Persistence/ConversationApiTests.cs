@@ -256,6 +256,8 @@ public abstract class ConversationApiTests
         Assert.Equal(1 + 4, pages); // 50 + 60 + 60 + 60 + 20
         Assert.Equal(Enumerable.Range(1, 250).Select(n => $"message {n}"), seen);
 
+        Assert.Equal(first.Items.Select(m => m.Id), (await MessagesAsync(created.Id, "?before=&limit=")).Items.Select(m => m.Id));
+
         var all = await MessagesAsync(created.Id, "?limit=200");
         Assert.Equal(200, all.Items.Count);
         Assert.Equal("message 51", all.Items[0].Content);
