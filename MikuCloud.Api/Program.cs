@@ -1,4 +1,5 @@
 using MikuCloud.Api.Chat;
+using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
 using MikuCloud.Api.Models;
 using MikuCloud.Api.Stats;
@@ -9,7 +10,6 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<MikuCloud.Api.DatabaseUnavailableHandler>();
-builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
 {
     document.Info.Title = "MikuCloud API";
@@ -35,6 +35,7 @@ if (app.Environment.IsDevelopment())
 }
 app.MapDefaultEndpoints();
 app.MapModelEndpoints();
+app.MapConversationEndpoints();
 app.MapChatEndpoints();
 app.MapStatsEndpoints();
 

@@ -42,7 +42,7 @@ public sealed partial class ChatTurnService
                 : (bool?)null;
 
             await sse.StartAsync(requestToken);
-            await sse.WriteAsync("user", user.ToDto(), requestToken);
+            await sse.WriteAsync("user", Mapping.ToDto(user), requestToken);
 
             var more = hasFirst ?? await NextAsync(first);
             while (more)
@@ -86,7 +86,7 @@ public sealed partial class ChatTurnService
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        Complete(assistant, text.ToString(), done, failure, cancelled, timeToFirstToken, elapsed);
+        Complete(assistant, text.ToString(), done, failure, cancelled, timeToFirstToken, elapsed, Timestamps.Now(time));
         if (done is { PromptEvalCount: > 0 } counted)
         {
             estimator.Calibrate(plan.RawTextTokens, plan.ImageTokens + TokenEstimator.MessageOverhead * messages.Count, counted.PromptEvalCount);
@@ -111,7 +111,7 @@ public sealed partial class ChatTurnService
             }
             else
             {
-                await sse.WriteAsync("done", assistant.ToDto(), requestToken);
+                await sse.WriteAsync("done", Mapping.ToDto(assistant), requestToken);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
@@ -211,10 +211,10 @@ public sealed partial class ChatTurnService
         };
     }
 
-    private static void Complete(Message assistant, string content, ChatDoneResponseStream? done, ErrorDto? failure, bool cancelled, double? ttft, double elapsedMs)
+    private static void Complete(Message assistant, string content, ChatDoneResponseStream? done, ErrorDto? failure, bool cancelled, double? ttft, double elapsedMs, DateTime now)
     {
         assistant.Content = content;
-        assistant.CompletedAt = DateTime.UtcNow;
+        assistant.CompletedAt = now;
         assistant.TimeToFirstTokenMs = ttft is null ? null : Math.Round(ttft.Value, 1);
         assistant.TotalMs = Math.Round(elapsedMs, 1);
         if (cancelled)

@@ -33,7 +33,7 @@ public static class StatsEndpoints
 
     public static IEndpointRouteBuilder MapStatsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/stats", async (string? window, ChatDbContext db, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/api/stats", async (string? window, HttpContext http, ChatDbContext db, TimeProvider clock, CancellationToken ct) =>
             {
                 if (!Windows.TryGetValue(window ?? "24h", out var w))
                 {
@@ -42,9 +42,10 @@ public static class StatsEndpoints
 
                 var to = clock.GetUtcNow().UtcDateTime;
                 var from = to - w.Window;
+                var owner = Conversations.CurrentOwner.Of(http);
                 var rows = await db.Messages.AsNoTracking()
                     .Where(m => m.Role == MessageRole.Assistant && m.Status != MessageStatus.Streaming && m.CreatedAt >= from
-                                && m.Conversation!.OwnerId == Owners.Local)
+                                && m.Conversation!.OwnerId == owner)
                     .Select(m => new Row(m.CreatedAt, m.Status, m.PresetId ?? "", m.Model ?? "", m.TimeToFirstTokenMs, m.TotalMs,
                         m.OutputTokensPerSecond, m.PromptTokensPerSecond, m.InputTokens, m.OutputTokens))
                     .ToListAsync(ct);
