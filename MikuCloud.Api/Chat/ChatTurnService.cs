@@ -277,18 +277,8 @@ public sealed partial class ChatTurnService(
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task<List<PromptTurn>> LoadHistoryAsync(Guid conversationId, long beforeSeq, CancellationToken ct)
-    {
-        // Only what the model should see: questions, and answers that finished (a failed or cancelled fragment would
-        // confuse it). Image metadata only: bytes are loaded for the images that fit.
-        var rows = await db.Messages.AsNoTracking()
-            .Where(m => m.ConversationId == conversationId && m.Seq < beforeSeq
-                        && (m.Role == MessageRole.User || m.Status == MessageStatus.Complete || m.Status == MessageStatus.Truncated))
-            .OrderBy(m => m.Seq)
-            .Select(m => new { m.Role, m.Content, Images = m.Images.OrderBy(i => i.Ordinal).Select(i => new PromptImage(i.Id, i.VisualTokens)).ToList() })
-            .ToListAsync(ct);
-        return rows.Select(r => new PromptTurn(r.Role, r.Content, r.Images)).ToList();
-    }
+    private Task<List<PromptTurn>> LoadHistoryAsync(Guid conversationId, long beforeSeq, CancellationToken ct) =>
+        PromptHistory.LoadAsync(db, conversationId, beforeSeq, ct);
 
     private async Task<List<AiChatMessage>> ToChatMessagesAsync(string? systemPrompt, PromptPlan plan, Message user, CancellationToken ct)
     {

@@ -15,11 +15,23 @@ public sealed record FakeChatReply
     /// <summary>Reported <c>prompt_eval_count</c>; when null, a rough count of the request.</summary>
     public int? PromptEvalCount { get; init; }
 
+    /// <summary>
+    /// When set, chunk <c>i</c>'s text is <c>ChunkText(i, Chunks[i])</c>, computed just before it is sent
+    /// (the benchmarks stamp each chunk with its send time this way).
+    /// </summary>
+    public Func<int, string, string>? ChunkText { get; init; }
+
     /// <summary>Wait before the first chunk (model load + prefill).</summary>
     public TimeSpan FirstChunkDelay { get; init; }
 
     /// <summary>Wait between chunks.</summary>
     public TimeSpan ChunkDelay { get; init; }
+
+    /// <summary>
+    /// Send chunk <c>i</c> at <c>i × ChunkDelay</c> after the first one (a steady rate, as a GPU produces tokens) instead
+    /// of waiting <see cref="ChunkDelay"/> after each write, which drifts with scheduling delays on a busy machine.
+    /// </summary>
+    public bool PaceFromFirstChunk { get; init; }
 
     /// <summary>An <c>{"error": …}</c> line sent after the chunks, ending the stream (a mid-stream failure).</summary>
     public string? ErrorAfterChunks { get; init; }

@@ -24,6 +24,19 @@ public sealed class FakeOllama : IAsyncDisposable
     private readonly ConcurrentDictionary<string, FakeModel> models = new(StringComparer.Ordinal);
     private WebApplication? app;
     private int chatCancellations;
+    private int activeChats;
+    private int peakActiveChats;
+
+    /// <summary>Whether <see cref="Requests"/> records requests (the benchmarks turn it off: they send thousands).</summary>
+    public bool RecordRequests { get; set; } = true;
+
+    /// <summary>Chat answers being streamed right now.</summary>
+    public int ActiveChats => Volatile.Read(ref activeChats);
+
+    /// <summary>Most chat answers streamed at once since the start or the last <see cref="ResetPeakActiveChats"/>.</summary>
+    public int PeakActiveChats => Volatile.Read(ref peakActiveChats);
+
+    public void ResetPeakActiveChats() => Volatile.Write(ref peakActiveChats, ActiveChats);
 
     /// <summary>Every request: method, path and JSON body (if any), in arrival order.</summary>
     public ConcurrentQueue<(string Method, string Path, JsonObject? Body)> Requests { get; } = new();
@@ -99,7 +112,11 @@ public sealed class FakeOllama : IAsyncDisposable
                 ctx.Request.Body.Position = 0;
             }
 
-            Requests.Enqueue((ctx.Request.Method, ctx.Request.Path.Value ?? "", body));
+            if (RecordRequests)
+            {
+                Requests.Enqueue((ctx.Request.Method, ctx.Request.Path.Value ?? "", body));
+            }
+
             ctx.Items["body"] = body;
             await next();
         });
@@ -217,6 +234,15 @@ public sealed class FakeOllama : IAsyncDisposable
         }
 
         StartNdjson(ctx);
+        var active = Interlocked.Increment(ref activeChats);
+        for (var peak = Volatile.Read(ref peakActiveChats); active > peak; peak = Volatile.Read(ref peakActiveChats))
+        {
+            if (Interlocked.CompareExchange(ref peakActiveChats, active, peak) == peak)
+            {
+                break;
+            }
+        }
+
         try
         {
             if (reply.FirstChunkDelay > TimeSpan.Zero)
@@ -236,18 +262,25 @@ public sealed class FakeOllama : IAsyncDisposable
                 return;
             }
 
+            var firstChunkAt = System.Diagnostics.Stopwatch.GetTimestamp();
             for (var i = 0; i < reply.Chunks.Count; i++)
             {
                 if (i > 0 && reply.ChunkDelay > TimeSpan.Zero)
                 {
-                    await Task.Delay(reply.ChunkDelay, ctx.RequestAborted);
+                    var wait = reply.PaceFromFirstChunk
+                        ? reply.ChunkDelay * i - System.Diagnostics.Stopwatch.GetElapsedTime(firstChunkAt)
+                        : reply.ChunkDelay;
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, ctx.RequestAborted);
+                    }
                 }
 
                 await Line(ctx, new JsonObject
                 {
                     ["model"] = model,
                     ["created_at"] = Now(),
-                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = reply.Chunks[i] },
+                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = reply.ChunkText is { } text ? text(i, reply.Chunks[i]) : reply.Chunks[i] },
                     ["done"] = false,
                 });
             }
@@ -288,6 +321,10 @@ public sealed class FakeOllama : IAsyncDisposable
         {
             Interlocked.Increment(ref chatCancellations);
             ChatCancelled.Release();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref activeChats);
         }
     }
 
