@@ -6,15 +6,8 @@ using MikuCloud.Tests.Images;
 
 namespace MikuCloud.Tests.Reliability;
 
-public class HostileUploadTests : IAsyncLifetime
+public class HostileUploadTests : ApiTest
 {
-    private readonly ApiFactory api = new();
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public ValueTask InitializeAsync() => api.InitializeAsync();
-
-    public async ValueTask DisposeAsync() => await api.DisposeAsync();
 
     [Fact]
     public async Task A_decompression_bomb_is_refused_cheaply_and_nothing_is_saved()

@@ -10,13 +10,8 @@ using MikuCloud.Tests.Images;
 namespace MikuCloud.Tests.Telemetry;
 
 /// <summary>After a chat against the fake Ollama, the instruments exist with the right names, units, tags and values.</summary>
-public class ChatMetricsTests : IAsyncLifetime
+public class ChatMetricsTests : ApiTest
 {
-    private readonly ApiFactory api = new();
-
-    public ValueTask InitializeAsync() => api.InitializeAsync();
-
-    public async ValueTask DisposeAsync() => await api.DisposeAsync();
 
     private MetricCollector<T> Collect<T>(string instrument) where T : struct =>
         new(api.Services.GetRequiredService<IMeterFactory>(), ChatTelemetry.Name, instrument);
@@ -60,8 +55,15 @@ public class ChatMetricsTests : IAsyncLifetime
         Assert.True(Assert.Single(saved.GetMeasurementSnapshot()).Value > 0, "a 6 MP photo shrinks");
         Assert.Equal("By", saved.Instrument!.Unit);
         // The GenAI semantic-convention instrument from UseOpenTelemetry, on its own meter.
-        // That meter is process-wide (not from the DI meter factory): keep this test's calls, by the fake's port.
-        var operation = Assert.Single(genAi.GetMeasurementSnapshot(), m => Equals(m.Tags["server.port"], api.Ollama.Endpoint.Port));
+        // That meter is process-wide (not from the DI meter factory): keep this test's calls, by the fake's port. It is
+        // recorded when the stream is disposed, just after the done event went out, so give it a moment.
+        bool Ours(CollectedMeasurement<double> m) => Equals(m.Tags["server.port"], api.Ollama.Endpoint.Port);
+        for (var i = 0; i < 50 && !genAi.GetMeasurementSnapshot().Any(Ours); i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        var operation = Assert.Single(genAi.GetMeasurementSnapshot(), Ours);
         Assert.Equal("chat", operation.Tags["gen_ai.operation.name"]);
         Assert.Equal("miku-vl", operation.Tags["gen_ai.request.model"]);
     }
