@@ -23,4 +23,15 @@ builder.AddProject<Projects.MikuCloud_Web>("web")
     .WithExternalHttpEndpoints()
     .WaitFor(api);
 
-builder.Build().Run();
+try
+{
+    builder.Build().Run();
+}
+catch (Exception ex) when (ex.GetBaseException() is ContainerRuntimeUnavailableException missing)
+{
+    // A setup problem, not a crash: say what to do, without a stack trace.
+    Console.Error.WriteLine(missing.Message);
+    return 1;
+}
+
+return 0;

@@ -13,21 +13,15 @@ namespace MikuCloud.Tests.Reliability;
 /// clear error event or problem within a bounded time, the partial answer is saved with the right status, and the
 /// next message works once Ollama is back.
 /// </summary>
-public class OllamaFaultTests : IAsyncLifetime
+public class OllamaFaultTests : ApiTest
 {
-    private readonly ApiFactory api = new();
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public ValueTask InitializeAsync()
+    protected override void Configure(Dictionary<string, string?> settings)
     {
-        api.Settings["Chat:HeartbeatInterval"] = "00:00:00.2";
-        api.Settings["Chat:StallTimeout"] = "00:00:02";
-        api.Settings["Chat:FirstResponseWindow"] = "00:00:00.5";
-        return api.InitializeAsync();
+        settings["Chat:HeartbeatInterval"] = "00:00:00.2";
+        settings["Chat:StallTimeout"] = "00:00:02";
+        settings["Chat:FirstResponseWindow"] = "00:00:00.5";
     }
-
-    public async ValueTask DisposeAsync() => await api.DisposeAsync();
 
     [Fact]
     public async Task Ollama_killed_mid_stream_then_restarted()

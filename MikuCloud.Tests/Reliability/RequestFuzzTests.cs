@@ -9,14 +9,9 @@ namespace MikuCloud.Tests.Reliability;
 /// Mutated chat requests (JSON and multipart), seeded and bounded: every one is answered with a 2xx stream or a 4xx
 /// problem, never a 5xx, and the API is still healthy afterwards.
 /// </summary>
-public class RequestFuzzTests : IAsyncLifetime
+public class RequestFuzzTests : ApiTest
 {
     private const int Iterations = 300;
-    private readonly ApiFactory api = new();
-
-    public ValueTask InitializeAsync() => api.InitializeAsync();
-
-    public async ValueTask DisposeAsync() => await api.DisposeAsync();
 
     [Fact]
     public async Task Mutated_requests_never_get_a_5xx()

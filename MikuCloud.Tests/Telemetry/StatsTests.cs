@@ -7,13 +7,8 @@ using MikuCloud.Tests.Api;
 namespace MikuCloud.Tests.Telemetry;
 
 /// <summary>The stats endpoint's aggregates for a known set of stored answers.</summary>
-public class StatsTests : IAsyncLifetime
+public class StatsTests : ApiTest
 {
-    private readonly ApiFactory api = new();
-
-    public ValueTask InitializeAsync() => api.InitializeAsync();
-
-    public async ValueTask DisposeAsync() => await api.DisposeAsync();
 
     [Fact]
     public async Task Aggregates_are_right_for_known_answers()
