@@ -13,10 +13,10 @@ public sealed class AdmissionBenchmark(BenchOptions options, TextWriter log)
 
     public async Task<Section> RunAsync(CancellationToken cancellationToken)
     {
-        var section = new Section("5. Admission under overload: 200 clients, 4 parallel generations");
         var clients = options.Scale == BenchScale.Smoke ? 40 : 200;
-        var duration = options.Scale switch { BenchScale.Full => TimeSpan.FromSeconds(30), BenchScale.Quick => TimeSpan.FromSeconds(8), _ => TimeSpan.FromSeconds(2) };
-        const int tokens = 60;
+        var section = new Section($"5. Admission under overload: {clients} clients, 4 parallel generations");
+        var duration = options.Scale switch { BenchScale.Full => TimeSpan.FromSeconds(30), BenchScale.Quick => TimeSpan.FromSeconds(8), _ => TimeSpan.FromSeconds(1.5) };
+        var tokens = options.Scale == BenchScale.Smoke ? 10 : 60;
         var chunkDelay = TimeSpan.FromSeconds(1.0 / 60);
         var dbPath = Path.Combine(Path.GetTempPath(), $"mikucloud-bench-admission-{Guid.NewGuid():N}.db");
         await using var fake = await FakeOllama.StartAsync();
@@ -141,7 +141,7 @@ public sealed class AdmissionBenchmark(BenchOptions options, TextWriter log)
 
             section.Line($"{clients} clients, each with its own conversation, for {duration.TotalSeconds:0} s against the API ({api.Description}) with")
                 .Line($"`Chat:MaxConcurrentGenerations={Capacity}` and the default queue (4 per slot = {Capacity * 4} waiting, 30 s queue timeout). The fake Ollama")
-                .Line($"streams {tokens}-token answers at ~60 tokens/s (~1 s each), so the capacity is about {ideal:0.0} answers/s. A client reads an accepted")
+                .Line($"streams {tokens}-token answers at ~60 tokens/s (~{(tokens - 1) / 60.0:0.0} s each), so the capacity is about {ideal:0.0} answers/s. A client reads an accepted")
                 .Line("answer to the end; on a 429 it waits 100–300 ms and sends again (harder than honouring `Retry-After`, to keep the overload on).")
                 .Line();
             section.Table(["", "value"],

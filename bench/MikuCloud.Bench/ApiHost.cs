@@ -227,7 +227,13 @@ public sealed class InProcessApiHost : IApiHost
 
     public IServiceProvider? Services => factory.Services;
 
-    public static InProcessApiHost Start(ApiHostSettings settings) => new(new BenchApiFactory(settings));
+    /// <summary>Starts the API here; it logs at Warning (its console is this program's report) unless the settings say otherwise.</summary>
+    public static InProcessApiHost Start(ApiHostSettings settings)
+    {
+        var quiet = new Dictionary<string, string?>(settings.Settings);
+        quiet.TryAdd("Logging:LogLevel:Default", "Warning");
+        return new(new BenchApiFactory(settings with { Settings = quiet }));
+    }
 
     public Task<ApiStats> StatsAsync(CancellationToken cancellationToken = default) => Task.FromResult(ProcessStats.Current(shared: true));
 
@@ -285,11 +291,17 @@ public sealed class ChildProcessApiHost : IApiHost
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var self = System.Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find this program's path.");
-        start.FileName = self;
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        // This harness's own executable (also when it is loaded by the test project, whose output holds a copy).
+        var dll = typeof(ChildProcessApiHost).Assembly.Location;
+        var apphost = Path.ChangeExtension(dll, OperatingSystem.IsWindows() ? ".exe" : null);
+        if (File.Exists(apphost))
         {
-            start.ArgumentList.Add(typeof(ChildProcessApiHost).Assembly.Location);
+            start.FileName = apphost;
+        }
+        else
+        {
+            start.FileName = "dotnet";
+            start.ArgumentList.Add(dll);
         }
 
         start.ArgumentList.Add(ChildApiServer.Command);
