@@ -51,63 +51,119 @@ public sealed class PromptBuilder(TokenEstimator estimator)
         var reserve = Math.Max(Math.Min(MinAnswerTokens, numPredict), Math.Min(numPredict, numCtx / 2));
         var budget = numCtx - reserve;
 
-        var fixedCost = Cost(systemPrompt) + Cost(next, next.Images.Count);
+        // One calibration factor for the whole plan, and each text estimated once: the estimate reads every character,
+        // and a long conversation holds megabytes of text (a 2,000-message history took 18 ms when it was re-read per step).
+        var factor = estimator.Factor;
+        var nextRaw = TokenEstimator.RawTextTokens(next.Content);
+        var fixedCost = Cost(systemPrompt, factor) + Cost(nextRaw, factor, next.Images, next.Images.Count);
         if (fixedCost > budget)
         {
             throw new PromptTooLargeException(fixedCost, budget);
         }
 
-        var turns = history.Select(t => new Slot(t)).ToList();
-        var total = fixedCost + turns.Sum(s => s.Cost(this));
+        var turns = new Slot[history.Count];
+        var total = fixedCost;
+        for (var i = 0; i < turns.Length; i++)
+        {
+            turns[i] = new Slot(history[i], factor);
+            total += turns[i].Cost;
+        }
+
         var imagesOmitted = 0;
         var turnsDropped = 0;
 
         // 1. Older images give way first, oldest first.
-        foreach (var slot in turns)
+        for (var i = 0; i < turns.Length && total > budget; i++)
         {
+            var slot = turns[i];
             while (total > budget && slot.KeptImages > 0)
             {
-                total -= slot.Cost(this);
+                total -= slot.Cost;
                 slot.KeptImages--;
-                total += slot.Cost(this);
+                total += slot.Cost;
                 imagesOmitted++;
             }
         }
 
         // 2. Then the oldest turns, keeping history starting with a user turn.
-        while (total > budget && turns.Count > 0)
+        var first = 0;
+        while (total > budget && first < turns.Length)
         {
             do
             {
-                total -= turns[0].Cost(this);
-                turns.RemoveAt(0);
+                total -= turns[first].Cost;
+                first++;
                 turnsDropped++;
             }
-            while (turns.Count > 0 && turns[0].Turn.Role != "user");
+            while (first < turns.Length && turns[first].Turn.Role != "user");
         }
 
-        var planned = turns.Select(s => s.ToPlanned()).Append(new PlannedTurn(next.Role, next.Content, next.Images, 0)).ToList();
-        var rawText = TokenEstimator.RawTextTokens(systemPrompt) + planned.Sum(t => TokenEstimator.RawTextTokens(t.Content) + (t.ImagesOmitted > 0 ? TokenEstimator.RawTextTokens(ImagePlaceholder) * t.ImagesOmitted : 0));
+        var planned = new List<PlannedTurn>(turns.Length - first + 1);
+        var rawText = TokenEstimator.RawTextTokens(systemPrompt) + nextRaw;
+        for (var i = first; i < turns.Length; i++)
+        {
+            var slot = turns[i];
+            var turn = slot.ToPlanned();
+            planned.Add(turn);
+            rawText += slot.RawTokens + (turn.ImagesOmitted > 0 ? PlaceholderRawTokens * turn.ImagesOmitted : 0);
+        }
+
+        planned.Add(new PlannedTurn(next.Role, next.Content, next.Images, 0));
         var imageTokens = planned.Sum(t => t.Images.Sum(i => TokenEstimator.ImageTokens(i.VisualTokens)));
         var maxOutput = Math.Max(1, Math.Min(numPredict, numCtx - total));
         return new PromptPlan(planned, total, rawText, imageTokens, imagesOmitted, turnsDropped, maxOutput);
     }
 
-    private int Cost(string? systemPrompt) => string.IsNullOrEmpty(systemPrompt) ? 0 : estimator.TextTokens(systemPrompt);
+    private static readonly int PlaceholderRawTokens = TokenEstimator.RawTextTokens(ImagePlaceholder);
 
-    private int Cost(PromptTurn turn, int keptImages) =>
-        estimator.TextTokens(turn.Content)
-        + turn.Images.Skip(turn.Images.Count - keptImages).Sum(i => TokenEstimator.ImageTokens(i.VisualTokens))
-        + (turn.Images.Count - keptImages) * (TokenEstimator.RawTextTokens(ImagePlaceholder) + 1);
+    /// <summary><see cref="TokenEstimator.TextTokens"/> with a fixed calibration factor.</summary>
+    private static int TextCost(int rawTokens, double factor) => TokenEstimator.MessageOverhead + (int)Math.Ceiling(rawTokens * factor);
 
-    private sealed class Slot(PromptTurn turn)
+    private static int Cost(string? systemPrompt, double factor) =>
+        string.IsNullOrEmpty(systemPrompt) ? 0 : TextCost(TokenEstimator.RawTextTokens(systemPrompt), factor);
+
+    private static int Cost(int rawTokens, double factor, IReadOnlyList<PromptImage> images, int keptImages)
     {
-        public PromptTurn Turn { get; } = turn;
+        var cost = TextCost(rawTokens, factor) + (images.Count - keptImages) * (PlaceholderRawTokens + 1);
+        for (var i = images.Count - keptImages; i < images.Count; i++)
+        {
+            cost += TokenEstimator.ImageTokens(images[i].VisualTokens);
+        }
+
+        return cost;
+    }
+
+    private sealed class Slot
+    {
+        private readonly double factor;
+        private int keptImages;
+
+        public Slot(PromptTurn turn, double factor)
+        {
+            this.factor = factor;
+            Turn = turn;
+            RawTokens = TokenEstimator.RawTextTokens(turn.Content);
+            KeptImages = turn.Images.Count;
+        }
+
+        public PromptTurn Turn { get; }
+
+        /// <summary>The uncalibrated text estimate, computed once.</summary>
+        public int RawTokens { get; }
+
+        /// <summary>What the turn costs with <see cref="KeptImages"/> images.</summary>
+        public int Cost { get; private set; }
 
         /// <summary>Images kept, counted from the newest within the turn (the oldest go first).</summary>
-        public int KeptImages { get; set; } = turn.Images.Count;
-
-        public int Cost(PromptBuilder builder) => builder.Cost(Turn, KeptImages);
+        public int KeptImages
+        {
+            get => keptImages;
+            set
+            {
+                keptImages = value;
+                Cost = PromptBuilder.Cost(RawTokens, factor, Turn.Images, value);
+            }
+        }
 
         public PlannedTurn ToPlanned() =>
             new(Turn.Role, Turn.Content, Turn.Images.Skip(Turn.Images.Count - KeptImages).ToList(), Turn.Images.Count - KeptImages);

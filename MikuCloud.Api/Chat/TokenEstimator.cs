@@ -31,9 +31,20 @@ public sealed class TokenEstimator
             return 0;
         }
 
+        // ASCII is never wide (no ASCII character is an OtherSymbol), so it is counted without decoding runes; anything
+        // else is decoded exactly as EnumerateRunes would (an invalid surrogate becomes U+FFFD, one char at a time).
         int wide = 0, other = 0;
-        foreach (var rune in text.EnumerateRunes())
+        var span = text.AsSpan();
+        for (var i = 0; i < span.Length;)
         {
+            if (span[i] < 0x80)
+            {
+                other++;
+                i++;
+                continue;
+            }
+
+            Rune.DecodeFromUtf16(span[i..], out var rune, out var consumed);
             if (IsWide(rune))
             {
                 wide++;
@@ -42,6 +53,8 @@ public sealed class TokenEstimator
             {
                 other++;
             }
+
+            i += consumed;
         }
 
         return wide + (int)Math.Ceiling(other / 3.5);
