@@ -48,7 +48,9 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
             i.Property(x => x.OwnerId).HasMaxLength(128);
             i.Property(x => x.MediaType).HasMaxLength(32);
             i.Property(x => x.SourceFormat).HasMaxLength(16);
-            i.HasIndex(x => new { x.MessageId, x.Ordinal });
+            // Covers the prompt's image metadata (PromptHistory): in SQLite a column stored after Data can only be read by
+            // walking the blob's overflow pages, ~40 page reads per image, so the index carries Id and VisualTokens too.
+            i.HasIndex(x => new { x.MessageId, x.Ordinal, x.Id, x.VisualTokens });
         });
     }
 }

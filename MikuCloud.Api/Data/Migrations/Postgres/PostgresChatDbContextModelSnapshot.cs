@@ -205,7 +205,7 @@ namespace MikuCloud.Api.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MessageId", "Ordinal");
+                    b.HasIndex("MessageId", "Ordinal", "Id", "VisualTokens");
 
                     b.ToTable("Images");
                 });

@@ -200,7 +200,7 @@ namespace MikuCloud.Api.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MessageId", "Ordinal");
+                    b.HasIndex("MessageId", "Ordinal", "Id", "VisualTokens");
 
                     b.ToTable("Images");
                 });
