@@ -25,6 +25,8 @@ public sealed partial class ChatTurnService
         OllamaStreamWatch.Current = watch;
         var started = Stopwatch.GetTimestamp();
         var lastActivity = started;
+        var lastHeartbeat = started;
+        Task? heartbeat = null;
         double? timeToFirstToken = null;
         var text = new StringBuilder();
         ChatDoneResponseStream? done = null;
@@ -124,10 +126,20 @@ public sealed partial class ChatTurnService
             // Fast path: tokens usually arrive faster than heartbeats are due.
             while (!move.IsCompleted)
             {
-                var heartbeat = Task.Delay(chat.HeartbeatInterval, turnToken);
+                // A heartbeat is due after HeartbeatInterval without a token or a heartbeat. One timer serves the whole
+                // turn and is re-armed only when it fires: a paced stream waits for nearly every token, and a timer per
+                // wait (left to expire 10 s later) cost a timer, a cancellation registration and a pool callback per chunk.
+                heartbeat ??= Task.Delay(Max(TimeSpan.Zero, chat.HeartbeatInterval - Stopwatch.GetElapsedTime(Math.Max(lastActivity, lastHeartbeat))), turnToken);
                 if (await Task.WhenAny(move, heartbeat) == move)
                 {
                     break;
+                }
+
+                var fired = heartbeat;
+                heartbeat = null;
+                if (!fired.IsCanceled && chat.HeartbeatInterval - Stopwatch.GetElapsedTime(Math.Max(lastActivity, lastHeartbeat)) > TimeSpan.FromMilliseconds(1))
+                {
+                    continue; // armed before the last token: wait out the rest of the interval (timers tick in whole ms)
                 }
 
                 if (Stopwatch.GetElapsedTime(lastActivity) > chat.StallTimeout)
@@ -136,10 +148,13 @@ public sealed partial class ChatTurnService
                 }
 
                 await sse.HeartbeatAsync(requestToken);
+                lastHeartbeat = Stopwatch.GetTimestamp();
             }
 
             return await move;
         }
+
+        static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
     }
 
     /// <summary>
