@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MikuCloud.Bench;
@@ -23,6 +24,11 @@ public sealed record ApiStats(
     int Threads,
     int ThreadPoolThreads,
     long LockContentions,
+    double GcPauseMs,
+    long WorkItems,
+    long ActiveTimers,
+    long JitMethods,
+    double JitMs,
     bool Shared);
 
 /// <summary>A running API: where it listens, and its own resource counters.</summary>
@@ -93,8 +99,36 @@ public sealed class BenchApiFactory(ApiHostSettings settings) : WebApplicationFa
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, StatsEndpoint>());
+        builder.ConfigureServices(s =>
+        {
+            s.AddSingleton<IStartupFilter, StatsEndpoint>();
+            // Bench:SqliteSynchronous=FULL puts back a per-commit fsync (the API sets NORMAL), to measure what it costs.
+            if (settings.Settings.TryGetValue("Bench:SqliteSynchronous", out var synchronous) && synchronous is { Length: > 0 })
+            {
+                s.ConfigureDbContext<MikuCloud.Api.Data.SqliteChatDbContext>(o => o.AddInterceptors(new SynchronousOverride(synchronous)));
+            }
+        });
         SpanProfile.Start();
+    }
+
+    /// <summary>Runs after the API's own connection setup and overrides its <c>PRAGMA synchronous</c>.</summary>
+    private sealed class SynchronousOverride(string mode) : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+    {
+        private readonly string pragma = $"PRAGMA synchronous = {(mode.All(char.IsAsciiLetter) ? mode : "FULL")};";
+
+        public override async Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = pragma;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = pragma;
+            command.ExecuteNonQuery();
+        }
     }
 
     /// <summary><c>GET /__bench/stats</c> and <c>POST /__bench/reset-peak</c>, ahead of the API's own middleware.</summary>
@@ -151,6 +185,11 @@ public static class ProcessStats
             self.Threads.Count,
             ThreadPool.ThreadCount,
             Monitor.LockContentionCount,
+            GC.GetTotalPauseDuration().TotalMilliseconds,
+            ThreadPool.CompletedWorkItemCount,
+            Timer.ActiveCount,
+            System.Runtime.JitInfo.GetCompiledMethodCount(),
+            System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
             shared);
     }
 

@@ -39,6 +39,7 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
         public long ApiHeapAfter { get; set; }
         public int Gen0 { get; set; }
         public int Gen2 { get; set; }
+        public double GcPauseMs { get; set; }
         public int FakePeak { get; set; }
         public long Tokens => Results.Sum(r => (long)r.Chunks);
         public int Errors => Results.Count(r => r.Status != 200 || !r.Done || r.Error is not null);
@@ -129,6 +130,9 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
             var costShort = ttft;
             var costLong = cells.First(c => !c.Shape.Paced && c.Level.Streams == 1);
 
+            // What a per-commit fsync would cost: a second API with PRAGMA synchronous = FULL, phases interleaved.
+            var durability = await MeasureDurabilityAsync(shortShape, paced, dbPath, cancellationToken);
+
             // Allocations by type inside the API, sampled (every ~100 KB) while it relays paced streams and fast ones.
             var profiles = new List<(string Label, List<AllocationSample> Samples, long Chunks, long Bytes)>();
             foreach (var (shape, level) in new[]
@@ -142,7 +146,7 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
                 profiles.Add(($"{shape.Label}, {level.Streams} streams", await api.EndAllocationProfileAsync(cancellationToken), profiled.ApiTokens, profiled.Api.Sum(p => p.ApiAllocated)));
             }
 
-            Write(section, ttft, cells, slow, costShort, costLong, profiles);
+            Write(section, ttft, cells, slow, costShort, costLong, profiles, durability);
             return section;
         }
         finally
@@ -206,23 +210,70 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
         fake.Requests.Clear();
     }
 
-    /// <summary>JIT, tiering, connection pools, EF's model: a few seconds of traffic on both sides before measuring.</summary>
+    /// <summary>
+    /// JIT and tiering, connection pools, EF's model. .NET tiers a method up in two steps (tier 0 → instrumented tier 1 →
+    /// tier 1, TieredPGO) and only while no new tier-0 code is being compiled, i.e. mostly when the load pauses: so the
+    /// warm-up alternates load and pauses until a pause compiles (almost) nothing. Measured from the API's JIT counters;
+    /// without this the first measurements ran instrumented code (3–5 ms added TTFT instead of ~1 ms).
+    /// </summary>
     private async Task WarmUpAsync(Shape fast, CancellationToken cancellationToken)
     {
-        var requests = options.Scale switch { BenchScale.Full => 60, BenchScale.Quick => 25, _ => 2 };
         var started = Stopwatch.GetTimestamp();
-        for (var round = 0; round < (options.Scale == BenchScale.Full ? 2 : 1); round++)
+        var turns = options.Scale switch { BenchScale.Full => 100, BenchScale.Quick => 60, _ => 2 };
+        var shortShape = new Shape("warm-up", "short", 20, TimeSpan.Zero);
+        var pacedShape = new Shape("warm-up", "paced", 30, TimeSpan.FromSeconds(1.0 / 60));
+        var rounds = 0;
+        long compiledInPause = 0;
+        do
         {
-            await RunPhaseAsync(Side.Direct, fast, new Level(4, requests), cancellationToken);
-            await RunPhaseAsync(Side.Api, fast, new Level(4, requests), cancellationToken);
+            rounds++;
+            await RunPhaseAsync(Side.Direct, shortShape, new Level(4, turns), cancellationToken);
+            await RunPhaseAsync(Side.Api, shortShape, new Level(4, turns), cancellationToken);
+            await RunPhaseAsync(Side.Api, shortShape, new Level(1, turns / 2 + 1), cancellationToken);
+            await RunPhaseAsync(Side.Direct, fast, new Level(4, turns / 10 + 1), cancellationToken);
+            await RunPhaseAsync(Side.Api, fast, new Level(4, turns / 10 + 1), cancellationToken);
+            await RunPhaseAsync(Side.Api, pacedShape, new Level(options.Scale == BenchScale.Smoke ? 2 : 16, 1), cancellationToken);
+            await RunPhaseAsync(Side.Api, pacedShape, new Level(options.Scale == BenchScale.Smoke ? 2 : 64, 1), cancellationToken);
+            if (options.Scale == BenchScale.Smoke)
+            {
+                break;
+            }
+
+            compiledInPause = await SettleAsync(cancellationToken);
+        }
+        while (compiledInPause > 50 && rounds < 6);
+
+        log.WriteLine($"   warm-up {Clock.MsSince(started) / 1000:0.0} s, {rounds} rounds; the last pause compiled {compiledInPause} methods");
+    }
+
+    /// <summary>Waits (up to 20 s) until the API compiles nothing and idles; returns the methods compiled meanwhile.</summary>
+    private async Task<long> SettleAsync(CancellationToken cancellationToken)
+    {
+        var first = await api.StatsAsync(cancellationToken);
+        var previous = first;
+        for (var i = 0; i < 40; i++)
+        {
+            await Task.Delay(500, cancellationToken);
+            var now = await api.StatsAsync(cancellationToken);
+            var quiet = now.JitMethods - previous.JitMethods < 5 && (now.CpuMs - previous.CpuMs) * 2 < 20;
+            previous = now;
+            if (quiet && i > 0)
+            {
+                break;
+            }
         }
 
-        log.WriteLine($"   warm-up {Clock.MsSince(started) / 1000:0.0} s");
+        return previous.JitMethods - first.JitMethods;
     }
 
     private async Task<Cell> MeasureAsync(Shape shape, Level level, int rounds, CancellationToken cancellationToken)
     {
         var cell = new Cell(shape, level, [], []);
+        if (options.Scale != BenchScale.Smoke)
+        {
+            await SettleAsync(cancellationToken); // start each cell from an idle API
+        }
+
         await api.SpansAsync(cancellationToken);
         for (var round = 0; round < rounds; round++)
         {
@@ -238,8 +289,65 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
         var idle = cell.Direct.Sum(p => p.ApiCpuMs) / cell.Direct.Sum(p => p.WallMs) * 1000;
         log.WriteLine($"   {shape.Name,-10} {level.Streams,2} streams: API idle CPU {idle:0} ms/s; TTFT p50 direct {Fmt.Ms(cell.DirectTtft.P50)} api {Fmt.Ms(cell.ApiTtft.P50)}; " +
                       $"chunk p50 direct {Fmt.Ms(cell.DirectChunk.P50)} api {Fmt.Ms(cell.ApiChunk.P50)}; ratio {Fmt.Ratio(cell.DeliveredRatio)}; " +
-                      $"cpu/1k {Fmt.Ms(cell.CpuPer1k)}; alloc/token {Fmt.Bytes(cell.AllocPerToken)}; errors {cell.Errors}");
+                      $"cpu/1k {Fmt.Ms(cell.CpuPer1k)}; alloc/token {Fmt.Bytes(cell.AllocPerToken)}; gen0 {cell.Api.Sum(p => p.Gen0)} gen2 {cell.Api.Sum(p => p.Gen2)} pause {cell.Api.Sum(p => p.GcPauseMs):0.0} ms; errors {cell.Errors}");
         return cell;
+    }
+
+    /// <summary>
+    /// The same phases against the API as configured (SQLite <c>synchronous = NORMAL</c>) and against a second API forced
+    /// to <c>FULL</c> (an fsync per commit), interleaved with direct phases.
+    /// </summary>
+    private async Task<List<(Cell Normal, Cell Full)>> MeasureDurabilityAsync(Shape shortShape, Shape paced, string dbPath, CancellationToken cancellationToken)
+    {
+        var fullDb = dbPath + "-full.db";
+        var results = new List<(Cell, Cell)>();
+        var (normalApi, normalClient) = (api, apiClient);
+        var fullApi = await ApiHostSettings.StartAsync(options.ApiHost, new ApiHostSettings(fake.ConnectionString, fullDb, new Dictionary<string, string?>
+        {
+            ["Chat:MaxConcurrentGenerations"] = "128",
+            ["Chat:MaxQueue"] = "128",
+            ["Bench:SqliteSynchronous"] = "FULL",
+        }), cancellationToken);
+        using var fullClient = ChatStreams.NewClient(fullApi.BaseAddress);
+        try
+        {
+            (api, apiClient) = (fullApi, fullClient);
+            await WarmUpAsync(paced with { Tokens = 400, ChunkDelay = TimeSpan.Zero }, cancellationToken);
+            var rounds = options.Scale == BenchScale.Full ? 2 : 1;
+            foreach (var (shape, level) in new[]
+            {
+                (shortShape, new Level(1, options.Scale switch { BenchScale.Full => 100, BenchScale.Quick => 40, _ => 2 })),
+                (paced, new Level(options.Scale == BenchScale.Smoke ? 4 : 64, options.Scale == BenchScale.Full ? 2 : 1)),
+            })
+            {
+                var normal = new Cell(shape, level, [], []);
+                var full = new Cell(shape, level, normal.Direct, []);
+                for (var round = 0; round < rounds; round++)
+                {
+                    (api, apiClient) = (normalApi, normalClient);
+                    normal.Direct.Add(await RunPhaseAsync(Side.Direct, shape, level, cancellationToken));
+                    foreach (var useFull in round % 2 == 0 ? new[] { false, true } : [true, false])
+                    {
+                        (api, apiClient) = useFull ? (fullApi, fullClient) : (normalApi, normalClient);
+                        (useFull ? full : normal).Api.Add(await RunPhaseAsync(Side.Api, shape, level, cancellationToken));
+                    }
+                }
+
+                log.WriteLine($"   durability {shape.Name} {level.Streams}: TTFT p50 NORMAL {Fmt.Ms(normal.ApiTtft.P50)} FULL {Fmt.Ms(full.ApiTtft.P50)}; p99 {Fmt.Ms(normal.ApiTtft.P99)} / {Fmt.Ms(full.ApiTtft.P99)}");
+                results.Add((normal, full));
+            }
+        }
+        finally
+        {
+            (api, apiClient) = (normalApi, normalClient);
+            await fullApi.DisposeAsync();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(fullDb + suffix);
+            }
+        }
+
+        return results;
     }
 
     private async Task<Cell> MeasureApiOnlyAsync(Shape shape, Level level, CancellationToken cancellationToken)
@@ -269,6 +377,7 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
         }
 
         var phase = new Phase { Side = side };
+        var procBefore = ProcessStats.ReadCpuMs(api.ProcessId);
         var before = await api.StatsAsync(cancellationToken);
         await api.ResetPeakAsync(cancellationToken);
         fake.ResetPeakActiveChats();
@@ -317,11 +426,17 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
 
             var after = await api.StatsAsync(cancellationToken);
             phase.ApiCpuMs = after.CpuMs - before.CpuMs;
+            if (Environment.GetEnvironmentVariable("BENCH_DEBUG_CPU") == "1")
+            {
+                log.WriteLine($"      {side} {shape.Name} {level.Streams}: wall {phase.WallMs:0} ms, API cpu (endpoint) {phase.ApiCpuMs:0} ms, (/proc) {ProcessStats.ReadCpuMs(api.ProcessId) - procBefore:0} ms; " +
+                              $"jit {after.JitMethods - before.JitMethods} methods {after.JitMs - before.JitMs:0} ms, gc pause {after.GcPauseMs - before.GcPauseMs:0} ms, work items {after.WorkItems - before.WorkItems}, timers {before.ActiveTimers} -> {after.ActiveTimers}, threads {after.Threads}, pool {after.ThreadPoolThreads}");
+            }
             phase.ApiAllocated = after.AllocatedBytes - before.AllocatedBytes;
             phase.ApiHeapAfter = after.GcHeapBytes;
             phase.ApiPeakRss = Math.Max(after.PeakWorkingSetBytes, rss.PeakBytes);
             phase.Gen0 = after.Gen0 - before.Gen0;
             phase.Gen2 = after.Gen2 - before.Gen2;
+            phase.GcPauseMs = after.GcPauseMs - before.GcPauseMs;
         }
 
         phase.FakePeak = fake.PeakActiveChats;
@@ -337,7 +452,8 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
     }
 
     private void Write(Section section, Cell ttft, List<Cell> cells, Cell slow, Cell costShort, Cell costLong,
-        List<(string Label, List<AllocationSample> Samples, long Chunks, long Bytes)> profiles)
+        List<(string Label, List<AllocationSample> Samples, long Chunks, long Bytes)> profiles,
+        List<(Cell Normal, Cell Full)> durability)
     {
         var paced = cells.Where(c => c.Shape.Paced).ToList();
         var fast = cells.Where(c => !c.Shape.Paced).ToList();
@@ -404,6 +520,20 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
             [
                 $"`{x.Name}`", x.Count.ToString(), x.StartP50 < 0 ? "–" : Fmt.N(x.StartP50, "0.00"), Fmt.N(x.DurationP50, "0.000"), Fmt.N(x.DurationP99, "0.000"),
                 busySpans.TryGetValue(x.Name, out var b) ? Fmt.N(b.DurationP50, "0.000") : "–", busySpans.TryGetValue(x.Name, out var b2) ? Fmt.N(b2.DurationP99, "0.000") : "–",
+            ]));
+
+        section.Line("**Durability vs latency: SQLite `synchronous`.** The API opens SQLite connections with `PRAGMA synchronous = NORMAL` (WAL")
+            .Line("mode): a commit is durable against a crash of the API process, and the WAL is synced at checkpoints; `FULL` syncs the WAL")
+            .Line("on every commit, so a power cut cannot lose the last answers. Each turn commits twice, and the first commit (the question) is on the")
+            .Line("path to the first token. Same run, a second API forced to `FULL`, phases interleaved:")
+            .Line();
+        section.Table(["workload", "TTFT added p50 NORMAL / FULL", "TTFT added p99 NORMAL / FULL", "per-chunk added p99 NORMAL / FULL"],
+            durability.Select(d => (IReadOnlyList<string>)
+            [
+                $"{d.Normal.Shape.Label}, {d.Normal.Level.Streams} stream{(d.Normal.Level.Streams == 1 ? "" : "s")}",
+                $"{Fmt.SignedMs(d.Normal.ApiTtft.P50 - d.Normal.DirectTtft.P50)} / {Fmt.SignedMs(d.Full.ApiTtft.P50 - d.Full.DirectTtft.P50)}",
+                $"{Fmt.SignedMs(d.Normal.ApiTtft.P99 - d.Normal.DirectTtft.P99)} / {Fmt.SignedMs(d.Full.ApiTtft.P99 - d.Full.DirectTtft.P99)}",
+                $"{Fmt.SignedMs(d.Normal.ApiChunk.P99 - d.Normal.DirectChunk.P99)} / {Fmt.SignedMs(d.Full.ApiChunk.P99 - d.Full.DirectChunk.P99)}",
             ]));
 
         // The FirstResponseWindow explanation, measured.

@@ -61,10 +61,89 @@ public sealed class HistoryBenchmark(BenchOptions options, TextWriter log)
                 using var cmd = conn.CreateCommand();
                 cmd.CommandText = "EXPLAIN QUERY PLAN " + sql[(sql.IndexOf("SELECT", StringComparison.Ordinal))..].Replace("@__conversationId_0", "'" + conversationId.ToString().ToUpperInvariant() + "'").Replace("@__p_1", "9223372036854775807");
                 log.WriteLine(cmd.CommandText);
-                using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
+                await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
                 {
-                    log.WriteLine($"plan: {reader.GetValue(3)}");
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        log.WriteLine($"plan: {reader.GetValue(3)}");
+                    }
+                }
+
+                foreach (var variant in new[]
+                {
+                    "SELECT count(*) FROM Messages WHERE ConversationId = $c",
+                    "SELECT Role, length(Content) FROM Messages WHERE ConversationId = $c ORDER BY Seq",
+                    "SELECT Role, Content FROM Messages WHERE ConversationId = $c ORDER BY Seq",
+                    "SELECT Id, Role, Content FROM Messages WHERE ConversationId = $c ORDER BY Seq",
+                })
+                {
+                    for (var round = 0; round < 3; round++)
+                    {
+                        var t = Stopwatch.GetTimestamp();
+                        using var c2 = conn.CreateCommand();
+                        c2.CommandText = variant;
+                        var p = c2.CreateParameter();
+                        p.ParameterName = "$c";
+                        p.Value = conversationId.ToString().ToUpperInvariant();
+                        c2.Parameters.Add(p);
+                        var n = 0L;
+                        await using (var r2 = await c2.ExecuteReaderAsync(cancellationToken))
+                        {
+                            while (await r2.ReadAsync(cancellationToken))
+                            {
+                                for (var f = 0; f < r2.FieldCount; f++)
+                                {
+                                    n += r2.GetValue(f) is string str ? str.Length : 1;
+                                }
+                            }
+                        }
+
+                        log.WriteLine($"{Clock.MsSince(t),8:0.00} ms  n={n}  {variant}");
+                    }
+                }
+
+                for (var round = 0; round < 3; round++)
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    var rows = await d0.Messages.AsNoTracking()
+                        .Where(m => m.ConversationId == conversationId && m.Seq < long.MaxValue
+                                    && (m.Role == MessageRole.User || m.Status == MessageStatus.Complete || m.Status == MessageStatus.Truncated))
+                        .OrderBy(m => m.Seq)
+                        .Select(m => new { m.Id, m.Role, m.Content })
+                        .ToListAsync(cancellationToken);
+                    log.WriteLine($"{Clock.MsSince(t),8:0.00} ms  EF messages {rows.Count}");
+                    t = Stopwatch.GetTimestamp();
+                    var rows2 = await d0.Messages.AsNoTracking()
+                        .Where(m => m.ConversationId == conversationId)
+                        .Select(m => new { m.Id, m.Role, m.Content })
+                        .ToListAsync(cancellationToken);
+                    log.WriteLine($"{Clock.MsSince(t),8:0.00} ms  EF messages, conversation filter only {rows2.Count}");
+                    t = Stopwatch.GetTimestamp();
+                    var imgq = d0.Images.AsNoTracking()
+                        .Where(i => i.Message!.ConversationId == conversationId && i.Message.Seq < long.MaxValue)
+                        .OrderBy(i => i.Ordinal)
+                        .Select(i => new { i.MessageId, i.Id, i.VisualTokens });
+                    var imgs = await imgq.ToListAsync(cancellationToken);
+                    log.WriteLine($"{Clock.MsSince(t),8:0.00} ms  EF images {imgs.Count}");
+                    if (round == 0)
+                    {
+                        log.WriteLine(imgq.ToQueryString());
+                    }
+                }
+
+                for (var round = 0; round < 6; round++)
+                {
+                    if (round == 3 && Environment.GetEnvironmentVariable("BENCH_SQL_INDEX") == "1")
+                    {
+                        using var ix = conn.CreateCommand();
+                        ix.CommandText = "CREATE INDEX IX_Test ON Images (MessageId, Ordinal, Id, VisualTokens);";
+                        await ix.ExecuteNonQueryAsync(cancellationToken);
+                        log.WriteLine("covering index created");
+                    }
+
+                    var t = Stopwatch.GetTimestamp();
+                    var h = await PromptHistory.LoadAsync(d0, conversationId, long.MaxValue, cancellationToken);
+                    log.WriteLine($"{Clock.MsSince(t),8:0.00} ms  PromptHistory.LoadAsync {h.Count}");
                 }
             }
 
