@@ -42,13 +42,16 @@ public static class ChatDatabaseSetup
                     "Database:Provider=postgres needs ConnectionStrings:chatdb (e.g. 'Host=db;Database=mikucloud;Username=…;Password=…').");
             }
 
-            builder.Services.AddDbContext<PostgresChatDbContext>(o => o.UseNpgsql(connection));
+            // Options are built once (singleton): nothing in them varies by request, and building them per scope cost
+            // EF Core ~10 % of a chat turn's allocations (BENCHMARKS.md, item 1).
+            builder.Services.AddDbContext<PostgresChatDbContext>(o => o.UseNpgsql(connection), optionsLifetime: ServiceLifetime.Singleton);
             builder.Services.AddScoped<ChatDbContext>(sp => sp.GetRequiredService<PostgresChatDbContext>());
         }
         else
         {
             connection = PrepareSqlite(string.IsNullOrWhiteSpace(connection) ? DefaultSqliteConnectionString : connection);
-            builder.Services.AddDbContext<SqliteChatDbContext>(o => o.UseSqlite(connection).AddInterceptors(SqliteConnectionSetup.Instance));
+            builder.Services.AddDbContext<SqliteChatDbContext>(o => o.UseSqlite(connection).AddInterceptors(SqliteConnectionSetup.Instance),
+                optionsLifetime: ServiceLifetime.Singleton);
             builder.Services.AddScoped<ChatDbContext>(sp => sp.GetRequiredService<SqliteChatDbContext>());
         }
 
