@@ -54,6 +54,11 @@ public sealed class AllocationProfile : EventListener
         var index = eventData.PayloadNames?.IndexOf("TypeName") ?? -1;
         var amountIndex = eventData.PayloadNames?.IndexOf("AllocationAmount64") ?? -1;
         var type = index >= 0 ? eventData.Payload[index] as string ?? "?" : "?";
+        if (type.Contains("EventWrittenEventArgs", StringComparison.Ordinal) || type == "MoreEventInfo" || type.Contains("EventPayload", StringComparison.Ordinal))
+        {
+            return; // this listener's own allocations
+        }
+
         var amount = amountIndex >= 0 && eventData.Payload[amountIndex] is ulong a ? (long)a : 100_000;
         bytesByType.AddOrUpdate(type, amount, (_, v) => v + amount);
     }

@@ -137,6 +137,7 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
             var profiles = new List<(string Label, List<AllocationSample> Samples, long Chunks, long Bytes)>();
             foreach (var (shape, level) in new[]
             {
+                (shortShape, new Level(1, options.Scale switch { BenchScale.Full => 300, BenchScale.Quick => 100, _ => 2 })),
                 (paced, new Level(options.Scale == BenchScale.Smoke ? 4 : 64, options.Scale == BenchScale.Full ? 3 : 1)),
                 (fast, new Level(1, options.Scale switch { BenchScale.Full => 60, BenchScale.Quick => 20, _ => 2 })),
             })
@@ -445,8 +446,10 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
 
     private static void WriteTtftOnly(Section section, Cell ttft)
     {
+        var turns = ttft.Api.Sum(p => p.Results.Count);
         section.Line($"TTFT p50 direct {Fmt.Ms(ttft.DirectTtft.P50)}, API {Fmt.Ms(ttft.ApiTtft.P50)}, added {Fmt.SignedMs(ttft.ApiTtft.P50 - ttft.DirectTtft.P50)}; " +
-                     $"p99 direct {Fmt.Ms(ttft.DirectTtft.P99)}, API {Fmt.Ms(ttft.ApiTtft.P99)}").Line();
+                     $"p99 direct {Fmt.Ms(ttft.DirectTtft.P99)}, API {Fmt.Ms(ttft.ApiTtft.P99)}; per turn CPU {Fmt.Ms(ttft.Api.Sum(p => p.ApiCpuMs) / turns)}, " +
+                     $"allocated {Fmt.Bytes((double)ttft.Api.Sum(p => p.ApiAllocated) / turns)}").Line();
         section.Table(["span", "count", "starts p50", "duration p50", "duration p99"],
             ttft.Spans.Select(x => (IReadOnlyList<string>)[$"`{x.Name}`", x.Count.ToString(), x.StartP50 < 0 ? "–" : Fmt.N(x.StartP50, "0.000"), Fmt.N(x.DurationP50, "0.000"), Fmt.N(x.DurationP99, "0.000")]));
     }
@@ -567,9 +570,9 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
             ["per relayed chunk (read + parse the NDJSON line, `ChatResponseUpdate`, SSE `delta` write + flush)", Fmt.Us(cpuPerChunk * 1000), Fmt.Bytes(allocPerChunk)],
         ]);
 
-        section.Line("**Where the API's allocations go** (sampled by the runtime every ~100 KB allocated, so small shares are approximate; per turn and per chunk together):").Line();
+        section.Line("**Where the API's allocations go** (sampled by the runtime every ~100 KB allocated, so small shares are approximate; short answers show the per-turn costs, long ones the per-chunk costs):").Line();
         var top = profiles.SelectMany(p => p.Samples.Take(12).Select(x => x.Type)).Distinct().ToList();
-        section.Table(["type", .. profiles.Select(p => $"{p.Label} ({Fmt.Bytes((double)p.Bytes / Math.Max(1, p.Chunks))} per chunk)")],
+        section.Table(["type", .. profiles.Select(p => $"{p.Label} ({Fmt.Bytes((double)p.Bytes / Math.Max(1, p.Chunks))} per token)")],
             top.Select(type => (IReadOnlyList<string>)
             [
                 $"`{type}`", .. profiles.Select(p => p.Samples.FirstOrDefault(x => x.Type == type) is { } hit ? Fmt.Percent(hit.Share) : "–"),
