@@ -1,9 +1,11 @@
+using MikuCloud.Web;
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Components;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddSharedDataProtection();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
 // The browser talks to the Web only; the Web reaches the API through service discovery ("api" in the AppHost).
