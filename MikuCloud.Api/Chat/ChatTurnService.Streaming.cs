@@ -18,7 +18,10 @@ public sealed partial class ChatTurnService
         PromptPlan plan, TagList tags, CancellationToken turnToken, CancellationToken requestToken)
     {
         var sse = new ServerSentEvents(http.Response, json.Value.SerializerOptions);
-        var watch = new OllamaStreamWatch { Cancellation = turnToken };
+        // Cancelled whenever the turn ends early (stall, client gone, error): aborts the request to Ollama so it stops
+        // generating, and ends any read still pending on it.
+        using var upstream = CancellationTokenSource.CreateLinkedTokenSource(turnToken);
+        var watch = new OllamaStreamWatch { Cancellation = upstream.Token };
         OllamaStreamWatch.Current = watch;
         var started = Stopwatch.GetTimestamp();
         var lastActivity = started;
@@ -28,17 +31,18 @@ public sealed partial class ChatTurnService
         ErrorDto? failure = null;
         var cancelled = false;
 
-        await using var updates = chatClient.GetStreamingResponseAsync(messages, options, turnToken).GetAsyncEnumerator(turnToken);
+        await using var updates = chatClient.GetStreamingResponseAsync(messages, options, upstream.Token).GetAsyncEnumerator(upstream.Token);
+        Task<bool>? pending = null;
         try
         {
             // Wait briefly for Ollama's first answer: a refusal (busy, no model, down) is still an HTTP problem then.
-            var first = updates.MoveNextAsync().AsTask();
+            var first = pending = updates.MoveNextAsync().AsTask();
             var hasFirst = await Task.WhenAny(first, Task.Delay(chat.FirstResponseWindow, turnToken)) == first
                 ? await AwaitFirstAsync(first, user, assistant, watch, tags)
                 : (bool?)null;
 
             await sse.StartAsync(requestToken);
-            await sse.WriteAsync("user", user.ToDto(), requestToken);
+            await sse.WriteAsync("user", Mapping.ToDto(user), requestToken);
 
             var more = hasFirst ?? await NextAsync(first);
             while (more)
@@ -57,7 +61,7 @@ public sealed partial class ChatTurnService
                     await sse.WriteAsync("delta", new DeltaDto(update.Text), requestToken);
                 }
 
-                more = await NextAsync(updates.MoveNextAsync().AsTask());
+                more = await NextAsync(pending = updates.MoveNextAsync().AsTask());
             }
 
             if (done is null)
@@ -76,9 +80,13 @@ public sealed partial class ChatTurnService
             failure = Describe(ex, watch, assistant.Id);
             logger.LogWarning("Answer {MessageId} failed after {Chars} characters: {Error}", assistant.Id, text.Length, failure.Message);
         }
+        finally
+        {
+            await AbandonAsync(upstream, pending);
+        }
 
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        Complete(assistant, text.ToString(), done, failure, cancelled, timeToFirstToken, elapsed);
+        Complete(assistant, text.ToString(), done, failure, cancelled, timeToFirstToken, elapsed, Timestamps.Now(time));
         if (done is { PromptEvalCount: > 0 } counted)
         {
             estimator.Calibrate(plan.RawTextTokens, plan.ImageTokens + TokenEstimator.MessageOverhead * messages.Count, counted.PromptEvalCount);
@@ -103,7 +111,7 @@ public sealed partial class ChatTurnService
             }
             else
             {
-                await sse.WriteAsync("done", assistant.ToDto(), requestToken);
+                await sse.WriteAsync("done", Mapping.ToDto(assistant), requestToken);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
@@ -131,6 +139,28 @@ public sealed partial class ChatTurnService
             }
 
             return await move;
+        }
+    }
+
+    /// <summary>
+    /// Stops the request to Ollama and waits for a read still in flight to notice, so the enumerator can be disposed
+    /// (an async iterator cannot be disposed while a MoveNextAsync is pending).
+    /// </summary>
+    private static async Task AbandonAsync(CancellationTokenSource upstream, Task<bool>? pending)
+    {
+        if (pending is null || pending.IsCompleted)
+        {
+            return;
+        }
+
+        await upstream.CancelAsync();
+        try
+        {
+            await pending.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception)
+        {
+            // Expected: the read was aborted. Nothing of it is used.
         }
     }
 
@@ -181,10 +211,10 @@ public sealed partial class ChatTurnService
         };
     }
 
-    private static void Complete(Message assistant, string content, ChatDoneResponseStream? done, ErrorDto? failure, bool cancelled, double? ttft, double elapsedMs)
+    private static void Complete(Message assistant, string content, ChatDoneResponseStream? done, ErrorDto? failure, bool cancelled, double? ttft, double elapsedMs, DateTime now)
     {
         assistant.Content = content;
-        assistant.CompletedAt = DateTime.UtcNow;
+        assistant.CompletedAt = now;
         assistant.TimeToFirstTokenMs = ttft is null ? null : Math.Round(ttft.Value, 1);
         assistant.TotalMs = Math.Round(elapsedMs, 1);
         if (cancelled)

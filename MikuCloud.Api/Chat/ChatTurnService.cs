@@ -34,6 +34,7 @@ public sealed partial class ChatTurnService(
     IOptions<ChatSettings> settings,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     ChatTelemetry telemetry,
+    TimeProvider time,
     ILogger<ChatTurnService> logger)
 {
     private readonly ChatSettings chat = settings.Value;
@@ -42,7 +43,7 @@ public sealed partial class ChatTurnService(
     public async Task SendAsync(Guid conversationId, ChatInput input, HttpContext http)
     {
         var ct = http.RequestAborted;
-        var conversation = await FindConversationAsync(conversationId, ct);
+        var conversation = await FindConversationAsync(conversationId, http, ct);
         var preset = ResolvePreset(input.PresetId ?? conversation.PresetId);
         var overrides = ParseOverrides(input.Options);
 
@@ -85,7 +86,7 @@ public sealed partial class ChatTurnService(
     public async Task RegenerateAsync(Guid conversationId, Guid messageId, string? presetId, System.Text.Json.Nodes.JsonObject? options, HttpContext http)
     {
         var ct = http.RequestAborted;
-        var conversation = await FindConversationAsync(conversationId, ct);
+        var conversation = await FindConversationAsync(conversationId, http, ct);
         var target = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.ConversationId == conversationId, ct)
                      ?? throw new ChatProblem(404, "message_not_found", "There is no such message in this conversation.");
         var lastUser = await db.Messages.Where(m => m.ConversationId == conversationId && m.Role == MessageRole.User)
@@ -213,9 +214,12 @@ public sealed partial class ChatTurnService(
         telemetry.Requests.Add(1, withOutcome);
     }
 
-    private async Task<Conversation> FindConversationAsync(Guid id, CancellationToken ct) =>
-        await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.OwnerId == Owners.Local, ct)
-        ?? throw new ChatProblem(404, "conversation_not_found", "There is no such conversation.");
+    private async Task<Conversation> FindConversationAsync(Guid id, HttpContext http, CancellationToken ct)
+    {
+        var owner = CurrentOwner.Of(http);
+        return await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.OwnerId == owner, ct)
+            ?? throw new ChatProblem(404, "conversation_not_found", "There is no such conversation.");
+    }
 
     private Preset ResolvePreset(string? id) =>
         (string.IsNullOrWhiteSpace(id) ? catalog.DefaultPreset : catalog.FindPreset(id))
@@ -256,7 +260,7 @@ public sealed partial class ChatTurnService(
 
     private Message NewMessage(Conversation conversation, string role, string content, string presetId)
     {
-        var now = DateTime.UtcNow;
+        var now = Timestamps.Now(time);
         var message = new Message
         {
             Id = Guid.NewGuid(), ConversationId = conversation.Id, Seq = ++conversation.LastSeq, Role = role, Content = content,

@@ -51,15 +51,18 @@ public sealed partial class ConfigurationKeys
                                      && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
             {
                 var code = File.ReadAllText(file);
-                direct.UnionWith(IndexerRead().Matches(code).Select(m => m.Groups[1].Value));
-                direct.UnionWith(GetValueRead().Matches(code).Select(m => m.Groups[1].Value));
-                direct.UnionWith(ConnectionStringRead().Matches(code).Select(m => "ConnectionStrings:" + m.Groups[1].Value));
+                // Arguments are string literals or constants (ConnectionName, ChatDatabaseSetup.ConnectionName).
+                var declared = DeclaredTypes().Matches(code).Select(m => m.Groups[1].Value).ToList();
+                string Value(string expression) => Constant(expression.Trim(), declared, types, file);
+                direct.UnionWith(IndexerRead().Matches(code).Select(m => Value(m.Groups[1].Value)));
+                direct.UnionWith(GetValueRead().Matches(code).Select(m => Value(m.Groups[1].Value)));
+                direct.UnionWith(ConnectionStringRead().Matches(code).Select(m => "ConnectionStrings:" + Value(m.Groups[1].Value)));
                 services.UnionWith(DiscoveryUri().Matches(code).Select(m => m.Groups[1].Value));
                 foreach (Match bind in OptionsBinding().Matches(code))
                 {
                     var type = types.SingleOrDefault(t => t.Name == bind.Groups[1].Value)
                                ?? throw new InvalidOperationException($"{file}: options type {bind.Groups[1].Value} not found");
-                    sections.Add((Section(bind.Groups[2].Value.Trim(), types, file), type));
+                    sections.Add((Value(bind.Groups[2].Value), type));
                 }
             }
         }
@@ -90,7 +93,8 @@ public sealed partial class ConfigurationKeys
         return discovery.Success && DiscoveredServices.Contains(discovery.Groups[1].Value);
     }
 
-    private static string Section(string expression, List<Type> types, string file)
+    /// <summary>A string literal, or a constant: <c>Type.Name</c>, or <c>Name</c> declared in a type of the same file.</summary>
+    private static string Constant(string expression, List<string> declaredInFile, List<Type> types, string file)
     {
         if (expression.StartsWith('"'))
         {
@@ -98,18 +102,24 @@ public sealed partial class ConfigurationKeys
         }
 
         var parts = expression.Split('.');
-        var field = types.SingleOrDefault(t => t.Name == parts[^2])?.GetField(parts[^1], BindingFlags.Public | BindingFlags.Static);
-        return field?.GetRawConstantValue() as string ?? throw new InvalidOperationException($"{file}: cannot resolve section {expression}");
+        var owners = parts.Length > 1 ? [parts[^2]] : declaredInFile;
+        var field = types.Where(t => owners.Contains(t.Name))
+            .Select(t => t.GetField(parts[^1], BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static))
+            .FirstOrDefault(f => f is { IsLiteral: true });
+        return field?.GetRawConstantValue() as string ?? throw new InvalidOperationException($"{file}: cannot resolve the configuration key {expression}");
     }
 
-    [GeneratedRegex("""Configuration\[\s*"([^"]+)"\s*\]""")]
+    [GeneratedRegex("""Configuration\[\s*("[^"]+"|[A-Z][\w.]*)\s*\]""")]
     private static partial Regex IndexerRead();
 
-    [GeneratedRegex("""GetValue<[^>]+>\(\s*"([^"]+)"\s*[,)]""")]
+    [GeneratedRegex("""GetValue<[^>]+>\(\s*("[^"]+"|[A-Z][\w.]*)\s*[,)]""")]
     private static partial Regex GetValueRead();
 
-    [GeneratedRegex("""GetConnectionString\(\s*"([^"]+)"\s*\)""")]
+    [GeneratedRegex("""GetConnectionString\(\s*("[^"]+"|[A-Z][\w.]*)\s*\)""")]
     private static partial Regex ConnectionStringRead();
+
+    [GeneratedRegex(@"\b(?:class|record|struct)\s+(\w+)")]
+    private static partial Regex DeclaredTypes();
 
     [GeneratedRegex("""AddOptions<(\w+)>\(\)\s*\.BindConfiguration\(\s*([^)]+?)\s*\)""")]
     private static partial Regex OptionsBinding();

@@ -10,13 +10,8 @@ using MikuCloud.Tests.Images;
 namespace MikuCloud.Tests.Telemetry;
 
 /// <summary>After a chat against the fake Ollama, the instruments exist with the right names, units, tags and values.</summary>
-public class ChatMetricsTests : IAsyncLifetime
+public class ChatMetricsTests : ApiTest
 {
-    private readonly ApiFactory api = new();
-
-    public ValueTask InitializeAsync() => api.InitializeAsync();
-
-    public async ValueTask DisposeAsync() => await api.DisposeAsync();
 
     private MetricCollector<T> Collect<T>(string instrument) where T : struct =>
         new(api.Services.GetRequiredService<IMeterFactory>(), ChatTelemetry.Name, instrument);
@@ -33,7 +28,33 @@ public class ChatMetricsTests : IAsyncLifetime
         using var active = Collect<int>("mikucloud.chat.active_streams");
         using var imageTime = Collect<double>("mikucloud.image.preprocess.duration");
         using var saved = Collect<long>("mikucloud.image.bytes_saved");
-        using var genAi = new MetricCollector<double>(null, "Experimental.Microsoft.Extensions.AI", "gen_ai.client.operation.duration");
+        // The GenAI meter is created per chat client, outside the DI meter factory; MetricCollector binds to one instrument
+        // instance, so with parallel tests it may watch another test's client. Listen to every instance instead.
+        var genAi = new List<(double Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "Experimental.Microsoft.Extensions.AI" && instrument.Name == "gen_ai.client.operation.duration")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            var copy = new Dictionary<string, object?>();
+            foreach (var tag in tags)
+            {
+                copy[tag.Key] = tag.Value;
+            }
+
+            lock (genAi)
+            {
+                genAi.Add((value, copy));
+            }
+        });
+        listener.Start();
         api.Ollama.Chat = _ => new FakeChatReply { PromptEvalCount = 1130 };
         var id = await api.NewConversationAsync(presetId: "vision");
         var photo = Convert.ToBase64String(TestImages.Jpeg(TestImages.PhotoLike(3000, 2000)));
@@ -60,7 +81,24 @@ public class ChatMetricsTests : IAsyncLifetime
         Assert.True(Assert.Single(saved.GetMeasurementSnapshot()).Value > 0, "a 6 MP photo shrinks");
         Assert.Equal("By", saved.Instrument!.Unit);
         // The GenAI semantic-convention instrument from UseOpenTelemetry, on its own meter.
-        var operation = Assert.Single(genAi.GetMeasurementSnapshot());
+        // That meter is process-wide (not from the DI meter factory): keep this test's calls, by the fake's port. It is
+        // recorded when the stream is disposed, just after the done event went out, so give it a moment.
+        bool Ours((double Value, Dictionary<string, object?> Tags) m) => Equals(m.Tags.GetValueOrDefault("server.port"), api.Ollama.Endpoint.Port);
+        (double Value, Dictionary<string, object?> Tags)[] Snapshot()
+        {
+            lock (genAi)
+            {
+                return [.. genAi];
+            }
+        }
+
+        for (var i = 0; i < 50 && !Snapshot().Any(Ours); i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        var operation = Assert.Single(Snapshot(), Ours);
+        Assert.InRange(operation.Value, 0.0001, 30);
         Assert.Equal("chat", operation.Tags["gen_ai.operation.name"]);
         Assert.Equal("miku-vl", operation.Tags["gen_ai.request.model"]);
     }
