@@ -36,6 +36,8 @@ public class OllamaManifestTests
         Assert.Equal(OllamaContainerImageTags.Port, Assert.Single(server.Ports).ContainerPort);
         Assert.Equal($"0.0.0.0:{OllamaContainerImageTags.Port}", server.Env.Single(e => e.Name == "OLLAMA_HOST").Value);
         Assert.All(ollama.AllContainers, c => Assert.Contains(c.VolumeMounts, m => m.Name == "models" && m.MountPath == OllamaContainerImageTags.ModelsPath));
+        // model-init keeps partial downloads across restarts (its server would otherwise prune them at startup).
+        Assert.Equal("1", Assert.Single(ollama.Pod.InitContainers, c => c.Name == "model-init").Env.Single(e => e.Name == "OLLAMA_NOPRUNE").Value);
 
         var set = rendered.One<V1StatefulSet>("ollama");
         var claim = Assert.Single(set.Spec.VolumeClaimTemplates);
