@@ -19,6 +19,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <item>Only idempotent reads (GET, HEAD) and <c>/api/show</c> are retried, on connection failures and 502/504.
 /// A chat, generate, pull, create or delete POST is never retried.</item>
 /// <item>No circuit breaker: with one GPU server, slow is normal and must not turn into "unavailable".</item>
+/// <item>No draining: by default a disposed, unfinished response is read on (up to 1 MB / 2 s) to reuse the
+/// connection — for a generation that means Ollama keeps generating after the user has gone. With
+/// <c>MaxResponseDrainSize = 0</c> disposal closes the socket and Ollama stops at once.</item>
 /// </list>
 /// </remarks>
 public static class OllamaHttpPolicy
@@ -37,6 +40,12 @@ public static class OllamaHttpPolicy
         configure?.Invoke(options);
 
         builder.ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
+        builder.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        {
+            MaxResponseDrainSize = 0,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        });
         // Experimental API, but the supported way to opt one client out of ConfigureHttpClientDefaults.
 #pragma warning disable EXTEXP0001
         builder.RemoveAllResilienceHandlers();

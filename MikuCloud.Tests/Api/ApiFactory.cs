@@ -8,7 +8,7 @@ namespace MikuCloud.Tests.Api;
 
 /// <summary>
 /// The API as configured in production — only <c>ConnectionStrings:ollama</c> and <c>ConnectionStrings:chatdb</c> set —
-/// against a <see cref="FakeOllama"/> on loopback and a fresh SQLite file.
+/// on Kestrel (loopback), against a <see cref="FakeOllama"/> on loopback and a fresh SQLite file.
 /// </summary>
 public sealed class ApiFactory : WebApplicationFactory<MikuCloud.Api.ApiMarker>, IAsyncLifetime
 {
@@ -25,6 +25,9 @@ public sealed class ApiFactory : WebApplicationFactory<MikuCloud.Api.ApiMarker>,
     {
         Ollama = await FakeOllama.StartAsync();
         Ollama.WithModel("miku-vl", "qwen3-vl:8b-instruct-q4_K_M");
+        // Real sockets on loopback, not the in-memory TestServer: disconnects, flushing and timeouts behave as in production.
+        UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        StartServer();
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -37,6 +40,13 @@ public sealed class ApiFactory : WebApplicationFactory<MikuCloud.Api.ApiMarker>,
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>
+    /// A client that closes its socket when a response is disposed unfinished, as a browser closing a tab does
+    /// (HttpClient's default would keep reading to reuse the connection).
+    /// </summary>
+    public HttpClient CreateAbruptClient() =>
+        new(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = ClientOptions.BaseAddress == new Uri("http://localhost") ? CreateClient().BaseAddress : ClientOptions.BaseAddress };
 
     /// <summary>A fresh scope's database context, to look at what was stored.</summary>
     public async Task<T> WithDbAsync<T>(Func<ChatDbContext, Task<T>> query)

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MikuCloud.Api.Conversations;
+
+namespace MikuCloud.Api.Chat;
+
+/// <summary>Regenerate's optional body.</summary>
+public sealed record RegenerateRequest(string? PresetId, JsonObject? Options);
+
+/// <summary><c>POST …/messages</c> and <c>POST …/messages/{messageId}/regenerate</c>: answers streamed as server-sent events.</summary>
+public static class ChatEndpoints
+{
+    public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/conversations/{id:guid}/messages").WithTags("Chat");
+
+        group.MapPost("", async (Guid id, HttpContext http, ChatInputReader reader, ChatTurnService turns) =>
+            {
+                try
+                {
+                    var input = await reader.ReadAsync(http.Request, http.RequestAborted);
+                    await turns.SendAsync(id, input, http);
+                    return Results.Empty;
+                }
+                catch (ChatProblem problem) when (!http.Response.HasStarted)
+                {
+                    return problem.ToResult(http);
+                }
+            })
+            .Accepts<SendMessageRequest>("application/json", "multipart/form-data")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429).ProducesProblem(503)
+            .DisableAntiforgery()
+            .WithSummary("Send a message (text and images) and stream the answer.")
+            .WithDescription("multipart/form-data (content, images files, presetId, options as JSON) or JSON {content, images:[{mediaType, data}], presetId, options}. " +
+                             "Answers text/event-stream: event 'user' (the saved message), 'delta' {text}, then 'done' (the saved answer with status, usage, timings) " +
+                             "or 'error' {code, message, messageId} (the partial answer is saved as failed). Comment lines are heartbeats. " +
+                             "429 (with Retry-After) saves nothing; a 429/503 from the model server after the message was saved carries its messageId: retry with regenerate.");
+
+        group.MapPost("/{messageId:guid}/regenerate", async (Guid id, Guid messageId, HttpContext http, ChatTurnService turns) =>
+            {
+                try
+                {
+                    RegenerateRequest? body = null;
+                    if (http.Request.ContentLength is > 0 || http.Request.HasJsonContentType())
+                    {
+                        try
+                        {
+                            body = await http.Request.ReadFromJsonAsync<RegenerateRequest>(http.RequestAborted);
+                        }
+                        catch (JsonException ex)
+                        {
+                            throw new ChatProblem(400, "malformed_json", $"The JSON body is malformed: {ex.Message}");
+                        }
+                    }
+
+                    await turns.RegenerateAsync(id, messageId, body?.PresetId, body?.Options, http);
+                    return Results.Empty;
+                }
+                catch (ChatProblem problem) when (!http.Response.HasStarted)
+                {
+                    return problem.ToResult(http);
+                }
+            })
+            .Accepts<RegenerateRequest>("application/json")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(429).ProducesProblem(503)
+            .DisableAntiforgery()
+            .WithSummary("Answer the last question again (replacing the last answer), streamed like a new message.");
+        return app;
+    }
+}

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using MikuCloud.Api.Conversations;
+using MikuCloud.Api.Data;
+using ChatDoneResponseStream = OllamaSharp.Models.Chat.ChatDoneResponseStream;
+using OllamaSharp.Models.Exceptions;
+using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
+
+namespace MikuCloud.Api.Chat;
+
+public sealed partial class ChatTurnService
+{
+    private async Task StreamAsync(HttpContext http, Message user, Message assistant, List<AiChatMessage> messages, ChatOptions options,
+        PromptPlan plan, CancellationToken turnToken, CancellationToken requestToken)
+    {
+        var sse = new ServerSentEvents(http.Response, json.Value.SerializerOptions);
+        var watch = new OllamaStreamWatch { Cancellation = turnToken };
+        OllamaStreamWatch.Current = watch;
+        var started = Stopwatch.GetTimestamp();
+        var lastActivity = started;
+        double? timeToFirstToken = null;
+        var text = new StringBuilder();
+        ChatDoneResponseStream? done = null;
+        ErrorDto? failure = null;
+        var cancelled = false;
+
+        await using var updates = chatClient.GetStreamingResponseAsync(messages, options, turnToken).GetAsyncEnumerator(turnToken);
+        try
+        {
+            // Wait briefly for Ollama's first answer: a refusal (busy, no model, down) is still an HTTP problem then.
+            var first = updates.MoveNextAsync().AsTask();
+            var hasFirst = await Task.WhenAny(first, Task.Delay(chat.FirstResponseWindow, turnToken)) == first
+                ? await AwaitFirstAsync(first, user, assistant, watch)
+                : (bool?)null;
+
+            await sse.StartAsync(requestToken);
+            await sse.WriteAsync("user", user.ToDto(), requestToken);
+
+            var more = hasFirst ?? await NextAsync(first);
+            while (more)
+            {
+                var update = updates.Current;
+                lastActivity = Stopwatch.GetTimestamp();
+                if (update.RawRepresentation is ChatDoneResponseStream final)
+                {
+                    done = final;
+                }
+
+                if (!string.IsNullOrEmpty(update.Text))
+                {
+                    timeToFirstToken ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    text.Append(update.Text);
+                    await sse.WriteAsync("delta", new DeltaDto(update.Text), requestToken);
+                }
+
+                more = await NextAsync(updates.MoveNextAsync().AsTask());
+            }
+
+            if (done is null)
+            {
+                failure = new ErrorDto(watch.Error is null ? "incomplete_answer" : "model_error",
+                    watch.Error ?? "Ollama ended the answer without finishing it.", assistant.Id);
+            }
+        }
+        catch (OperationCanceledException) when (turnToken.IsCancellationRequested)
+        {
+            // The client went away (or the conversation was deleted): Ollama's request is already cancelled with it.
+            cancelled = true;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OllamaException or JsonException or IOException or TimeoutException or InvalidOperationException)
+        {
+            failure = Describe(ex, watch, assistant.Id);
+            logger.LogWarning("Answer {MessageId} failed after {Chars} characters: {Error}", assistant.Id, text.Length, failure.Message);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        Complete(assistant, text.ToString(), done, failure, cancelled, timeToFirstToken, elapsed);
+        if (done is { PromptEvalCount: > 0 } counted)
+        {
+            estimator.Calibrate(plan.RawTextTokens, plan.ImageTokens + TokenEstimator.MessageOverhead * messages.Count, counted.PromptEvalCount);
+        }
+
+        await SaveFinalAsync(assistant);
+        if (requestToken.IsCancellationRequested)
+        {
+            return; // nobody is listening
+        }
+
+        try
+        {
+            if (failure is not null || cancelled)
+            {
+                await sse.WriteAsync("error", failure ?? new ErrorDto("cancelled", "The answer was stopped.", assistant.Id), requestToken);
+            }
+            else
+            {
+                await sse.WriteAsync("done", assistant.ToDto(), requestToken);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client left between the last token and the final event; the answer is saved.
+        }
+
+        async Task<bool> NextAsync(Task<bool> move)
+        {
+            // Fast path: tokens usually arrive faster than heartbeats are due.
+            while (!move.IsCompleted)
+            {
+                var heartbeat = Task.Delay(chat.HeartbeatInterval, turnToken);
+                if (await Task.WhenAny(move, heartbeat) == move)
+                {
+                    break;
+                }
+
+                if (Stopwatch.GetElapsedTime(lastActivity) > chat.StallTimeout)
+                {
+                    throw new TimeoutException($"Ollama sent nothing for {chat.StallTimeout.TotalSeconds:0} s.");
+                }
+
+                await sse.HeartbeatAsync(requestToken);
+            }
+
+            return await move;
+        }
+    }
+
+    /// <summary>The first answer arrived inside the window: pass it on, or turn a refusal into an HTTP problem.</summary>
+    private async Task<bool> AwaitFirstAsync(Task<bool> first, Message user, Message assistant, OllamaStreamWatch watch)
+    {
+        try
+        {
+            return await first;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OllamaException or JsonException or IOException)
+        {
+            // Nothing was generated: drop the empty answer, keep the question (its id lets the client retry with regenerate).
+            db.Messages.Remove(assistant);
+            await db.SaveChangesAsync(CancellationToken.None);
+            var error = Describe(ex, watch, null);
+            var status = error.Code switch
+            {
+                "busy" => 429,
+                "invalid_request" => 400,
+                _ => 503,
+            };
+            throw new ChatProblem(status, error.Code, error.Message + " Your message was saved; retry to get an answer.",
+                messageId: user.Id, retryAfterSeconds: status == 429 ? admission.RetryAfterSeconds : null);
+        }
+    }
+
+    private static ErrorDto Describe(Exception ex, OllamaStreamWatch watch, Guid? messageId)
+    {
+        var status = (ex as HttpRequestException)?.StatusCode ?? (HttpStatusCode?)watch.StatusCode;
+        return (ex, status) switch
+        {
+            (HttpRequestException, HttpStatusCode.ServiceUnavailable) => new("busy", "The model server is busy (Ollama's queue is full).", messageId),
+            (HttpRequestException, HttpStatusCode.NotFound) => new("model_unavailable", watch.Error ?? "The model is not available yet (still downloading?).", messageId),
+            (HttpRequestException, null or 0) => new("ollama_unreachable", "The model server cannot be reached.", messageId),
+            (HttpRequestException, _) => new("model_error", watch.Error ?? $"Ollama answered {(int)status!}.", messageId),
+            (OllamaException, _) when status == HttpStatusCode.BadRequest => new("invalid_request", ex.Message, messageId),
+            (OllamaException, _) => new("model_error", ex.Message, messageId),
+            (JsonException, _) => new("bad_response", "Ollama sent a response that could not be read.", messageId),
+            (TimeoutException, _) => new("stalled", ex.Message, messageId),
+            _ => new("model_error", watch.Error ?? "The connection to the model server broke.", messageId),
+        };
+    }
+
+    private static void Complete(Message assistant, string content, ChatDoneResponseStream? done, ErrorDto? failure, bool cancelled, double? ttft, double elapsedMs)
+    {
+        assistant.Content = content;
+        assistant.CompletedAt = DateTime.UtcNow;
+        assistant.TimeToFirstTokenMs = ttft is null ? null : Math.Round(ttft.Value, 1);
+        assistant.TotalMs = Math.Round(elapsedMs, 1);
+        if (cancelled)
+        {
+            (assistant.Status, assistant.FinishReason) = (MessageStatus.Cancelled, "cancelled");
+        }
+        else if (failure is not null)
+        {
+            (assistant.Status, assistant.FinishReason, assistant.ErrorCode, assistant.ErrorMessage) = (MessageStatus.Failed, "error", failure.Code, failure.Message);
+        }
+        else
+        {
+            var length = string.Equals(done!.DoneReason, "length", StringComparison.Ordinal);
+            (assistant.Status, assistant.FinishReason) = length ? (MessageStatus.Truncated, "length") : (MessageStatus.Complete, done.DoneReason ?? "stop");
+        }
+
+        if (done is not null)
+        {
+            assistant.InputTokens = done.PromptEvalCount;
+            assistant.OutputTokens = done.EvalCount;
+            assistant.OutputTokensPerSecond = Rate(done.EvalCount, done.EvalDuration);
+            assistant.PromptTokensPerSecond = Rate(done.PromptEvalCount, done.PromptEvalDuration);
+        }
+    }
+
+    /// <summary>Tokens per second from Ollama's counters (durations are nanoseconds).</summary>
+    private static double? Rate(long count, long durationNs) => count > 0 && durationNs > 0 ? Math.Round(count / (durationNs / 1e9), 2) : null;
+
+    private async Task SaveFinalAsync(Message assistant)
+    {
+        try
+        {
+            // Never tied to the request: a disconnect must not stop the partial answer being saved.
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogInformation("Conversation of answer {MessageId} was deleted while it streamed; nothing to save.", assistant.Id);
+        }
+    }
+}

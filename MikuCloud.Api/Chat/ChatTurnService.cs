@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using MikuCloud.Api.Conversations;
+using MikuCloud.Api.Data;
+using MikuCloud.Api.Images;
+using MikuCloud.Api.Models;
+using MikuCloud.HouseModels;
+using ChatDoneResponseStream = OllamaSharp.Models.Chat.ChatDoneResponseStream;
+using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
+using AiChatRole = Microsoft.Extensions.AI.ChatRole;
+
+namespace MikuCloud.Api.Chat;
+
+/// <summary>
+/// One chat turn, end to end: validate, admit, persist the user's message, stream the answer from Ollama as
+/// server-sent events, and persist the answer with its status, usage and timings — whatever happens to the client
+/// or to Ollama on the way.
+/// </summary>
+public sealed partial class ChatTurnService(
+    ChatDbContext db,
+    IChatClient chatClient,
+    HouseModelCatalog catalog,
+    OllamaEndpoint endpoint,
+    ImagePipeline images,
+    PromptBuilder promptBuilder,
+    TokenEstimator estimator,
+    AdmissionControl admission,
+    ActiveTurns active,
+    IOptions<ChatSettings> settings,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    ILogger<ChatTurnService> logger)
+{
+    private readonly ChatSettings chat = settings.Value;
+
+    /// <summary>A new user message and its answer.</summary>
+    public async Task SendAsync(Guid conversationId, ChatInput input, HttpContext http)
+    {
+        var ct = http.RequestAborted;
+        var conversation = await FindConversationAsync(conversationId, ct);
+        var preset = ResolvePreset(input.PresetId ?? conversation.PresetId);
+        var overrides = ParseOverrides(input.Options);
+
+        var processed = new List<ProcessedImage>(input.Images.Count);
+        for (var i = 0; i < input.Images.Count; i++)
+        {
+            processed.Add(ProcessImage(input.Images[i], i));
+        }
+
+        var next = new PromptTurn(MessageRole.User, input.Content, processed.Select(p => new PromptImage(Guid.Empty, p.VisualTokens)).ToList());
+        await RunTurnAsync(conversation, preset, overrides, next, http, persistUser: async () =>
+        {
+            var message = NewMessage(conversation, MessageRole.User, input.Content, preset.Id);
+            message.Status = MessageStatus.Complete;
+            message.CompletedAt = message.CreatedAt;
+            for (var i = 0; i < processed.Count; i++)
+            {
+                var p = processed[i];
+                message.Images.Add(new StoredImage
+                {
+                    Id = Guid.NewGuid(), OwnerId = conversation.OwnerId, Ordinal = i, MediaType = p.MediaType, Data = p.Data,
+                    Width = p.Width, Height = p.Height, VisualTokens = p.VisualTokens, SourceFormat = p.SourceFormat.ToString().ToLowerInvariant(),
+                    OriginalWidth = p.OriginalWidth, OriginalHeight = p.OriginalHeight, OriginalBytes = p.OriginalBytes, CreatedAt = message.CreatedAt,
+                });
+            }
+
+            if (string.IsNullOrWhiteSpace(conversation.Title))
+            {
+                conversation.Title = TitleFrom(input.Content);
+            }
+
+            return message;
+        }, ct);
+    }
+
+    /// <summary>
+    /// A new answer to the last user message. <paramref name="messageId"/> is the last assistant message (replaced)
+    /// or the last user message (answered again, e.g. after a failure or a 429).
+    /// </summary>
+    public async Task RegenerateAsync(Guid conversationId, Guid messageId, string? presetId, System.Text.Json.Nodes.JsonObject? options, HttpContext http)
+    {
+        var ct = http.RequestAborted;
+        var conversation = await FindConversationAsync(conversationId, ct);
+        var target = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.ConversationId == conversationId, ct)
+                     ?? throw new ChatProblem(404, "message_not_found", "There is no such message in this conversation.");
+        var lastUser = await db.Messages.Where(m => m.ConversationId == conversationId && m.Role == MessageRole.User)
+            .OrderByDescending(m => m.Seq).Include(m => m.Images).FirstOrDefaultAsync(ct);
+        if (lastUser is null || (target.Role == MessageRole.User ? target.Id != lastUser.Id : target.Seq < lastUser.Seq))
+        {
+            throw new ChatProblem(409, "not_last_turn", "Only the last answer (or the last question) can be regenerated.");
+        }
+
+        var preset = ResolvePreset(presetId ?? target.PresetId ?? conversation.PresetId);
+        var overrides = ParseOverrides(options);
+        var next = new PromptTurn(MessageRole.User, lastUser.Content, lastUser.Images.OrderBy(i => i.Ordinal).Select(i => new PromptImage(i.Id, i.VisualTokens)).ToList());
+        await RunTurnAsync(conversation, preset, overrides, next, http, persistUser: () =>
+        {
+            // Answers after the question are replaced by the new one.
+            db.Messages.RemoveRange(db.Messages.Where(m => m.ConversationId == conversationId && m.Seq > lastUser.Seq));
+            return Task.FromResult(lastUser);
+        }, ct, historyBefore: lastUser.Seq);
+    }
+
+    private async Task RunTurnAsync(Conversation conversation, Preset preset, Dictionary<string, object> overrides, PromptTurn next,
+        HttpContext http, Func<Task<Message>> persistUser, CancellationToken ct, long? historyBefore = null)
+    {
+        var model = catalog.FindModel(endpoint.Model) ?? catalog.Models[0];
+        var options = GenerationOptions.Merge(model, preset, OptionOverrides.FromStored(conversation.OptionsJson), overrides);
+        var history = await LoadHistoryAsync(conversation.Id, historyBefore ?? long.MaxValue, ct);
+        PromptPlan plan;
+        try
+        {
+            plan = promptBuilder.Build(conversation.SystemPrompt ?? model.Modelfile.System, history, next,
+                GenerationOptions.NumCtx(options), GenerationOptions.NumPredict(options));
+        }
+        catch (PromptTooLargeException ex)
+        {
+            throw new ChatProblem(400, "context_overflow", ex.Message);
+        }
+
+        using var turnCancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (!active.TryBegin(conversation.Id, turnCancellation))
+        {
+            throw new ChatProblem(409, "answer_in_progress", "An answer is still being generated in this conversation. Stop it or wait for it to finish.");
+        }
+
+        try
+        {
+            using var lease = await admission.TryEnterAsync(ct)
+                ?? throw new ChatProblem(429, "busy", "All generation slots are busy. Nothing was saved; please send again shortly.", retryAfterSeconds: admission.RetryAfterSeconds);
+
+            // The user's message is in the database before the model is called.
+            var user = await persistUser();
+            var assistant = NewMessage(conversation, MessageRole.Assistant, "", preset.Id);
+            assistant.Model = endpoint.Model;
+            options["num_predict"] = (long)plan.MaxOutputTokens;
+            assistant.OptionsJson = OptionOverrides.ToJson(options).ToJsonString();
+            conversation.UpdatedAt = assistant.CreatedAt;
+            await SaveWithSeqRetryAsync(ct);
+            if (next.Images.Count > 0 && next.Images[0].Id == Guid.Empty)
+            {
+                next = next with { Images = user.Images.OrderBy(i => i.Ordinal).Select(i => new PromptImage(i.Id, i.VisualTokens)).ToList() };
+                plan = plan with { Turns = [.. plan.Turns.Take(plan.Turns.Count - 1), new PlannedTurn(next.Role, next.Content, next.Images, 0)] };
+            }
+
+            var messages = await ToChatMessagesAsync(conversation.SystemPrompt ?? model.Modelfile.System, plan, user, ct);
+            var chatOptions = GenerationOptions.ToChatOptions(options, endpoint.Model, chat.KeepAlive);
+            await StreamAsync(http, user, assistant, messages, chatOptions, plan, turnCancellation.Token, ct);
+        }
+        finally
+        {
+            active.End(conversation.Id, turnCancellation);
+        }
+    }
+
+    private async Task<Conversation> FindConversationAsync(Guid id, CancellationToken ct) =>
+        await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.OwnerId == Owners.Local, ct)
+        ?? throw new ChatProblem(404, "conversation_not_found", "There is no such conversation.");
+
+    private Preset ResolvePreset(string? id) =>
+        (string.IsNullOrWhiteSpace(id) ? catalog.DefaultPreset : catalog.FindPreset(id))
+        ?? throw ChatProblem.Invalid("presetId", $"Unknown preset '{id}'. Known: {string.Join(", ", catalog.Presets.Select(p => p.Id))}.");
+
+    private static Dictionary<string, object> ParseOverrides(System.Text.Json.Nodes.JsonObject? options)
+    {
+        var values = OptionOverrides.Parse(options, out var errors);
+        return errors.Count > 0 ? throw new ChatProblem(400, "invalid_options", "Some options are not valid.", errors) : values;
+    }
+
+    private ProcessedImage ProcessImage(byte[] data, int index)
+    {
+        try
+        {
+            return images.Process(data);
+        }
+        catch (ImageRejectedException ex)
+        {
+            var status = ex.Code switch
+            {
+                ImageErrorCodes.TooLarge => 413,
+                ImageErrorCodes.UnsupportedFormat => 415,
+                _ => 400,
+            };
+            throw new ChatProblem(status, ex.Code, $"Image {index + 1}: {ex.Message}", new Dictionary<string, string[]> { [$"images[{index}]"] = [ex.Message] });
+        }
+    }
+
+    private Message NewMessage(Conversation conversation, string role, string content, string presetId)
+    {
+        var now = DateTime.UtcNow;
+        var message = new Message
+        {
+            Id = Guid.NewGuid(), ConversationId = conversation.Id, Seq = ++conversation.LastSeq, Role = role, Content = content,
+            Status = MessageStatus.Streaming, PresetId = presetId, CreatedAt = now,
+        };
+        db.Messages.Add(message);
+        return message;
+    }
+
+    private async Task SaveWithSeqRetryAsync(CancellationToken ct)
+    {
+        // Seq comes from Conversation.LastSeq; the unique (ConversationId, Seq) index turns a race into an error
+        // rather than a silent reordering. One answer per conversation at a time makes the race rare.
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<List<PromptTurn>> LoadHistoryAsync(Guid conversationId, long beforeSeq, CancellationToken ct)
+    {
+        // Only what the model should see: questions, and answers that finished (a failed or cancelled fragment would
+        // confuse it). Image metadata only: bytes are loaded for the images that fit.
+        var rows = await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == conversationId && m.Seq < beforeSeq
+                        && (m.Role == MessageRole.User || m.Status == MessageStatus.Complete || m.Status == MessageStatus.Truncated))
+            .OrderBy(m => m.Seq)
+            .Select(m => new { m.Role, m.Content, Images = m.Images.OrderBy(i => i.Ordinal).Select(i => new PromptImage(i.Id, i.VisualTokens)).ToList() })
+            .ToListAsync(ct);
+        return rows.Select(r => new PromptTurn(r.Role, r.Content, r.Images)).ToList();
+    }
+
+    private async Task<List<AiChatMessage>> ToChatMessagesAsync(string? systemPrompt, PromptPlan plan, Message user, CancellationToken ct)
+    {
+        var ids = plan.Turns.SelectMany(t => t.Images).Select(i => i.Id).ToHashSet();
+        var bytes = ids.Count == 0 ? [] : await db.Images.AsNoTracking().Where(i => ids.Contains(i.Id))
+            .Select(i => new { i.Id, i.MediaType, i.Data }).ToDictionaryAsync(i => i.Id, ct);
+
+        var messages = new List<AiChatMessage>(plan.Turns.Count + 1);
+        if (!string.IsNullOrWhiteSpace(systemPrompt))
+        {
+            messages.Add(new AiChatMessage(AiChatRole.System, systemPrompt));
+        }
+
+        foreach (var turn in plan.Turns)
+        {
+            var contents = new List<AIContent>();
+            var text = turn.ImagesOmitted > 0
+                ? string.Concat(Enumerable.Repeat(PromptBuilder.ImagePlaceholder + "\n", turn.ImagesOmitted)) + turn.Content
+                : turn.Content;
+            contents.Add(new TextContent(text));
+            foreach (var image in turn.Images)
+            {
+                var stored = bytes[image.Id];
+                contents.Add(new DataContent(stored.Data, stored.MediaType));
+            }
+
+            messages.Add(new AiChatMessage(turn.Role == MessageRole.User ? AiChatRole.User : AiChatRole.Assistant, contents));
+        }
+
+        return messages;
+    }
+
+    internal static string TitleFrom(string content)
+    {
+        var line = content.Trim().Split('\n', 2)[0].Trim();
+        if (line.Length == 0)
+        {
+            return "图片 · Image";
+        }
+
+        var runes = line.EnumerateRunes().Take(40).ToList();
+        return string.Concat(runes.Select(r => r.ToString())) + (line.EnumerateRunes().Count() > 40 ? "…" : "");
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+using MikuCloud.Api.Chat;
+
+namespace MikuCloud.Tests.Chat;
+
+public class AdmissionControlTests
+{
+    private static AdmissionControl Create(int slots, int queue, double timeoutSeconds = 30) =>
+        new(Options.Create(new ChatSettings { MaxConcurrentGenerations = slots, MaxQueue = queue, QueueTimeout = TimeSpan.FromSeconds(timeoutSeconds) }));
+
+    [Fact]
+    public async Task Slots_then_queue_then_refusal()
+    {
+        var admission = Create(slots: 2, queue: 1);
+        var ct = TestContext.Current.CancellationToken;
+
+        var a = await admission.TryEnterAsync(ct);
+        var b = await admission.TryEnterAsync(ct);
+        var waiting = admission.TryEnterAsync(ct);
+        var refused = await admission.TryEnterAsync(ct);
+
+        Assert.NotNull(a);
+        Assert.NotNull(b);
+        Assert.False(waiting.IsCompleted);
+        Assert.Null(refused);
+        Assert.Equal((2, 1), (admission.Running, admission.Queued));
+
+        a!.Dispose();
+        var c = await waiting;
+        Assert.NotNull(c);
+        Assert.Equal((2, 0), (admission.Running, admission.Queued));
+        b!.Dispose();
+        c!.Dispose();
+        c.Dispose(); // idempotent
+        Assert.Equal(0, admission.Running);
+    }
+
+    [Fact]
+    public async Task Waiters_are_served_first_come_first_served()
+    {
+        var admission = Create(slots: 1, queue: 10);
+        var ct = TestContext.Current.CancellationToken;
+        var holder = await admission.TryEnterAsync(ct);
+        var order = new List<int>();
+        var waiters = Enumerable.Range(0, 5).Select(async i =>
+        {
+            await Task.Delay(20 * i, ct); // arrive in order
+            using var lease = await admission.TryEnterAsync(ct);
+            lock (order)
+            {
+                order.Add(i);
+            }
+
+            await Task.Delay(10, ct);
+        }).ToList();
+
+        await Task.Delay(200, ct);
+        holder!.Dispose();
+        await Task.WhenAll(waiters);
+
+        Assert.Equal([0, 1, 2, 3, 4], order);
+    }
+
+    [Fact]
+    public async Task A_wait_that_times_out_gives_up_its_place()
+    {
+        var admission = Create(slots: 1, queue: 5, timeoutSeconds: 0.2);
+        var ct = TestContext.Current.CancellationToken;
+        using var holder = await admission.TryEnterAsync(ct);
+
+        Assert.Null(await admission.TryEnterAsync(ct));
+        Assert.Equal(0, admission.Queued);
+    }
+
+    [Fact]
+    public async Task A_client_that_leaves_while_queued_frees_its_place()
+    {
+        var admission = Create(slots: 1, queue: 5);
+        using var holder = await admission.TryEnterAsync(TestContext.Current.CancellationToken);
+        using var gone = new CancellationTokenSource();
+
+        var waiting = admission.TryEnterAsync(gone.Token);
+        gone.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(0, admission.Queued);
+    }
+}
