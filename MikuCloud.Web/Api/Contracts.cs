@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace MikuCloud.Web.Api;
 
@@ -20,8 +21,15 @@ public sealed record ModelInfo(string Name, string From, int ContextLength, stri
 /// <summary><c>POST /api/conversations</c>.</summary>
 public sealed record CreateConversationRequest(string? Title, string? PresetId, string? SystemPrompt, JsonObject? Options);
 
-/// <summary><c>PATCH /api/conversations/{id}</c>: only the fields present change.</summary>
-public sealed record UpdateConversationRequest(string? Title = null, string? PresetId = null, string? SystemPrompt = null, JsonObject? Options = null);
+/// <summary>
+/// <c>PATCH /api/conversations/{id}</c>: only the fields present change, and a present <c>null</c> resets a field —
+/// so nulls are left out of the JSON here (a rename must not reset the preset). Clear the system prompt with "".
+/// </summary>
+public sealed record UpdateConversationRequest(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Title = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PresetId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SystemPrompt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Options = null);
 
 /// <summary>A conversation.</summary>
 public sealed record ConversationDto(Guid Id, string Title, string PresetId, string? SystemPrompt, JsonObject? Options,
@@ -59,8 +67,12 @@ public static class MessageStatus
     public static bool IsRetryable(string? status) => status is Cancelled or Failed or Truncated or Interrupted;
 }
 
-/// <summary>RFC 7807 problem details as the API sends them (plus <c>errors</c> for validation problems).</summary>
-public sealed record ProblemDto(string? Type, string? Title, int? Status, string? Detail, Dictionary<string, string[]>? Errors, string? Code);
+/// <summary>
+/// RFC 7807 problem details as the API sends them: <c>code</c> says what happened, <c>errors</c> lists validation
+/// problems, and <c>messageId</c> is set when the user's message was saved before the model refused (retry = regenerate).
+/// </summary>
+public sealed record ProblemDto(string? Type, string? Title, int? Status, string? Detail, Dictionary<string, string[]>? Errors, string? Code,
+    Guid? MessageId = null, int? RetryAfterSeconds = null);
 
 /// <summary>Shared JSON settings: the API speaks camelCase.</summary>
 public static class ApiJson

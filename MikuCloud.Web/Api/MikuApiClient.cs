@@ -186,7 +186,8 @@ public sealed class MikuApiClient(HttpClient http) : IMikuApi
             // A proxy's HTML error page or a truncated body: the status code is all we know.
         }
 
-        throw new ApiException(response.StatusCode, problem, RetryAfter(response));
+        var retryAfter = RetryAfter(response) ?? (problem?.RetryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
+        throw new ApiException(response.StatusCode, problem, retryAfter);
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response)

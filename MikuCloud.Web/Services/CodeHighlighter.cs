@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 
 namespace MikuCloud.Web.Services;
@@ -83,9 +82,10 @@ public static class CodeHighlighter
     /// <summary>Escaped HTML for <paramref name="code"/>, with token spans when the language is known.</summary>
     public static string Highlight(string code, string language)
     {
+        language = Aliases.TryGetValue(language, out var canonical) ? canonical : language;
         if (!Languages.TryGetValue(language, out var lang))
         {
-            return WebUtility.HtmlEncode(code);
+            return Encode(code);
         }
 
         var sb = new StringBuilder(code.Length * 2);
@@ -154,14 +154,14 @@ public static class CodeHighlighter
                 }
                 else
                 {
-                    sb.Append(WebUtility.HtmlEncode(word));
+                    sb.Append(Encode(word));
                 }
 
                 i = end;
             }
             else
             {
-                sb.Append(WebUtility.HtmlEncode(c.ToString()));
+                sb.Append(Encode(c.ToString()));
                 i++;
             }
         }
@@ -213,7 +213,7 @@ public static class CodeHighlighter
                     }
                     else
                     {
-                        sb.Append(WebUtility.HtmlEncode(code[i].ToString()));
+                        sb.Append(Encode(code[i].ToString()));
                         i++;
                     }
                 }
@@ -228,7 +228,7 @@ public static class CodeHighlighter
             {
                 var next = code.IndexOf('<', i);
                 next = next < 0 ? code.Length : next;
-                sb.Append(WebUtility.HtmlEncode(code[i..next]));
+                sb.Append(Encode(code[i..next]));
                 i = next;
             }
         }
@@ -282,7 +282,11 @@ public static class CodeHighlighter
     private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '$';
 
     private static void Span(StringBuilder sb, string cls, string text) =>
-        sb.Append("<span class=\"").Append(cls).Append("\">").Append(WebUtility.HtmlEncode(text)).Append("</span>");
+        sb.Append("<span class=\"").Append(cls).Append("\">").Append(Encode(text)).Append("</span>");
+
+    /// <summary>Escapes what matters inside an element (&amp;, &lt;, &gt;); quotes need no escaping in text.</summary>
+    private static string Encode(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     private static HashSet<string> Words(string words) => new(words.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
 }

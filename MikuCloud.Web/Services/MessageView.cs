@@ -49,6 +49,15 @@ public sealed class MessageView
 
     public bool IsStreaming => Status == MessageStatus.Streaming;
 
+    /// <summary>
+    /// For an answer that never got an id (the model refused after the question was saved): the saved question's id,
+    /// which regenerate accepts, so "retry" still works.
+    /// </summary>
+    public Guid? RetryMessageId { get; set; }
+
+    /// <summary>The id regenerate/retry should use.</summary>
+    public Guid? RegenerateId => Id ?? RetryMessageId;
+
     public int Version { get; private set; }
 
     /// <summary>Raised after every change; the item showing this message re-renders (throttled).</summary>
@@ -128,6 +137,14 @@ public sealed class MessageView
         {
             Version++;
         }
+    }
+
+    /// <summary>The API saved the question (its id came with a refusal) but sent no <c>user</c> event.</summary>
+    public void MarkSaved(Guid id)
+    {
+        Id = id;
+        IsPending = false;
+        Touch();
     }
 
     /// <summary>The stream ended without a <c>done</c> event (stopped, failed, connection lost).</summary>

@@ -34,6 +34,12 @@ public sealed class UiText
         ["group.month"] = ("过去 30 天", "Previous 30 days"),
         ["group.older"] = ("更早", "Older"),
 
+        ["model.ready"] = ("就绪", "Ready"),
+        ["model.missing"] = ("准备中", "Preparing"),
+        ["model.unavailable"] = ("不可用", "Unavailable"),
+        ["model.unknown"] = ("连接中", "Connecting"),
+        ["model.title"] = ("模型状态", "Model status"),
+
         // Header
         ["header.newChat"] = ("新对话", "New chat"),
         ["header.settings"] = ("参数设置", "Parameters"),
@@ -153,6 +159,9 @@ public sealed class UiText
         ["state.invalid"] = ("服务拒绝了这条消息：{0}", "The service refused this message: {0}"),
         ["state.notFound"] = ("这个对话已不存在（可能在别处被删除）。", "This conversation no longer exists (it may have been deleted elsewhere)."),
         ["state.streamLost"] = ("与服务的连接中断，回答未完成。", "The connection to the service dropped before the answer finished."),
+        ["state.inProgress"] = ("这个对话里还有一个回答正在生成，请先停止它或等它完成。", "An answer is still being written in this conversation; stop it or wait for it to finish."),
+        ["state.modelRefused"] = ("你的消息已保存，但模型暂时无法回答。稍后点“重试”即可。", "Your message is saved, but the model could not answer right now. Press “Retry” in a moment."),
+        ["state.contextOverflow"] = ("这条消息太长，超出了上下文长度。请缩短内容或在参数中调大“上下文长度”。", "This message does not fit in the context. Shorten it or raise “Context size” in the parameters."),
         ["state.retryNow"] = ("立即重试", "Retry now"),
         ["state.dismiss"] = ("关闭提示", "Dismiss"),
         ["state.unexpected"] = ("出了点问题：{0}", "Something went wrong: {0}"),
