@@ -109,6 +109,8 @@
             grow,
         };
         grow();
+        // The page is interactive from here on (the prerendered HTML was not): lets automation wait for it.
+        document.documentElement.setAttribute("data-interactive", "true");
     }
     function setDraftKey(textarea, key) { textarea?._mikuInput?.setDraftKey(key); }
     function loadDraft(key) { return storage.get("miku.draft." + key) || ""; }
