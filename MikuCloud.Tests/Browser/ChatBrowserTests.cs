@@ -40,7 +40,7 @@ public class ChatBrowserTests(BrowserFixture fixture) : BrowserTest(fixture)
         var answer = LastAnswer(page);
         await Expect(answer.Locator(".markdown strong")).ToHaveTextAsync("《三体》");
         await Expect(answer.Locator(".code-block .code-lang")).ToHaveTextAsync("python");
-        await Expect(answer.Locator(".code-block .tok-fn")).ToHaveTextAsync("print");
+        await Expect(answer.Locator(".code-block .tok-str")).ToHaveTextAsync("\"黑暗森林\"");
         await Expect(answer.Locator(".stats")).ToContainTextAsync("tokens/s");
         await Expect(answer.Locator(".stats")).ToContainTextAsync("均衡");
         await Expect(page.Locator("article.message.user .user-text")).ToHaveTextAsync("分析一下《三体》这本书的主题思想\n请简短回答");

@@ -150,6 +150,8 @@ public sealed class MessageView
     /// <summary>The stream ended without a <c>done</c> event (stopped, failed, connection lost).</summary>
     public void End(string status, ErrorDto? error = null)
     {
+        // An error event names the saved (failed) answer: keep its id so regenerate/retry can target it.
+        Id ??= error?.MessageId;
         Status = status;
         Error = error ?? Error;
         Touch();
