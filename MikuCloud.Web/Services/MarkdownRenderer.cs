@@ -127,7 +127,8 @@ public sealed class MarkdownRenderer
             renderer.EnsureLine();
             renderer.Write("<div class=\"code-block\"><div class=\"code-head\"><span class=\"code-lang\">")
                 .WriteEscape(language.Length > 0 ? language : "text")
-                .Write("</span><button type=\"button\" class=\"copy-code\" aria-label=\"Copy code\" title=\"Copy code\">⧉</button></div><pre><code");
+                .Write("</span><button type=\"button\" class=\"copy-code\">").WriteEscape(UiText.Get("msg.copyCode"))
+                .Write("</button></div><pre><code");
             if (language.Length > 0)
             {
                 renderer.Write(" class=\"language-").WriteEscape(language).Write('"');

@@ -91,6 +91,7 @@ public sealed class UiText
         ["msg.thinking"] = ("正在思考…", "Thinking…"),
         ["msg.copy"] = ("复制", "Copy"),
         ["msg.copied"] = ("已复制", "Copied"),
+        ["msg.copyCode"] = ("复制代码", "Copy code"),
         ["msg.regenerate"] = ("重新生成", "Regenerate"),
         ["msg.retry"] = ("重试", "Retry"),
         ["msg.edit"] = ("编辑并重新发送", "Edit and resend"),
