@@ -127,7 +127,8 @@ public sealed class UiText
         ["empty.group.reasoning"] = ("复杂推理", "Reasoning"),
 
         // Input
-        ["input.placeholder"] = ("给 Miku 发消息…（Enter 发送，Shift+Enter 换行）", "Message Miku… (Enter to send, Shift+Enter for a new line)"),
+        ["input.placeholder"] = ("给 Miku 发消息…", "Message Miku…"),
+        ["input.keys"] = ("Enter 发送，Shift+Enter 换行。", "Enter sends, Shift+Enter adds a line."),
         ["input.label"] = ("消息", "Message"),
         ["input.send"] = ("发送", "Send"),
         ["input.stop"] = ("停止生成", "Stop"),

@@ -66,7 +66,8 @@
         // New content (a delta, a new message) keeps the view at the bottom only while pinned. "smooth" for small
         // growth, instant for big jumps (loading a conversation), so it never lags behind a fast stream.
         const observer = new MutationObserver(() => {
-            if (!pinned) return;
+            // The empty chat's suggestions read from the top; following applies to conversations only.
+            if (!pinned || container.querySelector(".suggestions")) return;
             const gap = container.scrollHeight - container.scrollTop - container.clientHeight;
             container.scrollTo({ top: container.scrollHeight, behavior: gap > 600 ? "instant" : "smooth" });
         });
@@ -79,7 +80,7 @@
             },
             dispose() { observer.disconnect(); },
         };
-        container._mikuScroller.toBottom(true);
+        if (!container.querySelector(".suggestions")) container._mikuScroller.toBottom(true);
     }
     function scrollToBottom(container, force) { container?._mikuScroller?.toBottom(force); }
 
