@@ -78,7 +78,9 @@ public class ChatBrowserTests(BrowserFixture fixture) : BrowserTest(fixture)
         var boxes = LastAnswer(page).Locator(".grounding .box");
         await Expect(boxes).ToHaveCountAsync(2);
         await Expect(boxes.First).ToHaveAttributeAsync("data-label", "红色方块");
-        var image = await LastAnswer(page).Locator(".grounding img").BoundingBoxAsync();
+        var groundingImage = LastAnswer(page).Locator(".grounding img");
+        await groundingImage.EvaluateAsync("img => img.decode()"); // measure after layout with the real image size
+        var image = await groundingImage.BoundingBoxAsync();
         var box = await boxes.First.BoundingBoxAsync();
         Assert.InRange((box!.X - image!.X) / image.Width, 0.08, 0.12); // within a few pixels (borders, rounding)
         Assert.InRange((box.Y - image.Y) / image.Height, 0.18, 0.22);
