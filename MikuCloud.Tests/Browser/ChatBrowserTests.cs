@@ -78,13 +78,18 @@ public class ChatBrowserTests(BrowserFixture fixture) : BrowserTest(fixture)
         var boxes = LastAnswer(page).Locator(".grounding .box");
         await Expect(boxes).ToHaveCountAsync(2);
         await Expect(boxes.First).ToHaveAttributeAsync("data-label", "红色方块");
-        var groundingImage = LastAnswer(page).Locator(".grounding img");
-        await groundingImage.EvaluateAsync("img => img.decode()"); // measure after layout with the real image size
-        var image = await groundingImage.BoundingBoxAsync();
-        var box = await boxes.First.BoundingBoxAsync();
-        Assert.InRange((box!.X - image!.X) / image.Width, 0.08, 0.12); // within a few pixels (borders, rounding)
-        Assert.InRange((box.Y - image.Y) / image.Height, 0.18, 0.22);
-        Assert.InRange(box.Width / image.Width, 0.38, 0.42);
+        await LastAnswer(page).Locator(".grounding img").EvaluateAsync("img => img.decode()");
+        // One measurement in the page, so a smooth scroll cannot move things between two reads.
+        var relative = await boxes.First.EvaluateAsync<double[]>("""
+            box => {
+                const i = box.closest('.frame').querySelector('img').getBoundingClientRect(), b = box.getBoundingClientRect();
+                return [(b.left - i.left) / i.width, (b.top - i.top) / i.height, b.width / i.width, b.height / i.height];
+            }
+            """);
+        Assert.InRange(relative[0], 0.09, 0.11);
+        Assert.InRange(relative[1], 0.19, 0.21);
+        Assert.InRange(relative[2], 0.39, 0.41);
+        Assert.InRange(relative[3], 0.39, 0.41);
         await ScreenshotAsync(page, "grounding-desktop-light");
 
         // Click opens it larger; Escape closes.
