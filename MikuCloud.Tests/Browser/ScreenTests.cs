@@ -19,6 +19,13 @@ public class ScreenTests(BrowserFixture fixture) : BrowserTest(fixture)
     {
         var conversation = await CreateShowcaseConversationAsync();
 
+        // Export goes through the Web too (the browser never talks to the API).
+        var probe = await OpenAsync(conversation);
+        var markdown = await probe.APIRequest.GetAsync("export/" + conversation.Split('/')[^1] + "?format=md");
+        Assert.Equal(200, markdown.Status);
+        Assert.Contains("找出图中的方块", await markdown.TextAsync());
+        Assert.Contains("attachment", markdown.Headers["content-disposition"]);
+
         foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
         {
             var name = scheme == ColorScheme.Light ? "light" : "dark";
