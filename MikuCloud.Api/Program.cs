@@ -1,12 +1,15 @@
 using MikuCloud.Api.Chat;
+using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
 using MikuCloud.Api.Models;
+using MikuCloud.Api.Stats;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<MikuCloud.Api.DatabaseUnavailableHandler>();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
 {
     document.Info.Title = "MikuCloud API";
@@ -32,6 +35,8 @@ if (app.Environment.IsDevelopment())
 }
 app.MapDefaultEndpoints();
 app.MapModelEndpoints();
+app.MapConversationEndpoints();
 app.MapChatEndpoints();
+app.MapStatsEndpoints();
 
 app.Run();

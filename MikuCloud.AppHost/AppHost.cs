@@ -10,7 +10,7 @@ var chatdb = builder.AddChatDatabase();
 var api = builder.AddProject<Projects.MikuCloud_Api>("api")
     // The API reads ConnectionStrings:ollama = "Endpoint=…;Model=miku-vl".
     .WithReference(ollama.Model, connectionName: MikuCloudOllamaExtensions.ServerName)
-    .WithReference(chatdb)
+    .WithChatDatabase(chatdb)
     // Admission control matches what Ollama runs in parallel; keep_alive matches the server's.
     .WithEnvironment("Chat__MaxConcurrentGenerations", ollama.Settings.NumParallel)
     .WithEnvironment("Chat__KeepAlive", ollama.Settings.KeepAlive)
@@ -23,4 +23,15 @@ builder.AddProject<Projects.MikuCloud_Web>("web")
     .WithExternalHttpEndpoints()
     .WaitFor(api);
 
-builder.Build().Run();
+try
+{
+    builder.Build().Run();
+}
+catch (Exception ex) when (ex.GetBaseException() is ContainerRuntimeUnavailableException missing)
+{
+    // A setup problem, not a crash: say what to do, without a stack trace.
+    Console.Error.WriteLine(missing.Message);
+    return 1;
+}
+
+return 0;

@@ -105,6 +105,11 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
         {
             throw new ChatProblem(400, "malformed_json", $"The JSON body is malformed: {ex.Message}");
         }
+        catch (Exception ex) when (ex is InvalidOperationException or System.Text.DecoderFallbackException && ex.StackTrace?.Contains("System.Text.Json", StringComparison.Ordinal) == true)
+        {
+            // System.Text.Json reports invalid UTF-8 in property names as "cannot transcode", not as a JsonException.
+            throw new ChatProblem(400, "malformed_json", "The JSON body is not valid UTF-8.");
+        }
         catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ChatProblem(400, "malformed_request", $"The request body ended early: {ex.Message}");
@@ -115,6 +120,8 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
     {
         var body = await JsonSerializer.DeserializeAsync<SendMessageRequest>(request.Body, Json, cancellationToken)
                    ?? throw new ChatProblem(400, "malformed_json", "The JSON body is empty.");
+        // A JsonObject decodes its property names lazily; do it here, where a bad byte is still a 400.
+        _ = body.Options?.Count;
         var list = new List<byte[]>();
         var uploads = body.Images ?? [];
         if (uploads.Count > images.Value.MaxImagesPerMessage)

@@ -9,15 +9,13 @@ namespace MikuCloud.Api.Chat;
 /// <summary>Registers the chat path: the IChatClient over OllamaSharp, images, prompt building, admission.</summary>
 public static class ChatSetup
 {
-    /// <summary>Activity source and meter name prefix of the chat path.</summary>
-    public const string TelemetrySource = "MikuCloud.Chat";
-
     public static IHostApplicationBuilder AddChat(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<ChatSettings>().BindConfiguration("Chat");
         services.AddOptions<ImagePipelineOptions>().BindConfiguration(ImagePipelineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new ImagePipeline(sp.GetRequiredService<IOptions<ImagePipelineOptions>>().Value));
+        services.AddSingleton<ChatTelemetry>();
         services.AddSingleton<TokenEstimator>();
         services.AddSingleton<PromptBuilder>();
         services.AddSingleton<AdmissionControl>();
@@ -32,9 +30,10 @@ public static class ChatSetup
 
         var recordContent = builder.Configuration.GetValue<bool>("Chat:RecordContentInTelemetry");
         services.AddChatClient(sp => new OllamaApiClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("ollama-chat"), sp.GetRequiredService<OllamaEndpoint>().Model))
-            // GenAI semantic-convention spans and metrics (meter Experimental.Microsoft.Extensions.AI); prompts and
+            // GenAI semantic-convention spans and metrics on the default source/meter Experimental.Microsoft.Extensions.AI
+            // (ServiceDefaults registers it; MikuCloud's own instruments are on MikuCloud.Chat). Prompts and
             // answers are recorded only when Chat:RecordContentInTelemetry is true.
-            .UseOpenTelemetry(sourceName: TelemetrySource, configure: o => o.EnableSensitiveData = recordContent)
+            .UseOpenTelemetry(configure: o => o.EnableSensitiveData = recordContent)
             .UseLogging();
         return builder;
     }

@@ -15,10 +15,13 @@ namespace MikuCloud.Api.Chat;
 public sealed partial class ChatTurnService
 {
     private async Task StreamAsync(HttpContext http, Message user, Message assistant, List<AiChatMessage> messages, ChatOptions options,
-        PromptPlan plan, CancellationToken turnToken, CancellationToken requestToken)
+        PromptPlan plan, TagList tags, CancellationToken turnToken, CancellationToken requestToken)
     {
         var sse = new ServerSentEvents(http.Response, json.Value.SerializerOptions);
-        var watch = new OllamaStreamWatch { Cancellation = turnToken };
+        // Cancelled whenever the turn ends early (stall, client gone, error): aborts the request to Ollama so it stops
+        // generating, and ends any read still pending on it.
+        using var upstream = CancellationTokenSource.CreateLinkedTokenSource(turnToken);
+        var watch = new OllamaStreamWatch { Cancellation = upstream.Token };
         OllamaStreamWatch.Current = watch;
         var started = Stopwatch.GetTimestamp();
         var lastActivity = started;
@@ -28,17 +31,18 @@ public sealed partial class ChatTurnService
         ErrorDto? failure = null;
         var cancelled = false;
 
-        await using var updates = chatClient.GetStreamingResponseAsync(messages, options, turnToken).GetAsyncEnumerator(turnToken);
+        await using var updates = chatClient.GetStreamingResponseAsync(messages, options, upstream.Token).GetAsyncEnumerator(upstream.Token);
+        Task<bool>? pending = null;
         try
         {
             // Wait briefly for Ollama's first answer: a refusal (busy, no model, down) is still an HTTP problem then.
-            var first = updates.MoveNextAsync().AsTask();
+            var first = pending = updates.MoveNextAsync().AsTask();
             var hasFirst = await Task.WhenAny(first, Task.Delay(chat.FirstResponseWindow, turnToken)) == first
-                ? await AwaitFirstAsync(first, user, assistant, watch)
+                ? await AwaitFirstAsync(first, user, assistant, watch, tags)
                 : (bool?)null;
 
             await sse.StartAsync(requestToken);
-            await sse.WriteAsync("user", user.ToDto(), requestToken);
+            await sse.WriteAsync("user", Mapping.ToDto(user), requestToken);
 
             var more = hasFirst ?? await NextAsync(first);
             while (more)
@@ -57,7 +61,7 @@ public sealed partial class ChatTurnService
                     await sse.WriteAsync("delta", new DeltaDto(update.Text), requestToken);
                 }
 
-                more = await NextAsync(updates.MoveNextAsync().AsTask());
+                more = await NextAsync(pending = updates.MoveNextAsync().AsTask());
             }
 
             if (done is null)
@@ -76,15 +80,24 @@ public sealed partial class ChatTurnService
             failure = Describe(ex, watch, assistant.Id);
             logger.LogWarning("Answer {MessageId} failed after {Chars} characters: {Error}", assistant.Id, text.Length, failure.Message);
         }
+        finally
+        {
+            await AbandonAsync(upstream, pending);
+        }
 
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        Complete(assistant, text.ToString(), done, failure, cancelled, timeToFirstToken, elapsed);
+        Complete(assistant, text.ToString(), done, failure, cancelled, timeToFirstToken, elapsed, Timestamps.Now(time));
         if (done is { PromptEvalCount: > 0 } counted)
         {
             estimator.Calibrate(plan.RawTextTokens, plan.ImageTokens + TokenEstimator.MessageOverhead * messages.Count, counted.PromptEvalCount);
         }
 
-        await SaveFinalAsync(assistant);
+        using (ChatTelemetry.Source.StartActivity("mikucloud.chat.persist_answer"))
+        {
+            await SaveFinalAsync(assistant);
+        }
+
+        Record(assistant, tags);
         if (requestToken.IsCancellationRequested)
         {
             return; // nobody is listening
@@ -98,7 +111,7 @@ public sealed partial class ChatTurnService
             }
             else
             {
-                await sse.WriteAsync("done", assistant.ToDto(), requestToken);
+                await sse.WriteAsync("done", Mapping.ToDto(assistant), requestToken);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
@@ -129,8 +142,30 @@ public sealed partial class ChatTurnService
         }
     }
 
+    /// <summary>
+    /// Stops the request to Ollama and waits for a read still in flight to notice, so the enumerator can be disposed
+    /// (an async iterator cannot be disposed while a MoveNextAsync is pending).
+    /// </summary>
+    private static async Task AbandonAsync(CancellationTokenSource upstream, Task<bool>? pending)
+    {
+        if (pending is null || pending.IsCompleted)
+        {
+            return;
+        }
+
+        await upstream.CancelAsync();
+        try
+        {
+            await pending.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception)
+        {
+            // Expected: the read was aborted. Nothing of it is used.
+        }
+    }
+
     /// <summary>The first answer arrived inside the window: pass it on, or turn a refusal into an HTTP problem.</summary>
-    private async Task<bool> AwaitFirstAsync(Task<bool> first, Message user, Message assistant, OllamaStreamWatch watch)
+    private async Task<bool> AwaitFirstAsync(Task<bool> first, Message user, Message assistant, OllamaStreamWatch watch, TagList tags)
     {
         try
         {
@@ -148,6 +183,12 @@ public sealed partial class ChatTurnService
                 "invalid_request" => 400,
                 _ => 503,
             };
+            if (status == 429)
+            {
+                telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "upstream_busy"));
+            }
+
+            Count(tags, status == 429 ? "rejected" : "failed");
             throw new ChatProblem(status, error.Code, error.Message + " Your message was saved; retry to get an answer.",
                 messageId: user.Id, retryAfterSeconds: status == 429 ? admission.RetryAfterSeconds : null);
         }
@@ -170,10 +211,10 @@ public sealed partial class ChatTurnService
         };
     }
 
-    private static void Complete(Message assistant, string content, ChatDoneResponseStream? done, ErrorDto? failure, bool cancelled, double? ttft, double elapsedMs)
+    private static void Complete(Message assistant, string content, ChatDoneResponseStream? done, ErrorDto? failure, bool cancelled, double? ttft, double elapsedMs, DateTime now)
     {
         assistant.Content = content;
-        assistant.CompletedAt = DateTime.UtcNow;
+        assistant.CompletedAt = now;
         assistant.TimeToFirstTokenMs = ttft is null ? null : Math.Round(ttft.Value, 1);
         assistant.TotalMs = Math.Round(elapsedMs, 1);
         if (cancelled)
@@ -196,6 +237,44 @@ public sealed partial class ChatTurnService
             assistant.OutputTokens = done.EvalCount;
             assistant.OutputTokensPerSecond = Rate(done.EvalCount, done.EvalDuration);
             assistant.PromptTokensPerSecond = Rate(done.PromptEvalCount, done.PromptEvalDuration);
+        }
+    }
+
+    private void Record(Message answer, TagList tags)
+    {
+        Count(tags, answer.Status);
+        if (answer.TimeToFirstTokenMs is { } ttft)
+        {
+            telemetry.TimeToFirstToken.Record(ttft / 1000, tags);
+        }
+
+        if (answer.TotalMs is { } total)
+        {
+            telemetry.Duration.Record(total / 1000, tags);
+        }
+
+        if (answer.OutputTokensPerSecond is { } output)
+        {
+            telemetry.OutputRate.Record(output, tags);
+        }
+
+        if (answer.PromptTokensPerSecond is { } prefill)
+        {
+            telemetry.PrefillRate.Record(prefill, tags);
+        }
+
+        if (answer.InputTokens is { } input)
+        {
+            var t = tags;
+            t.Add(ChatTelemetry.TokenTypeTag, "input");
+            telemetry.Tokens.Add(input, t);
+        }
+
+        if (answer.OutputTokens is { } generated)
+        {
+            var t = tags;
+            t.Add(ChatTelemetry.TokenTypeTag, "output");
+            telemetry.Tokens.Add(generated, t);
         }
     }
 

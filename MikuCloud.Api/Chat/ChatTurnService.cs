@@ -33,6 +33,8 @@ public sealed partial class ChatTurnService(
     ActiveTurns active,
     IOptions<ChatSettings> settings,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    ChatTelemetry telemetry,
+    TimeProvider time,
     ILogger<ChatTurnService> logger)
 {
     private readonly ChatSettings chat = settings.Value;
@@ -41,7 +43,7 @@ public sealed partial class ChatTurnService(
     public async Task SendAsync(Guid conversationId, ChatInput input, HttpContext http)
     {
         var ct = http.RequestAborted;
-        var conversation = await FindConversationAsync(conversationId, ct);
+        var conversation = await FindConversationAsync(conversationId, http, ct);
         var preset = ResolvePreset(input.PresetId ?? conversation.PresetId);
         var overrides = ParseOverrides(input.Options);
 
@@ -84,7 +86,7 @@ public sealed partial class ChatTurnService(
     public async Task RegenerateAsync(Guid conversationId, Guid messageId, string? presetId, System.Text.Json.Nodes.JsonObject? options, HttpContext http)
     {
         var ct = http.RequestAborted;
-        var conversation = await FindConversationAsync(conversationId, ct);
+        var conversation = await FindConversationAsync(conversationId, http, ct);
         var target = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.ConversationId == conversationId, ct)
                      ?? throw new ChatProblem(404, "message_not_found", "There is no such message in this conversation.");
         var lastUser = await db.Messages.Where(m => m.ConversationId == conversationId && m.Role == MessageRole.User)
@@ -111,15 +113,39 @@ public sealed partial class ChatTurnService(
         var model = catalog.FindModel(endpoint.Model) ?? catalog.Models[0];
         var options = GenerationOptions.Merge(model, preset, OptionOverrides.FromStored(conversation.OptionsJson), overrides);
         var history = await LoadHistoryAsync(conversation.Id, historyBefore ?? long.MaxValue, ct);
+        var tags = new TagList
+        {
+            { ChatTelemetry.ModelTag, endpoint.Model },
+            { ChatTelemetry.PresetTag, preset.Id },
+            { ChatTelemetry.HasImagesTag, next.Images.Count > 0 || history.Any(t => t.Images.Count > 0) },
+        };
         PromptPlan plan;
-        try
+        using (var span = ChatTelemetry.Source.StartActivity("mikucloud.chat.build_prompt"))
         {
-            plan = promptBuilder.Build(conversation.SystemPrompt ?? model.Modelfile.System, history, next,
-                GenerationOptions.NumCtx(options), GenerationOptions.NumPredict(options));
-        }
-        catch (PromptTooLargeException ex)
-        {
-            throw new ChatProblem(400, "context_overflow", ex.Message);
+            try
+            {
+                plan = promptBuilder.Build(conversation.SystemPrompt ?? model.Modelfile.System, history, next,
+                    GenerationOptions.NumCtx(options), GenerationOptions.NumPredict(options));
+            }
+            catch (PromptTooLargeException ex)
+            {
+                span?.SetStatus(ActivityStatusCode.Error, "context_overflow");
+                throw new ChatProblem(400, "context_overflow", ex.Message);
+            }
+
+            span?.SetTag("mikucloud.prompt.estimated_tokens", plan.EstimatedPromptTokens);
+            span?.SetTag("mikucloud.prompt.images_omitted", plan.ImagesOmitted);
+            span?.SetTag("mikucloud.prompt.turns_dropped", plan.TurnsDropped);
+            span?.SetTag("gen_ai.request.max_tokens", plan.MaxOutputTokens);
+            if (plan.ImagesOmitted > 0)
+            {
+                telemetry.ContextTrimmed.Add(plan.ImagesOmitted, new KeyValuePair<string, object?>(ChatTelemetry.KindTag, "image"));
+            }
+
+            if (plan.TurnsDropped > 0)
+            {
+                telemetry.ContextTrimmed.Add(plan.TurnsDropped, new KeyValuePair<string, object?>(ChatTelemetry.KindTag, "turn"));
+            }
         }
 
         using var turnCancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -130,17 +156,33 @@ public sealed partial class ChatTurnService(
 
         try
         {
-            using var lease = await admission.TryEnterAsync(ct)
-                ?? throw new ChatProblem(429, "busy", "All generation slots are busy. Nothing was saved; please send again shortly.", retryAfterSeconds: admission.RetryAfterSeconds);
+            var waitStarted = Stopwatch.GetTimestamp();
+            using var lease = await admission.TryEnterAsync(ct);
+            telemetry.QueueWait.Record(Stopwatch.GetElapsedTime(waitStarted).TotalSeconds, tags);
+            if (lease is null)
+            {
+                telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "queue_full"));
+                Count(tags, "rejected");
+                throw new ChatProblem(429, "busy", "All generation slots are busy. Nothing was saved; please send again shortly.", retryAfterSeconds: admission.RetryAfterSeconds);
+            }
 
             // The user's message is in the database before the model is called.
-            var user = await persistUser();
+            Message user;
+            using (ChatTelemetry.Source.StartActivity("mikucloud.chat.persist_question"))
+            {
+                user = await persistUser();
+            }
+
             var assistant = NewMessage(conversation, MessageRole.Assistant, "", preset.Id);
             assistant.Model = endpoint.Model;
             options["num_predict"] = (long)plan.MaxOutputTokens;
             assistant.OptionsJson = OptionOverrides.ToJson(options).ToJsonString();
             conversation.UpdatedAt = assistant.CreatedAt;
-            await SaveWithSeqRetryAsync(ct);
+            using (ChatTelemetry.Source.StartActivity("mikucloud.chat.persist_question"))
+            {
+                await SaveWithSeqRetryAsync(ct);
+            }
+
             if (next.Images.Count > 0 && next.Images[0].Id == Guid.Empty)
             {
                 next = next with { Images = user.Images.OrderBy(i => i.Ordinal).Select(i => new PromptImage(i.Id, i.VisualTokens)).ToList() };
@@ -149,7 +191,15 @@ public sealed partial class ChatTurnService(
 
             var messages = await ToChatMessagesAsync(conversation.SystemPrompt ?? model.Modelfile.System, plan, user, ct);
             var chatOptions = GenerationOptions.ToChatOptions(options, endpoint.Model, chat.KeepAlive);
-            await StreamAsync(http, user, assistant, messages, chatOptions, plan, turnCancellation.Token, ct);
+            telemetry.ActiveStreams.Add(1);
+            try
+            {
+                await StreamAsync(http, user, assistant, messages, chatOptions, plan, tags, turnCancellation.Token, ct);
+            }
+            finally
+            {
+                telemetry.ActiveStreams.Add(-1);
+            }
         }
         finally
         {
@@ -157,9 +207,19 @@ public sealed partial class ChatTurnService(
         }
     }
 
-    private async Task<Conversation> FindConversationAsync(Guid id, CancellationToken ct) =>
-        await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.OwnerId == Owners.Local, ct)
-        ?? throw new ChatProblem(404, "conversation_not_found", "There is no such conversation.");
+    private void Count(TagList tags, string outcome)
+    {
+        var withOutcome = tags;
+        withOutcome.Add(ChatTelemetry.OutcomeTag, outcome);
+        telemetry.Requests.Add(1, withOutcome);
+    }
+
+    private async Task<Conversation> FindConversationAsync(Guid id, HttpContext http, CancellationToken ct)
+    {
+        var owner = CurrentOwner.Of(http);
+        return await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.OwnerId == owner, ct)
+            ?? throw new ChatProblem(404, "conversation_not_found", "There is no such conversation.");
+    }
 
     private Preset ResolvePreset(string? id) =>
         (string.IsNullOrWhiteSpace(id) ? catalog.DefaultPreset : catalog.FindPreset(id))
@@ -173,12 +233,21 @@ public sealed partial class ChatTurnService(
 
     private ProcessedImage ProcessImage(byte[] data, int index)
     {
+        using var span = ChatTelemetry.Source.StartActivity("mikucloud.image.process");
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return images.Process(data);
+            var processed = images.Process(data);
+            telemetry.ImageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            telemetry.ImageBytesSaved.Add(Math.Max(0, processed.OriginalBytes - processed.Data.LongLength));
+            span?.SetTag("mikucloud.image.format", processed.SourceFormat.ToString().ToLowerInvariant());
+            span?.SetTag("mikucloud.image.original_pixels", (long)processed.OriginalWidth * processed.OriginalHeight);
+            span?.SetTag("mikucloud.image.visual_tokens", processed.VisualTokens);
+            return processed;
         }
         catch (ImageRejectedException ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.Code);
             var status = ex.Code switch
             {
                 ImageErrorCodes.TooLarge => 413,
@@ -191,7 +260,7 @@ public sealed partial class ChatTurnService(
 
     private Message NewMessage(Conversation conversation, string role, string content, string presetId)
     {
-        var now = DateTime.UtcNow;
+        var now = Timestamps.Now(time);
         var message = new Message
         {
             Id = Guid.NewGuid(), ConversationId = conversation.Id, Seq = ++conversation.LastSeq, Role = role, Content = content,

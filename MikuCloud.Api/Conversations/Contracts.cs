@@ -45,3 +45,6 @@ public sealed record SendMessageRequest(string? Content, IReadOnlyList<ImageUplo
 
 /// <summary>The <c>delta</c> event's data.</summary>
 public sealed record DeltaDto(string Text);
+
+/// <summary><c>GET /api/conversations/{id}/export?format=json</c>: the conversation and all its messages, oldest first.</summary>
+public sealed record ConversationExportDto(string Format, DateTime ExportedAt, ConversationDto Conversation, IReadOnlyList<MessageDto> Messages);

@@ -1,43 +1,89 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MikuCloud.Api.Data;
 
-/// <summary>SQLite (default) or PostgreSQL chat history from <c>ConnectionStrings:chatdb</c>.</summary>
+/// <summary>SQLite flavour (the default); its migrations live in <c>Data/Migrations/Sqlite</c>.</summary>
 public sealed class SqliteChatDbContext(DbContextOptions<SqliteChatDbContext> options) : ChatDbContext(options);
 
-/// <summary>PostgreSQL flavour (<c>Database:Provider=postgres</c>).</summary>
+/// <summary>PostgreSQL flavour (<c>Database:Provider=postgres</c>); its migrations live in <c>Data/Migrations/Postgres</c>.</summary>
 public sealed class PostgresChatDbContext(DbContextOptions<PostgresChatDbContext> options) : ChatDbContext(options);
 
+/// <summary>Which database holds the chat history.</summary>
+public enum ChatDatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// Registers the chat history database from <c>ConnectionStrings:chatdb</c> and <c>Database:Provider</c>
+/// (<c>sqlite</c>, the default, or <c>postgres</c>), and a startup step that applies migrations and
+/// recovers messages a crash left <c>streaming</c> (see <see cref="ChatDatabaseInitializer"/>).
+/// </summary>
 public static class ChatDatabaseSetup
 {
+    /// <summary>The connection string name (<c>ConnectionStrings:chatdb</c>).</summary>
+    public const string ConnectionName = "chatdb";
+
+    /// <summary>SQLite file used when <c>ConnectionStrings:chatdb</c> is not set.</summary>
+    public const string DefaultSqliteConnectionString = "Data Source=mikucloud.db";
+
     public static IHostApplicationBuilder AddChatDatabase(this IHostApplicationBuilder builder)
     {
-        var connection = builder.Configuration.GetConnectionString("chatdb") ?? "Data Source=mikucloud.db";
-        var provider = builder.Configuration["Database:Provider"] ?? "sqlite";
-        if (string.Equals(provider, "postgres", StringComparison.OrdinalIgnoreCase))
+        var provider = ParseProvider(builder.Configuration["Database:Provider"]);
+        var connection = builder.Configuration.GetConnectionString(ConnectionName);
+        if (provider == ChatDatabaseProvider.Postgres)
         {
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                throw new InvalidOperationException(
+                    "Database:Provider=postgres needs ConnectionStrings:chatdb (e.g. 'Host=db;Database=mikucloud;Username=…;Password=…').");
+            }
+
             builder.Services.AddDbContext<PostgresChatDbContext>(o => o.UseNpgsql(connection));
             builder.Services.AddScoped<ChatDbContext>(sp => sp.GetRequiredService<PostgresChatDbContext>());
         }
         else
         {
-            builder.Services.AddDbContext<SqliteChatDbContext>(o => o.UseSqlite(connection));
+            connection = PrepareSqlite(string.IsNullOrWhiteSpace(connection) ? DefaultSqliteConnectionString : connection);
+            builder.Services.AddDbContext<SqliteChatDbContext>(o => o.UseSqlite(connection).AddInterceptors(SqliteConnectionSetup.Instance));
             builder.Services.AddScoped<ChatDbContext>(sp => sp.GetRequiredService<SqliteChatDbContext>());
         }
 
-        // Placeholder until migrations land: create the schema at startup.
-        builder.Services.AddHostedService<SchemaInitializer>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new ChatDatabaseInfo(provider));
+        builder.Services.AddHostedService<ChatDatabaseInitializer>();
         return builder;
     }
 
-    private sealed class SchemaInitializer(IServiceProvider services) : IHostedService
+    /// <summary><c>sqlite</c> (default, also when empty) or <c>postgres</c>/<c>postgresql</c>; anything else is a configuration error.</summary>
+    public static ChatDatabaseProvider ParseProvider(string? value) => value?.Trim().ToLowerInvariant() switch
     {
-        public async Task StartAsync(CancellationToken cancellationToken)
+        null or "" or "sqlite" => ChatDatabaseProvider.Sqlite,
+        "postgres" or "postgresql" => ChatDatabaseProvider.Postgres,
+        _ => throw new InvalidOperationException($"Database:Provider='{value}' is not valid. Use 'sqlite' (default) or 'postgres'."),
+    };
+
+    /// <summary>Creates the folder of a SQLite file so a fresh install starts with only the connection string set.</summary>
+    private static string PrepareSqlite(string connection)
+    {
+        var builder = new SqliteConnectionStringBuilder(connection);
+        var path = builder.DataSource;
+        if (!string.IsNullOrEmpty(path) && path != ":memory:" && builder.Mode != SqliteOpenMode.Memory
+            && !path.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
-            await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ChatDbContext>().Database.EnsureCreatedAsync(cancellationToken);
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
         }
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        return builder.ConnectionString;
     }
 }
+
+/// <summary>What the API was configured with (for diagnostics and provider-specific code paths).</summary>
+public sealed record ChatDatabaseInfo(ChatDatabaseProvider Provider);

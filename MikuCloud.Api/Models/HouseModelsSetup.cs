@@ -35,7 +35,10 @@ public static class HouseModelsSetup
     }
 }
 
-/// <summary>Healthy when Ollama has the house model; degraded when Ollama answers without it; unhealthy when unreachable.</summary>
+/// <summary>
+/// Healthy when Ollama has the house model; degraded when it lacks the model or cannot be reached. Never unhealthy:
+/// without Ollama the API still serves history, exports and images, so it must stay in rotation (chat answers 503).
+/// </summary>
 internal sealed class OllamaHealthCheck(OllamaModelClient client, OllamaEndpoint endpoint) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -50,7 +53,7 @@ internal sealed class OllamaHealthCheck(OllamaModelClient client, OllamaEndpoint
         }
         catch (Exception ex) when (ex is HttpRequestException or OllamaApiException or OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy("Ollama is unreachable.");
+            return HealthCheckResult.Degraded("Ollama is unreachable.");
         }
     }
 }

@@ -28,7 +28,7 @@ public static class ContainerRuntimeCheck
             {
                 if (await ProbeAsync(Command(runtime), ct).ConfigureAwait(false) is { } problem)
                 {
-                    throw new DistributedApplicationException(Describe(runtime, problem));
+                    throw new ContainerRuntimeUnavailableException(Describe(runtime, problem));
                 }
             });
         }
@@ -85,3 +85,6 @@ public static class ContainerRuntimeCheck
 
     private static string Command(ContainerRuntimeKind runtime) => runtime == ContainerRuntimeKind.Podman ? "podman" : "docker";
 }
+
+/// <summary>No container engine answers in <c>container</c> mode; the message names the alternatives.</summary>
+public sealed class ContainerRuntimeUnavailableException(string message) : DistributedApplicationException(message);

@@ -26,8 +26,8 @@ public sealed class ApiFactory : WebApplicationFactory<MikuCloud.Api.ApiMarker>,
         Ollama = await FakeOllama.StartAsync();
         Ollama.WithModel("miku-vl", "qwen3-vl:8b-instruct-q4_K_M");
         // Real sockets on loopback, not the in-memory TestServer: disconnects, flushing and timeouts behave as in production.
+        // The server starts on first use (CreateClient, Services or StartServer).
         UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
-        StartServer();
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -45,8 +45,11 @@ public sealed class ApiFactory : WebApplicationFactory<MikuCloud.Api.ApiMarker>,
     /// A client that closes its socket when a response is disposed unfinished, as a browser closing a tab does
     /// (HttpClient's default would keep reading to reuse the connection).
     /// </summary>
-    public HttpClient CreateAbruptClient() =>
-        new(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = ClientOptions.BaseAddress == new Uri("http://localhost") ? CreateClient().BaseAddress : ClientOptions.BaseAddress };
+    public HttpClient CreateAbruptClient()
+    {
+        using var probe = CreateClient(); // starts the server and tells its address
+        return new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = probe.BaseAddress };
+    }
 
     /// <summary>A fresh scope's database context, to look at what was stored.</summary>
     public async Task<T> WithDbAsync<T>(Func<ChatDbContext, Task<T>> query)

@@ -9,20 +9,9 @@ using MikuCloud.Tests.Images;
 namespace MikuCloud.Tests.Api;
 
 /// <summary>The chat contract over real HTTP, against the fake Ollama.</summary>
-public class ChatStreamingTests : IAsyncLifetime
+public class ChatStreamingTests : ApiTest
 {
-    private readonly ApiFactory api = new();
-    private HttpClient client = null!;
-
-    private CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        await api.InitializeAsync();
-        client = api.CreateClient();
-    }
-
-    public async ValueTask DisposeAsync() => await api.DisposeAsync();
+    private HttpClient client => field ??= api.CreateClient();
 
     [Fact]
     public async Task A_text_message_streams_user_deltas_done_and_is_saved()

@@ -3,13 +3,8 @@ using System.Text.Json.Nodes;
 
 namespace MikuCloud.Tests.Api;
 
-public class OpenApiTests : IAsyncLifetime
+public class OpenApiTests : ApiTest
 {
-    private readonly ApiFactory api = new();
-
-    public ValueTask InitializeAsync() => api.InitializeAsync();
-
-    public async ValueTask DisposeAsync() => await api.DisposeAsync();
 
     [Fact]
     public async Task The_document_describes_the_chat_stream_and_its_problems()

@@ -18,6 +18,7 @@ public class OrchestrationTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var fake = await FakeOllama.StartAsync();
+        fake.PullLineDelay = TimeSpan.FromMilliseconds(150); // slow enough for each percentage to show
         var dataDir = Directory.CreateTempSubdirectory("mikucloud-orch");
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MikuCloud_AppHost>(
             [
@@ -29,10 +30,39 @@ public class OrchestrationTests
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromMinutes(4));
 
+        var states = new List<string>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var e in app.ResourceNotifications.WatchAsync(timeout.Token))
+            {
+                if (e.Resource.Name == "miku-vl" && e.Snapshot.State?.Text is { } state && (states.Count == 0 || states[^1] != state))
+                {
+                    lock (states)
+                    {
+                        states.Add(state);
+                    }
+                }
+            }
+        }, timeout.Token);
+
         await app.StartAsync(timeout.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("miku-vl", timeout.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
+
+        // The dashboard showed the download as it went, then the creation, then Running.
+        string[] seen;
+        lock (states)
+        {
+            seen = [.. states];
+        }
+
+        Assert.Contains("Waiting for Ollama", seen);
+        Assert.Contains("Downloading 50%", seen);
+        Assert.Contains("Downloading 100%", seen);
+        Assert.Contains("Creating", seen);
+        Assert.Equal("Running", seen[^1]);
+        Assert.True(Array.IndexOf(seen, "Downloading 50%") < Array.IndexOf(seen, "Creating"));
 
         // The AppHost pulled the base and created the house model from modelfiles/ in the fake.
         Assert.Contains("/api/pull", fake.Paths);
@@ -55,6 +85,8 @@ public class OrchestrationTests
         Assert.Contains("ready", html, StringComparison.Ordinal);
 
         await app.StopAsync(timeout.Token);
+        await timeout.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watching);
         dataDir.Delete(recursive: true);
     }
 }

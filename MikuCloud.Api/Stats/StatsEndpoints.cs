@@ -1,0 +1,101 @@
+using Microsoft.EntityFrameworkCore;
+using MikuCloud.Api.Data;
+
+namespace MikuCloud.Api.Stats;
+
+/// <summary>Latency and throughput of a set of answers.</summary>
+public sealed record StatsSummary(
+    string Key, int Requests, int Complete, int Truncated, int Failed, int Cancelled, int Interrupted,
+    double? TimeToFirstTokenP50Ms, double? TimeToFirstTokenP95Ms, double? TotalP50Ms,
+    double? OutputTokensPerSecondP50, double? OutputTokensPerSecondMean, double? PromptTokensPerSecondP50,
+    long InputTokens, long OutputTokens);
+
+/// <summary>One time bucket of the series.</summary>
+public sealed record StatsBucket(DateTime Start, int Requests, int Failures, double? TimeToFirstTokenP50Ms, double? TimeToFirstTokenP95Ms, double? OutputTokensPerSecondP50);
+
+/// <summary><c>GET /api/stats</c>.</summary>
+public sealed record StatsReport(DateTime From, DateTime To, int BucketSeconds, StatsSummary Totals,
+    IReadOnlyList<StatsSummary> ByPreset, IReadOnlyList<StatsSummary> ByModel, IReadOnlyList<StatsBucket> Series);
+
+/// <summary>
+/// Dashboard numbers computed from the stored answers (not from in-process metrics), so they survive restarts
+/// and cover every API replica. Percentiles are nearest-rank.
+/// </summary>
+public static class StatsEndpoints
+{
+    private static readonly Dictionary<string, (TimeSpan Window, TimeSpan Bucket)> Windows = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["1h"] = (TimeSpan.FromHours(1), TimeSpan.FromMinutes(5)),
+        ["24h"] = (TimeSpan.FromHours(24), TimeSpan.FromHours(1)),
+        ["7d"] = (TimeSpan.FromDays(7), TimeSpan.FromHours(6)),
+        ["30d"] = (TimeSpan.FromDays(30), TimeSpan.FromDays(1)),
+    };
+
+    public static IEndpointRouteBuilder MapStatsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/stats", async (string? window, HttpContext http, ChatDbContext db, TimeProvider clock, CancellationToken ct) =>
+            {
+                if (!Windows.TryGetValue(window ?? "24h", out var w))
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"Use one of: {string.Join(", ", Windows.Keys)}."] });
+                }
+
+                var to = clock.GetUtcNow().UtcDateTime;
+                var from = to - w.Window;
+                var owner = Conversations.CurrentOwner.Of(http);
+                var rows = await db.Messages.AsNoTracking()
+                    .Where(m => m.Role == MessageRole.Assistant && m.Status != MessageStatus.Streaming && m.CreatedAt >= from
+                                && m.Conversation!.OwnerId == owner)
+                    .Select(m => new Row(m.CreatedAt, m.Status, m.PresetId ?? "", m.Model ?? "", m.TimeToFirstTokenMs, m.TotalMs,
+                        m.OutputTokensPerSecond, m.PromptTokensPerSecond, m.InputTokens, m.OutputTokens))
+                    .ToListAsync(ct);
+                return Results.Ok(Build(rows, from, to, w.Bucket));
+            })
+            .WithTags("Stats")
+            .WithSummary("Time to first token, tokens/s, requests and failures for a window (1h, 24h, 7d, 30d), by preset and model, from stored answers.");
+        return app;
+    }
+
+    internal sealed record Row(DateTime CreatedAt, string Status, string Preset, string Model, double? Ttft, double? Total,
+        double? OutputRate, double? PromptRate, int? InputTokens, int? OutputTokens);
+
+    internal static StatsReport Build(IReadOnlyList<Row> rows, DateTime from, DateTime to, TimeSpan bucket)
+    {
+        var buckets = new List<StatsBucket>();
+        for (var start = from; start < to; start += bucket)
+        {
+            var end = start + bucket;
+            var inBucket = rows.Where(r => r.CreatedAt >= start && r.CreatedAt < end).ToList();
+            var ttfts = Sorted(inBucket.Select(r => r.Ttft));
+            buckets.Add(new StatsBucket(start, inBucket.Count, inBucket.Count(IsFailure),
+                Percentile(ttfts, 50), Percentile(ttfts, 95), Percentile(Sorted(inBucket.Select(r => r.OutputRate)), 50)));
+        }
+
+        return new StatsReport(from, to, (int)bucket.TotalSeconds, Summarize("all", rows),
+            rows.GroupBy(r => r.Preset).OrderByDescending(g => g.Count()).Select(g => Summarize(g.Key, g.ToList())).ToList(),
+            rows.GroupBy(r => r.Model).OrderByDescending(g => g.Count()).Select(g => Summarize(g.Key, g.ToList())).ToList(),
+            buckets);
+    }
+
+    private static StatsSummary Summarize(string key, IReadOnlyList<Row> rows)
+    {
+        var ttft = Sorted(rows.Select(r => r.Ttft));
+        var output = Sorted(rows.Select(r => r.OutputRate));
+        return new StatsSummary(key, rows.Count,
+            rows.Count(r => r.Status == MessageStatus.Complete), rows.Count(r => r.Status == MessageStatus.Truncated),
+            rows.Count(r => r.Status == MessageStatus.Failed), rows.Count(r => r.Status == MessageStatus.Cancelled),
+            rows.Count(r => r.Status == MessageStatus.Interrupted),
+            Percentile(ttft, 50), Percentile(ttft, 95), Percentile(Sorted(rows.Select(r => r.Total)), 50),
+            Percentile(output, 50), output.Count == 0 ? null : Math.Round(output.Average(), 2),
+            Percentile(Sorted(rows.Select(r => r.PromptRate)), 50),
+            rows.Sum(r => (long)(r.InputTokens ?? 0)), rows.Sum(r => (long)(r.OutputTokens ?? 0)));
+    }
+
+    private static bool IsFailure(Row r) => r.Status is MessageStatus.Failed or MessageStatus.Interrupted;
+
+    private static List<double> Sorted(IEnumerable<double?> values) => values.Where(v => v is not null).Select(v => v!.Value).Order().ToList();
+
+    /// <summary>Nearest-rank percentile: the smallest value with at least p% of values at or below it.</summary>
+    internal static double? Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+}

@@ -1,0 +1,172 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using MikuCloud.Api.Conversations;
+using MikuCloud.Api.Data;
+
+namespace MikuCloud.Tests.Persistence;
+
+/// <summary>What happens at API start: migrations on an empty database, and recovery after a crash.</summary>
+public abstract class StartupTests
+{
+    protected StartupTests()
+    {
+        if (this is PostgresStartupTests)
+        {
+            PostgresTestDatabase.SkipIfUnavailable();
+        }
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract TestDatabase CreateDatabase();
+
+    [Fact]
+    public async Task Migrations_create_the_schema_on_an_empty_database()
+    {
+        await using var database = CreateDatabase();
+        await database.CreateAsync();
+        await using var api = await database.StartApiAsync();
+
+        await api.WithDbAsync(async db =>
+        {
+            var all = db.Database.GetMigrations().ToList();
+            Assert.NotEmpty(all);
+            Assert.Equal(all, await db.Database.GetAppliedMigrationsAsync(Ct));
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
+            Assert.False(db.Database.HasPendingModelChanges(), "the model has changes no migration captures");
+            Assert.Equal(0, await db.Conversations.CountAsync(Ct));
+            Assert.Equal(0, await db.Messages.CountAsync(Ct));
+            Assert.Equal(0, await db.Images.CountAsync(Ct));
+            return true;
+        });
+
+        // A second start on the migrated database applies nothing and serves the same data.
+        await using var again = await database.StartApiAsync();
+        using var client = again.CreateClient();
+        var page = await client.GetFromJsonAsync<Page<ConversationDto>>("/api/conversations", Ct);
+        Assert.Empty(page!.Items);
+    }
+
+    [Fact]
+    public async Task A_message_left_streaming_by_a_crash_is_interrupted_at_the_next_start()
+    {
+        await using var database = CreateDatabase();
+        await database.CreateAsync();
+        Guid conversationId;
+        Guid streamingId;
+        await using (var crashed = await database.StartApiAsync())
+        {
+            conversationId = await Seed.ConversationAsync(crashed, "before the crash");
+            var messages = await Seed.MessagesAsync(crashed, conversationId, 4);
+            streamingId = messages[3].Id;
+            await crashed.WithDbAsync(async db =>
+            {
+                var answer = await db.Messages.SingleAsync(m => m.Id == streamingId, Ct);
+                answer.Status = MessageStatus.Streaming;
+                answer.Content = "部分回答，还没";
+                answer.FinishReason = null;
+                answer.CompletedAt = null;
+                return await db.SaveChangesAsync(Ct);
+            });
+        }
+
+        await using var restarted = await database.StartApiAsync();
+        await using var logged = restarted.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddFakeLogging()));
+        using var client = logged.CreateClient(); // a second start on the same database, with its log captured
+
+        var page = await client.GetFromJsonAsync<Page<MessageDto>>($"/api/conversations/{conversationId}/messages", Ct);
+        var answer = page!.Items.Single(m => m.Id == streamingId);
+        Assert.Equal(MessageStatus.Interrupted, answer.Status);
+        Assert.Equal("error", answer.FinishReason);
+        Assert.Equal("部分回答，还没", answer.Content); // the partial text is kept
+        Assert.Equal(ChatDatabaseInitializer.ServerRestartedCode, answer.Error!.Code);
+        Assert.Contains("server restarted", answer.Error.Message, StringComparison.Ordinal);
+        Assert.NotNull(answer.CompletedAt);
+        Assert.All(page.Items.Where(m => m.Id != streamingId), m => Assert.Equal(MessageStatus.Complete, m.Status));
+
+        // The first restart recovered it (and said how many); the second had nothing left to do.
+        var logs = logged.Services.GetFakeLogCollector().GetSnapshot();
+        Assert.Contains(logs, r => r.Message.Contains("Recovered 0 messages", StringComparison.Ordinal));
+        Assert.Equal(0, await restarted.WithDbAsync(db => db.Messages.CountAsync(m => m.Status == MessageStatus.Streaming, Ct)));
+    }
+
+    [Fact]
+    public async Task Recovery_logs_how_many_messages_it_closed()
+    {
+        await using var database = CreateDatabase();
+        await database.CreateAsync();
+        await using (var crashed = await database.StartApiAsync())
+        {
+            var conversationId = await Seed.ConversationAsync(crashed);
+            var messages = await Seed.MessagesAsync(crashed, conversationId, 6);
+            await crashed.WithDbAsync(db => db.Messages.Where(m => m.Role == MessageRole.Assistant)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Streaming), Ct));
+        }
+
+        await using var restarted = new Api.ApiFactory();
+        database.Configure(restarted);
+        await restarted.InitializeAsync();
+        await using var logged = restarted.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddFakeLogging()));
+        logged.StartServer();
+
+        var record = Assert.Single(logged.Services.GetFakeLogCollector().GetSnapshot(), r => r.Message.StartsWith("Recovered", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, record.Level);
+        Assert.StartsWith("Recovered 3 message(s)", record.Message, StringComparison.Ordinal);
+    }
+}
+
+public sealed class SqliteStartupTests : StartupTests
+{
+    protected override TestDatabase CreateDatabase() => new SqliteTestDatabase();
+
+    [Fact]
+    public async Task Sqlite_runs_in_wal_mode_with_a_busy_timeout()
+    {
+        await using var database = new SqliteTestDatabase();
+        await using var api = await database.StartApiAsync();
+
+        await api.WithDbAsync(async db =>
+        {
+            var connection = db.Database.GetDbConnection();
+            await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode;";
+            Assert.Equal("wal", await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+            command.CommandText = "PRAGMA busy_timeout;";
+            Assert.Equal(10_000L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+            return true;
+        });
+    }
+
+    [Fact]
+    public async Task A_fresh_install_creates_the_database_folder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"mikucloud-fresh-{Guid.NewGuid():N}", "nested");
+        try
+        {
+            await using var api = new Api.ApiFactory();
+            api.Settings["ConnectionStrings:chatdb"] = $"Data Source={Path.Combine(folder, "chat.db")}";
+            await api.InitializeAsync();
+            using var client = api.CreateClient();
+
+            using var response = await client.PostAsJsonAsync("/api/conversations", new { title = "first" }, TestContext.Current.CancellationToken);
+
+            Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+            Assert.True(File.Exists(Path.Combine(folder, "chat.db")));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
+        }
+    }
+}
+
+public sealed class PostgresStartupTests : StartupTests
+{
+    protected override TestDatabase CreateDatabase() => new PostgresTestDatabase();
+}
