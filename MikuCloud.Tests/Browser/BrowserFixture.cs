@@ -78,6 +78,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         WebAddress = Web.CreateClient().BaseAddress!;
 
         Directory.CreateDirectory(ScreenshotDirectory);
+        // Expect(...) polls up to this long; generous, because a slow CI machine is not a failing UI.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -158,7 +160,11 @@ public sealed class WebFactory(Uri apiAddress) : WebApplicationFactory<MikuCloud
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>
+/// Browser tests run on their own, after the parallel collections: on a 2-core CI machine, a Chromium, two hosts and
+/// a streaming answer competing with hundreds of other tests turns timing into flakiness.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "browser";

@@ -88,8 +88,9 @@ public class ScreenTests(BrowserFixture fixture) : BrowserTest(fixture)
     {
         var page = await OpenAsync();
 
-        // FocusOnNavigate puts the caret in the message box.
+        // The caret starts in the message box, which stays in the tab order.
         await Expect(page.Locator("#chat-text")).ToBeFocusedAsync();
+        await Expect(page.Locator("#chat-text")).Not.ToHaveAttributeAsync("tabindex", "-1");
         var unnamed = await page.EvaluateAsync<string[]>("""
             () => [...document.querySelectorAll('button, a[href], input:not([type=hidden]):not([tabindex="-1"]), textarea, [role=button]')]
                 .filter(e => e.offsetParent !== null)

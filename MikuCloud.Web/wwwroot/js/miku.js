@@ -110,10 +110,18 @@
             grow,
         };
         grow();
+        focusIfDesktop(textarea);
         // The page is interactive from here on (the prerendered HTML was not): lets automation wait for it.
         document.documentElement.setAttribute("data-interactive", "true");
     }
-    function setDraftKey(textarea, key) { textarea?._mikuInput?.setDraftKey(key); }
+    // The message box gets the caret when a chat opens — on devices with a real keyboard only: on a phone focusing
+    // it would pop the on-screen keyboard over the conversation the user came to read.
+    function focusIfDesktop(textarea) {
+        if (textarea && window.matchMedia("(hover: hover) and (pointer: fine)").matches) {
+            textarea.focus({ preventScroll: true });
+        }
+    }
+    function setDraftKey(textarea, key) { textarea?._mikuInput?.setDraftKey(key); focusIfDesktop(textarea); }
     function loadDraft(key) { return storage.get("miku.draft." + key) || ""; }
     function saveDraft(key, value) { storage.set("miku.draft." + key, value); }
     function growInput(textarea) { textarea?._mikuInput?.grow(); }
