@@ -14,9 +14,10 @@ builder.Services.AddRazorComponents()
         // A user who closes the laptop lid mid-answer can come back within this window to the same circuit.
         o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(5);
     })
-    // Images never cross SignalR (they go through POST /uploads), so the 32 KB default would nearly do; 256 KB leaves
-    // room for pasting a long document into the input, which travels as one @bind update.
-    .AddHubOptions(o => o.MaximumReceiveMessageSize = 256 * 1024);
+    // Images never cross SignalR (they go through POST /uploads). Text does: the input is @bind-ed, so a pasted document
+    // travels as one message. The 32 KB default would drop the circuit on a long paste; 1 MB covers the API's
+    // 100,000-character limit (the textarea's maxlength) even as 3-byte UTF-8 Chinese.
+    .AddHubOptions(o => o.MaximumReceiveMessageSize = 1024 * 1024);
 
 // The browser talks to the Web only; the Web reaches the API through service discovery ("api" in the AppHost).
 builder.Services.AddMikuApiClient(builder.Configuration);
