@@ -15,7 +15,8 @@ namespace MikuCloud.Tests.Browser;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
+    /// <summary>Debian's Chromium (Playwright's own download does not work offline); <c>MIKU_CHROMIUM</c> overrides it.</summary>
+    public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("MIKU_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
     private static readonly string[] ChromiumArgs =
     [

@@ -98,6 +98,11 @@ public class ScreenTests(BrowserFixture fixture) : BrowserTest(fixture)
                 .map(e => e.outerHTML.slice(0, 120))
             """);
         Assert.Empty(unnamed);
+
+        // Nothing the app itself does trips its own Content-Security-Policy (or anything else in the console).
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("html[data-interactive]");
+        Assert.DoesNotContain(Fixture.ConsoleErrors, e => e.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>A conversation worth showing: a picture with boxes, code, a table.</summary>
