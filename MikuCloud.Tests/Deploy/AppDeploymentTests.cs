@@ -28,6 +28,8 @@ public class AppDeploymentTests
         Assert.Contains(("Chat", typeof(ChatSettings)), ApiKeys.Sections);
         Assert.Contains(("Images", typeof(MikuCloud.Api.Images.ImagePipelineOptions)), ApiKeys.Sections);
         Assert.Contains("DataProtection:KeysPath", WebKeys.Direct);
+        Assert.Contains("Uploads:MaxTotalBytes", WebKeys.Direct);
+        Assert.Contains(("Images", typeof(MikuCloud.Web.Services.ImageLimits)), WebKeys.Sections);
         Assert.Contains("api", WebKeys.DiscoveredServices);
         Assert.False(ApiKeys.Reads("Chat__MaxConcurentGenerations"), "a typo is not a key");
     }
@@ -155,6 +157,10 @@ public class AppDeploymentTests
         var volume = web.Pod.Volumes.Single(v => v.Name == mount.Name);
 
         Assert.True(web.Replicas >= 2, $"{overlay}: the Web must run at least 2 replicas");
+        // Attached images wait in /tmp: the upload store must say "full" before the emptyDir limit evicts the pod.
+        var tmp = web.Pod.Volumes.Single(v => v.Name == web.Container("web").VolumeMounts.Single(m => m.MountPath == "/tmp").Name);
+        Assert.True(long.Parse(env["Uploads__MaxTotalBytes"]!, System.Globalization.CultureInfo.InvariantCulture) < tmp.EmptyDir.SizeLimit.ToInt64(),
+            $"{overlay}: Uploads__MaxTotalBytes must stay below the /tmp sizeLimit ({tmp.EmptyDir.SizeLimit})");
         Assert.True(mount.ReadOnlyProperty, "replicas read the key ring, never write it");
         Assert.Equal("mikucloud-web-dataprotection", volume.Secret.SecretName);
         Assert.NotEqual(true, volume.Secret.Optional);

@@ -5,8 +5,9 @@ namespace MikuCloud.Tests.Deploy;
 
 /// <summary>
 /// The configuration keys a service actually reads, derived from its source: direct reads
-/// (<c>Configuration["X:Y"]</c>, <c>GetValue&lt;T&gt;("X")</c>, <c>GetConnectionString("x")</c>) and options classes
-/// bound to a section (<c>AddOptions&lt;T&gt;().BindConfiguration(section)</c> → every settable property of T).
+/// (<c>Configuration["X:Y"]</c>, <c>GetValue("X", default)</c>, <c>GetConnectionString("x")</c>, with a literal or a
+/// constant) and options classes bound to a section (<c>AddOptions&lt;T&gt;().BindConfiguration(section)</c>,
+/// <c>Configure&lt;T&gt;(configuration.GetSection(section))</c> → every settable property of T).
 /// A deployment that sets anything else sets a key nobody reads (a typo, or a setting that was renamed).
 /// </summary>
 public sealed partial class ConfigurationKeys
@@ -60,9 +61,11 @@ public sealed partial class ConfigurationKeys
                 services.UnionWith(DiscoveryUri().Matches(code).Select(m => m.Groups[1].Value));
                 foreach (Match bind in OptionsBinding().Matches(code))
                 {
-                    var type = types.SingleOrDefault(t => t.Name == bind.Groups[1].Value)
-                               ?? throw new InvalidOperationException($"{file}: options type {bind.Groups[1].Value} not found");
-                    sections.Add((Value(bind.Groups[2].Value), type));
+                    // AddOptions<T>().BindConfiguration(section) or Configure<T>(configuration.GetSection(section)).
+                    var (typeName, section) = bind.Groups[1].Success ? (bind.Groups[1].Value, bind.Groups[2].Value) : (bind.Groups[3].Value, bind.Groups[4].Value);
+                    var type = types.SingleOrDefault(t => t.Name == typeName)
+                               ?? throw new InvalidOperationException($"{file}: options type {typeName} not found");
+                    sections.Add((Value(section), type));
                 }
             }
         }
@@ -109,10 +112,10 @@ public sealed partial class ConfigurationKeys
         return field?.GetRawConstantValue() as string ?? throw new InvalidOperationException($"{file}: cannot resolve the configuration key {expression}");
     }
 
-    [GeneratedRegex("""Configuration\[\s*("[^"]+"|[A-Z][\w.]*)\s*\]""")]
+    [GeneratedRegex("""[Cc]onfiguration\[\s*("[^"]+"|[A-Z][\w.]*)\s*\]""")]
     private static partial Regex IndexerRead();
 
-    [GeneratedRegex("""GetValue<[^>]+>\(\s*("[^"]+"|[A-Z][\w.]*)\s*[,)]""")]
+    [GeneratedRegex("""\bGetValue(?:<[^>]+>)?\(\s*("[^"]+"|[A-Z][\w.]*)\s*[,)]""")]
     private static partial Regex GetValueRead();
 
     [GeneratedRegex("""GetConnectionString\(\s*("[^"]+"|[A-Z][\w.]*)\s*\)""")]
@@ -121,7 +124,7 @@ public sealed partial class ConfigurationKeys
     [GeneratedRegex(@"\b(?:class|record|struct)\s+(\w+)")]
     private static partial Regex DeclaredTypes();
 
-    [GeneratedRegex("""AddOptions<(\w+)>\(\)\s*\.BindConfiguration\(\s*([^)]+?)\s*\)""")]
+    [GeneratedRegex("""AddOptions<(\w+)>\(\)\s*\.BindConfiguration\(\s*([^)]+?)\s*\)|Configure<(\w+)>\(\s*\w+\.GetSection\(\s*([^)]+?)\s*\)\s*\)""")]
     private static partial Regex OptionsBinding();
 
     [GeneratedRegex("""["'](?:https?\+)?https?://([a-z0-9][a-z0-9-]*)["'/]""")]
