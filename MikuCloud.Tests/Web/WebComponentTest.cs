@@ -79,6 +79,12 @@ public sealed class FakeMikuApi : IMikuApi
 
     public Task<IReadOnlyList<PresetInfo>> GetPresetsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<PresetInfo>>([]);
 
+    /// <summary>What <see cref="GetStatsAsync"/> answers.</summary>
+    public StatsReport? Stats { get; set; }
+
+    public Task<StatsReport> GetStatsAsync(string window, CancellationToken cancellationToken = default) =>
+        Stats is { } report ? Task.FromResult(report) : throw new HttpRequestException("no stats scripted");
+
     public Task<IReadOnlyList<ModelInfo>> GetModelsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ModelInfo>>([new ModelInfo("miku-vl", "qwen3-vl:8b-instruct-q4_K_M", 16384, "ready", null)]);
 

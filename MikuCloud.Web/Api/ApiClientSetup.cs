@@ -23,6 +23,13 @@ public static class ApiClientSetup
             c.Timeout = Timeout.InfiniteTimeSpan;
         });
         services.AddTransient<IMikuApi>(sp => sp.GetRequiredService<MikuApiClient>());
+        // Stop must stop: a disposed, unfinished answer stream closes the socket at once, so the API sees the disconnect
+        // and cancels Ollama. By default .NET keeps reading (up to 1 MB / 2 s) to reuse the connection.
+        builder.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        {
+            MaxResponseDrainSize = 0,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        });
 
 #pragma warning disable EXTEXP0001 // the supported way to opt one client out of ConfigureHttpClientDefaults
         builder.RemoveAllResilienceHandlers();

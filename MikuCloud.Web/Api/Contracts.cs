@@ -79,3 +79,17 @@ public static class ApiJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 }
+
+/// <summary>Latency and throughput of a set of answers (<c>GET /api/stats</c>).</summary>
+public sealed record StatsSummary(
+    string Key, int Requests, int Complete, int Truncated, int Failed, int Cancelled, int Interrupted,
+    double? TimeToFirstTokenP50Ms, double? TimeToFirstTokenP95Ms, double? TotalP50Ms,
+    double? OutputTokensPerSecondP50, double? OutputTokensPerSecondMean, double? PromptTokensPerSecondP50,
+    long InputTokens, long OutputTokens);
+
+/// <summary>One time bucket of the stats series.</summary>
+public sealed record StatsBucket(DateTime Start, int Requests, int Failures, double? TimeToFirstTokenP50Ms, double? TimeToFirstTokenP95Ms, double? OutputTokensPerSecondP50);
+
+/// <summary><c>GET /api/stats?window=…</c>.</summary>
+public sealed record StatsReport(DateTime From, DateTime To, int BucketSeconds, StatsSummary Totals,
+    IReadOnlyList<StatsSummary> ByPreset, IReadOnlyList<StatsSummary> ByModel, IReadOnlyList<StatsBucket> Series);

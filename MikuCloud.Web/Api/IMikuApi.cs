@@ -34,4 +34,7 @@ public interface IMikuApi
     /// <summary>Answers the assistant message <paramref name="messageId"/> again; same stream as <see cref="SendMessageAsync"/>.</summary>
     IAsyncEnumerable<ChatEvent> RegenerateAsync(Guid conversationId, Guid messageId, string? presetId, System.Text.Json.Nodes.JsonObject? options,
         CancellationToken cancellationToken = default);
+
+    /// <summary>Latency and throughput for a window (<c>1h</c>, <c>24h</c>, <c>7d</c>, <c>30d</c>), from the API's stored answers.</summary>
+    Task<StatsReport> GetStatsAsync(string window, CancellationToken cancellationToken = default);
 }

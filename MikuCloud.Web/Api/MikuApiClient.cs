@@ -20,6 +20,10 @@ public sealed class MikuApiClient(HttpClient http) : IMikuApi
     public async Task<IReadOnlyList<ModelInfo>> GetModelsAsync(CancellationToken cancellationToken = default) =>
         await GetAsync<List<ModelInfo>>("/api/models", cancellationToken) ?? [];
 
+    public async Task<StatsReport> GetStatsAsync(string window, CancellationToken cancellationToken = default) =>
+        await GetAsync<StatsReport>("/api/stats?window=" + Uri.EscapeDataString(window), cancellationToken)
+        ?? throw new InvalidOperationException("The API sent no stats.");
+
     public async Task<Page<ConversationDto>> ListConversationsAsync(string? query, string? cursor, int limit = 50, CancellationToken cancellationToken = default)
     {
         var url = $"/api/conversations?limit={limit}";

@@ -11,6 +11,31 @@ public sealed class UiText
 {
     private static readonly Dictionary<string, (string Zh, string En)> Texts = new(StringComparer.Ordinal)
     {
+        // Stats page
+        ["stats.title"] = ("统计", "Stats"),
+        ["stats.link"] = ("性能统计", "Performance"),
+        ["stats.heading"] = ("延迟与吞吐", "Latency and throughput"),
+        ["stats.window"] = ("时间范围", "Window"),
+        ["stats.window.1h"] = ("1 小时", "1 hour"),
+        ["stats.window.24h"] = ("24 小时", "24 hours"),
+        ["stats.window.7d"] = ("7 天", "7 days"),
+        ["stats.window.30d"] = ("30 天", "30 days"),
+        ["stats.requests"] = ("请求", "Requests"),
+        ["stats.failures"] = ("失败", "Failures"),
+        ["stats.ttft"] = ("首字延迟", "Time to first token"),
+        ["stats.output"] = ("生成速度", "Output speed"),
+        ["stats.prefill"] = ("预填充速度", "Prefill speed"),
+        ["stats.tokens"] = ("Token 用量", "Tokens"),
+        ["stats.trend.ttft"] = ("首字延迟（毫秒）", "Time to first token (ms)"),
+        ["stats.trend.requests"] = ("请求与失败", "Requests and failures"),
+        ["stats.trend.output"] = ("生成速度（token/秒）", "Output speed (tokens/s)"),
+        ["stats.byPreset"] = ("按预设", "By preset"),
+        ["stats.byModel"] = ("按模型", "By model"),
+        ["stats.col.key"] = ("名称", "Name"),
+        ["stats.empty"] = ("这段时间还没有回答。聊几句再来看看吧！", "No answers in this window yet. Chat a little and come back!"),
+        ["stats.loadFailed"] = ("统计加载失败", "Could not load the stats"),
+        ["stats.back"] = ("返回对话", "Back to chat"),
+
         // App and layout
         ["app.tagline"] = ("Qwen3-VL 多模态对话", "Multimodal chat with Qwen3-VL"),
         ["sidebar.toggle"] = ("显示或隐藏对话列表", "Show or hide conversations"),
