@@ -10,7 +10,7 @@ namespace MikuCloud.Tests.Deploy;
 /// (s → seconds, By → bytes, anything in braces dropped, a/b → a_per_b), counters get _total, gauges with unit 1
 /// get _ratio. Ported from github.com/prometheus/otlptranslator (metric_namer.go, unit_namer.go).
 /// Note the "per" unit is compared as one token ("per_second"), which can never match a name token, so
-/// mikucloud.chat.output_tokens_per_second in {token}/s becomes ..._per_second_per_second.
+/// mikucloud.chat.output_throughput in {token}/s becomes ..._per_second_per_second.
 /// </summary>
 public static partial class PrometheusNames
 {

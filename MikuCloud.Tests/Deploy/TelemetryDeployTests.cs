@@ -33,7 +33,9 @@ public partial class TelemetryDeployTests
         Assert.Equal("active_connections", PrometheusNames.Convert("active_connections", "", PrometheusNames.Kind.UpDownCounter));
         Assert.Equal("gen_ai_client_operation_duration_seconds", PrometheusNames.Convert("gen_ai.client.operation.duration", "s", PrometheusNames.Kind.Histogram));
         Assert.Equal("mikucloud_image_bytes_saved_total", PrometheusNames.Convert("mikucloud.image.bytes_saved", "By", PrometheusNames.Kind.Counter));
-        Assert.Equal("mikucloud_chat_output_tokens_per_second_per_second", PrometheusNames.Convert("mikucloud.chat.output_tokens_per_second", "{token}/s", PrometheusNames.Kind.Histogram));
+        Assert.Equal("mikucloud_chat_output_throughput_per_second", PrometheusNames.Convert("mikucloud.chat.output_throughput", "{token}/s", PrometheusNames.Kind.Histogram));
+        // A name that already says the rate gets it twice: why the instruments are called *_throughput.
+        Assert.Equal("x_tokens_per_second_per_second", PrometheusNames.Convert("x.tokens_per_second", "{token}/s", PrometheusNames.Kind.Histogram));
     }
 
     [Fact]
