@@ -43,6 +43,8 @@ public static class ChatDatabaseSetup
             }
 
             builder.Services.AddDbContext<PostgresChatDbContext>(o => o.UseNpgsql(connection));
+            // Several API replicas may share this database: sweep for answers orphaned by one that died.
+            builder.Services.AddHostedService<OrphanedAnswerSweeper>();
             builder.Services.AddScoped<ChatDbContext>(sp => sp.GetRequiredService<PostgresChatDbContext>());
         }
         else
