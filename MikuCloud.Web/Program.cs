@@ -1,24 +1,43 @@
+using MikuCloud.Web;
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Components;
+using MikuCloud.Web.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.AddSharedDataProtection();
+builder.Services.AddRazorComponents()
+    .AddInteractiveServerComponents(o =>
+    {
+        // Show the real failure in the browser console during development only.
+        o.DetailedErrors = builder.Environment.IsDevelopment();
+        // A user who closes the laptop lid mid-answer can come back within this window to the same circuit.
+        o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(5);
+    })
+    // Images never cross SignalR (they go through POST /uploads). Text does: the input is @bind-ed, so a pasted document
+    // travels as one message. The 32 KB default would drop the circuit on a long paste; 1 MB covers the API's
+    // 100,000-character limit (the textarea's maxlength) even as 3-byte UTF-8 Chinese.
+    .AddHubOptions(o => o.MaximumReceiveMessageSize = 1024 * 1024);
 
 // The browser talks to the Web only; the Web reaches the API through service discovery ("api" in the AppHost).
-builder.Services.AddHttpClient<MikuApiClient>(c => c.BaseAddress = new Uri(builder.Configuration["Api:BaseAddress"] ?? "https+http://api"));
+builder.Services.AddMikuApiClient(builder.Configuration);
+builder.Services.AddMikuWebServices(builder.Configuration);
 
 var app = builder.Build();
 
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
 }
 
+app.UseMikuSecurityHeaders();
+app.UseRequestLocalization(UiCultures.Options());
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapMikuWebEndpoints();
 app.MapDefaultEndpoints();
 
 app.Run();

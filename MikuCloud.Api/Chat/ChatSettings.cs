@@ -27,6 +27,15 @@ public sealed class ChatSettings
     /// <summary>Longest silence from Ollama once streaming (no token, no heartbeat from it) before the turn fails.</summary>
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Longest a turn may stream before it is stopped (saved as failed, <c>too_long</c>). It also makes recovery safe
+    /// with several API replicas: an answer still <c>streaming</c> after this (plus <see cref="OrphanGrace"/>) has no writer.
+    /// </summary>
+    public TimeSpan MaxTurnDuration { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Extra margin before a <c>streaming</c> answer on a shared database counts as orphaned.</summary>
+    public TimeSpan OrphanGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Longest message text, in characters.</summary>
     public int MaxContentLength { get; set; } = 100_000;
 

@@ -20,8 +20,8 @@ public sealed class ChatTelemetry : IDisposable
     /// <summary>Every instrument name, for the dashboard check.</summary>
     public static readonly IReadOnlyList<string> InstrumentNames =
     [
-        "mikucloud.chat.time_to_first_token", "mikucloud.chat.duration", "mikucloud.chat.output_tokens_per_second",
-        "mikucloud.chat.prompt_tokens_per_second", "mikucloud.chat.tokens", "mikucloud.chat.active_streams",
+        "mikucloud.chat.time_to_first_token", "mikucloud.chat.duration", "mikucloud.chat.output_throughput",
+        "mikucloud.chat.prefill_throughput", "mikucloud.chat.tokens", "mikucloud.chat.active_streams",
         "mikucloud.chat.queue.wait", "mikucloud.chat.rejections", "mikucloud.chat.requests",
         "mikucloud.image.preprocess.duration", "mikucloud.image.bytes_saved", "mikucloud.chat.context.trimmed",
     ];
@@ -41,8 +41,8 @@ public sealed class ChatTelemetry : IDisposable
         meter = meters.Create(Name);
         TimeToFirstToken = meter.CreateHistogram<double>("mikucloud.chat.time_to_first_token", "s", "Time from request to the first answer token.", advice: new() { HistogramBucketBoundaries = LatencyBuckets });
         Duration = meter.CreateHistogram<double>("mikucloud.chat.duration", "s", "Total time of a chat turn, until the last token.", advice: new() { HistogramBucketBoundaries = DurationBuckets });
-        OutputRate = meter.CreateHistogram<double>("mikucloud.chat.output_tokens_per_second", "{token}/s", "Generation speed reported by Ollama (eval_count / eval_duration).", advice: new() { HistogramBucketBoundaries = RateBuckets });
-        PrefillRate = meter.CreateHistogram<double>("mikucloud.chat.prompt_tokens_per_second", "{token}/s", "Prefill speed reported by Ollama (prompt_eval_count / prompt_eval_duration).", advice: new() { HistogramBucketBoundaries = PrefillBuckets });
+        OutputRate = meter.CreateHistogram<double>("mikucloud.chat.output_throughput", "{token}/s", "Generation speed reported by Ollama (eval_count / eval_duration).", advice: new() { HistogramBucketBoundaries = RateBuckets });
+        PrefillRate = meter.CreateHistogram<double>("mikucloud.chat.prefill_throughput", "{token}/s", "Prefill speed reported by Ollama (prompt_eval_count / prompt_eval_duration).", advice: new() { HistogramBucketBoundaries = PrefillBuckets });
         Tokens = meter.CreateCounter<long>("mikucloud.chat.tokens", "{token}", "Tokens processed, by gen_ai.token.type (input, output).");
         ActiveStreams = meter.CreateUpDownCounter<int>("mikucloud.chat.active_streams", "{stream}", "Answers being streamed now.");
         QueueWait = meter.CreateHistogram<double>("mikucloud.chat.queue.wait", "s", "Time a request waited for a generation slot.", advice: new() { HistogramBucketBoundaries = FastBuckets.Concat(LatencyBuckets.Where(b => b > 2.5)).ToArray() });

@@ -72,10 +72,19 @@ public sealed partial class ChatTurnService
                     watch.Error ?? "Ollama ended the answer without finishing it.", assistant.Id);
             }
         }
-        catch (OperationCanceledException) when (turnToken.IsCancellationRequested)
+        catch (Exception ex) when (turnToken.IsCancellationRequested && ex is OperationCanceledException or HttpRequestException or IOException or OllamaException)
         {
-            // The client went away (or the conversation was deleted): Ollama's request is already cancelled with it.
-            cancelled = true;
+            // The turn was stopped; aborting the upstream response makes the pending read fail with an I/O error
+            // rather than a cancellation, so any of these after the token fired means "stopped", not "Ollama failed".
+            if (!requestToken.IsCancellationRequested && Stopwatch.GetElapsedTime(started) >= chat.MaxTurnDuration - TimeSpan.FromSeconds(1))
+            {
+                failure = new ErrorDto("too_long", $"The answer ran longer than {chat.MaxTurnDuration.TotalMinutes:0.#} minutes and was stopped.", assistant.Id);
+            }
+            else
+            {
+                // The client went away (or the conversation was deleted): Ollama's request is already cancelled with it.
+                cancelled = true;
+            }
         }
         catch (Exception ex) when (ex is HttpRequestException or OllamaException or JsonException or IOException or TimeoutException or InvalidOperationException)
         {

@@ -149,6 +149,7 @@ public sealed partial class ChatTurnService(
         }
 
         using var turnCancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        turnCancellation.CancelAfter(chat.MaxTurnDuration);
         if (!active.TryBegin(conversation.Id, turnCancellation))
         {
             throw new ChatProblem(409, "answer_in_progress", "An answer is still being generated in this conversation. Stop it or wait for it to finish.");

@@ -8,10 +8,12 @@ namespace MikuCloud.Api.Data;
 /// previous process died, so it becomes <c>interrupted</c> (finish reason <c>error</c>) with its partial text kept.
 /// </summary>
 /// <remarks>
-/// Recovery assumes one API process per database (the default topology). With several replicas sharing a
-/// PostgreSQL database, a starting replica would also close streams another replica is still writing.
+/// SQLite belongs to one process, so everything left streaming is orphaned. PostgreSQL may be shared by several API
+/// replicas: there only answers older than <c>Chat:MaxTurnDuration</c> + <c>Chat:OrphanGrace</c> are recovered (no
+/// turn may stream that long, so they have no writer), and <see cref="OrphanedAnswerSweeper"/> repeats that periodically.
 /// </remarks>
-public sealed partial class ChatDatabaseInitializer(IServiceProvider services, TimeProvider time, ILogger<ChatDatabaseInitializer> logger) : IHostedService
+public sealed partial class ChatDatabaseInitializer(IServiceProvider services, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<Chat.ChatSettings> chat, ILogger<ChatDatabaseInitializer> logger) : IHostedService
 {
     /// <summary>The <c>error.code</c> of a recovered message.</summary>
     public const string ServerRestartedCode = "server_restarted";
@@ -37,7 +39,8 @@ public sealed partial class ChatDatabaseInitializer(IServiceProvider services, T
             await db.Database.MigrateAsync(cancellationToken);
         }
 
-        var recovered = await RecoverAsync(db, Timestamps.Now(time), cancellationToken);
+        var now = Timestamps.Now(time);
+        var recovered = await RecoverAsync(db, now, OrphanCutoff(db, now, chat.Value), cancellationToken);
         if (recovered > 0)
         {
             LogRecovered(logger, recovered);
@@ -50,9 +53,13 @@ public sealed partial class ChatDatabaseInitializer(IServiceProvider services, T
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Marks every <c>streaming</c> message <c>interrupted</c>; returns how many.</summary>
-    public static Task<int> RecoverAsync(ChatDbContext db, DateTime now, CancellationToken cancellationToken) =>
-        db.Messages.Where(m => m.Status == MessageStatus.Streaming).ExecuteUpdateAsync(s => s
+    /// <summary>Answers created before this and still streaming are orphaned: all of them on SQLite, old ones on PostgreSQL.</summary>
+    public static DateTime OrphanCutoff(ChatDbContext db, DateTime now, Chat.ChatSettings chat) =>
+        db.Database.IsSqlite() ? DateTime.MaxValue : now - chat.MaxTurnDuration - chat.OrphanGrace;
+
+    /// <summary>Marks <c>streaming</c> messages created before <paramref name="cutoff"/> <c>interrupted</c>; returns how many.</summary>
+    public static Task<int> RecoverAsync(ChatDbContext db, DateTime now, DateTime cutoff, CancellationToken cancellationToken) =>
+        db.Messages.Where(m => m.Status == MessageStatus.Streaming && m.CreatedAt < cutoff).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, MessageStatus.Interrupted)
             .SetProperty(m => m.FinishReason, "error")
             .SetProperty(m => m.ErrorCode, ServerRestartedCode)
@@ -67,4 +74,35 @@ public sealed partial class ChatDatabaseInitializer(IServiceProvider services, T
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovered 0 messages: none was left streaming.")]
     private static partial void LogNothingToRecover(ILogger logger);
+}
+
+/// <summary>
+/// On a shared database (PostgreSQL), closes answers orphaned by a replica that died while others kept running:
+/// every five minutes, the same age rule as startup recovery.
+/// </summary>
+public sealed class OrphanedAnswerSweeper(IServiceProvider services, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<Chat.ChatSettings> chat, ILogger<OrphanedAnswerSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(5), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+                var now = Timestamps.Now(time);
+                var recovered = await ChatDatabaseInitializer.RecoverAsync(db, now, ChatDatabaseInitializer.OrphanCutoff(db, now, chat.Value), stoppingToken);
+                if (recovered > 0)
+                {
+                    logger.LogWarning("Closed {Count} answer(s) orphaned by a replica that stopped mid-stream.", recovered);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("Orphan sweep failed (will retry): {Message}", ex.Message);
+            }
+        }
+    }
 }

@@ -45,6 +45,8 @@ public static class ChatDatabaseSetup
             // Options are built once (singleton): nothing in them varies by request, and building them per scope cost
             // EF Core ~10 % of a chat turn's allocations (BENCHMARKS.md, item 1).
             builder.Services.AddDbContext<PostgresChatDbContext>(o => o.UseNpgsql(connection), optionsLifetime: ServiceLifetime.Singleton);
+            // Several API replicas may share this database: sweep for answers orphaned by one that died.
+            builder.Services.AddHostedService<OrphanedAnswerSweeper>();
             builder.Services.AddScoped<ChatDbContext>(sp => sp.GetRequiredService<PostgresChatDbContext>());
         }
         else

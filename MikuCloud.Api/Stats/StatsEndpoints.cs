@@ -41,7 +41,8 @@ public static class StatsEndpoints
                 }
 
                 var to = clock.GetUtcNow().UtcDateTime;
-                var from = to - w.Window;
+                // Buckets start on whole hours/days, so the chart reads 13:00, 14:00… rather than 13:24, 14:24…
+                var from = new DateTime((to - w.Window).Ticks / w.Bucket.Ticks * w.Bucket.Ticks, DateTimeKind.Utc);
                 var owner = Conversations.CurrentOwner.Of(http);
                 var rows = await db.Messages.AsNoTracking()
                     .Where(m => m.Role == MessageRole.Assistant && m.Status != MessageStatus.Streaming && m.CreatedAt >= from

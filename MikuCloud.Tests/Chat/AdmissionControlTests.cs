@@ -41,22 +41,19 @@ public class AdmissionControlTests
         var admission = Create(slots: 1, queue: 10);
         var ct = TestContext.Current.CancellationToken;
         var holder = await admission.TryEnterAsync(ct);
+        // Each call joins the queue before it first awaits, so this loop fixes the arrival order.
+        var waiters = Enumerable.Range(0, 5).Select(_ => admission.TryEnterAsync(ct)).ToList();
         var order = new List<int>();
-        var waiters = Enumerable.Range(0, 5).Select(async i =>
-        {
-            await Task.Delay(20 * i, ct); // arrive in order
-            using var lease = await admission.TryEnterAsync(ct);
-            lock (order)
-            {
-                order.Add(i);
-            }
 
-            await Task.Delay(10, ct);
-        }).ToList();
-
-        await Task.Delay(200, ct);
         holder!.Dispose();
-        await Task.WhenAll(waiters);
+        for (var served = 0; served < waiters.Count; served++)
+        {
+            var next = await Task.WhenAny(waiters.Where((_, i) => !order.Contains(i)));
+            var index = waiters.IndexOf(next);
+            order.Add(index);
+            Assert.Equal(1, admission.Running);
+            (await next)!.Dispose(); // hands the slot to the next in line
+        }
 
         Assert.Equal([0, 1, 2, 3, 4], order);
     }

@@ -117,6 +117,41 @@ public abstract class StartupTests
         Assert.Equal(LogLevel.Warning, record.Level);
         Assert.StartsWith("Recovered 3 message(s)", record.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_live_answer_of_another_replica_is_left_alone_on_a_shared_database()
+    {
+        await using var database = CreateDatabase();
+        await database.CreateAsync();
+        Guid recent, old;
+        await using (var first = await database.StartApiAsync())
+        {
+            var conversationId = await Seed.ConversationAsync(first, "two replicas");
+            var messages = await Seed.MessagesAsync(first, conversationId, 4);
+            (old, recent) = (messages[1].Id, messages[3].Id);
+            await first.WithDbAsync(async db =>
+            {
+                foreach (var m in db.Messages.Where(m => m.Id == old || m.Id == recent))
+                {
+                    m.Status = MessageStatus.Streaming;
+                    m.CompletedAt = null;
+                    if (m.Id == recent)
+                    {
+                        m.CreatedAt = Timestamps.Now(TimeProvider.System); // still being written by its replica
+                    }
+                }
+
+                return await db.SaveChangesAsync(Ct);
+            });
+        }
+
+        await using var second = await database.StartApiAsync();
+        var statuses = await second.WithDbAsync(db => db.Messages.Where(m => m.Id == old || m.Id == recent).ToDictionaryAsync(m => m.Id, m => m.Status, Ct));
+
+        Assert.Equal(MessageStatus.Interrupted, statuses[old]); // older than any turn may run: orphaned
+        // SQLite is one process's file: whatever streams there at startup is orphaned. PostgreSQL may be shared.
+        Assert.Equal(database.Provider == "sqlite" ? MessageStatus.Interrupted : MessageStatus.Streaming, statuses[recent]);
+    }
 }
 
 public sealed class SqliteStartupTests : StartupTests

@@ -80,6 +80,26 @@ public class OllamaFaultTests : ApiTest
     }
 
     [Fact]
+    public async Task A_turn_longer_than_the_cap_is_stopped_and_saved_as_failed()
+    {
+        await using var capped = new ApiFactory();
+        capped.Settings["Chat:MaxTurnDuration"] = "00:00:02";
+        await capped.InitializeAsync();
+        capped.Ollama.Chat = _ => new FakeChatReply { Chunks = ["一", "二", "三", "四", "五"], ChunkDelay = TimeSpan.FromSeconds(1) };
+        var id = await capped.NewConversationAsync();
+
+        using var response = await capped.CreateClient().SendAsync(id, new { content = "慢慢说" }, Ct);
+        var events = await Sse.AllAsync(response, Ct);
+
+        Assert.Equal("error", events[^1].Name);
+        Assert.Equal("too_long", events[^1].Data!["code"]!.GetValue<string>());
+        var answer = (await capped.MessagesAsync(id))[1];
+        Assert.Equal(MessageStatus.Failed, answer.Status);
+        Assert.StartsWith("一", answer.Content, StringComparison.Ordinal);
+        Assert.True(await capped.Ollama.ChatCancelled.WaitAsync(TimeSpan.FromSeconds(5), Ct), "Ollama kept generating past the cap");
+    }
+
+    [Fact]
     public async Task Garbage_lines_from_ollama_fail_the_turn_clearly_and_keep_what_came_before()
     {
         api.Ollama.Chat = _ => new FakeChatReply

@@ -21,8 +21,8 @@ public class ChatMetricsTests : ApiTest
     {
         using var ttft = Collect<double>("mikucloud.chat.time_to_first_token");
         using var duration = Collect<double>("mikucloud.chat.duration");
-        using var output = Collect<double>("mikucloud.chat.output_tokens_per_second");
-        using var prefill = Collect<double>("mikucloud.chat.prompt_tokens_per_second");
+        using var output = Collect<double>("mikucloud.chat.output_throughput");
+        using var prefill = Collect<double>("mikucloud.chat.prefill_throughput");
         using var tokens = Collect<long>("mikucloud.chat.tokens");
         using var requests = Collect<long>("mikucloud.chat.requests");
         using var active = Collect<int>("mikucloud.chat.active_streams");

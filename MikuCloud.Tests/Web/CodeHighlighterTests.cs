@@ -1,0 +1,61 @@
+using MikuCloud.Web.Services;
+
+namespace MikuCloud.Tests.Web;
+
+public class CodeHighlighterTests
+{
+    [Theory]
+    [InlineData("C#", "csharp")]
+    [InlineData("py", "python")]
+    [InlineData("Python title=\"x\"", "python")]
+    [InlineData("ts", "typescript")]
+    [InlineData("", "")]
+    [InlineData("\"><script>", "")]
+    public void Language_names_are_normalised_and_junk_is_dropped(string info, string expected) =>
+        Assert.Equal(expected, CodeHighlighter.NormalizeLanguage(info));
+
+    [Fact]
+    public void Csharp_tokens_get_classes_and_text_is_escaped()
+    {
+        var html = CodeHighlighter.Highlight("var x = \"<tag>\"; // 注释\nConsole.WriteLine(42);", "csharp");
+
+        Assert.Contains("<span class=\"tok-kw\">var</span>", html);
+        Assert.Contains("<span class=\"tok-str\">\"&lt;tag&gt;\"</span>", html);
+        Assert.Contains("<span class=\"tok-com\">// 注释</span>", html);
+        Assert.Contains("<span class=\"tok-fn\">WriteLine</span>", html);
+        Assert.Contains("<span class=\"tok-num\">42</span>", html);
+    }
+
+    [Fact]
+    public void Sql_keywords_match_in_any_case()
+    {
+        var html = CodeHighlighter.Highlight("select * FROM users -- all", "sql");
+
+        Assert.Contains("<span class=\"tok-kw\">select</span>", html);
+        Assert.Contains("<span class=\"tok-kw\">FROM</span>", html);
+        Assert.Contains("<span class=\"tok-com\">-- all</span>", html);
+    }
+
+    [Fact]
+    public void Markup_highlights_tags_attributes_and_values_without_emitting_markup()
+    {
+        var html = CodeHighlighter.Highlight("<img src=\"x\" onerror=\"alert(1)\">", "html");
+
+        Assert.DoesNotContain("<img", html);
+        Assert.Contains("<span class=\"tok-kw\">&lt;img</span>", html);
+        Assert.Contains("<span class=\"tok-attr\">onerror</span>", html);
+    }
+
+    [Fact]
+    public void Unknown_languages_are_only_escaped() =>
+        Assert.Equal("a &lt; b &amp;&amp; c", CodeHighlighter.Highlight("a < b && c", "brainfuck"));
+
+    [Fact]
+    public void Unterminated_strings_and_comments_do_not_swallow_or_crash()
+    {
+        var html = CodeHighlighter.Highlight("x = \"open\ny = 1 /* never closed", "javascript");
+
+        Assert.Contains("<span class=\"tok-num\">1</span>", html);
+        Assert.EndsWith("never closed</span>", html);
+    }
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Bunit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MikuCloud.Web.Api;
+using MikuCloud.Web.Services;
+
+namespace MikuCloud.Tests.Web;
+
+/// <summary>
+/// bUnit context with the Web's services: a scripted <see cref="FakeMikuApi"/>, the real markdown renderer and
+/// upload store, loose JS interop (the browser parts are covered by the Playwright tests), Chinese UI by default.
+/// </summary>
+public abstract class WebComponentTest : BunitContext
+{
+    private readonly CultureInfo originalUiCulture = CultureInfo.CurrentUICulture;
+    private readonly string uploads = Path.Combine(Path.GetTempPath(), "miku-bunit-uploads-" + Guid.NewGuid().ToString("N"));
+
+    protected WebComponentTest()
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("zh-CN");
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddSingleton<IMikuApi>(Api);
+        Services.AddSingleton<MarkdownRenderer>();
+        Services.AddSingleton<UiText>();
+        Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        Services.AddSingleton<IOptions<ImageLimits>>(Options.Create(Limits));
+        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Uploads:Path"] = uploads }).Build());
+        Services.AddSingleton<UploadStore>();
+    }
+
+    protected FakeMikuApi Api { get; } = new();
+
+    protected ImageLimits Limits { get; } = new();
+
+    protected static void UseEnglish() => CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+
+    protected override void Dispose(bool disposing)
+    {
+        CultureInfo.CurrentUICulture = originalUiCulture;
+        base.Dispose(disposing);
+    }
+
+    protected static MessageDto Dto(string role, string content, string status = "complete", IReadOnlyList<ImageDto>? images = null,
+        UsageDto? usage = null, TimingsDto? timings = null, string? presetId = null) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), role, content, status, status == "truncated" ? "length" : "stop", presetId, null, "miku-vl",
+            images ?? [], usage, timings, null, DateTime.UtcNow, DateTime.UtcNow);
+
+    protected static ImageDto Image(int width = 800, int height = 600) =>
+        new(Guid.NewGuid(), "/api/images/x", "image/jpeg", width, height, 50_000, 480, "jpeg", width, height, 60_000);
+
+    protected static readonly IReadOnlyList<PresetInfo> Presets =
+    [
+        new("balanced", "miku-vl", true, new() { ["zh"] = "均衡", ["en"] = "Balanced" }, new() { ["zh"] = "MikuChat 默认设置", ["en"] = "MikuChat's default" },
+            new() { ["temperature"] = System.Text.Json.JsonSerializer.SerializeToElement(0.7), ["num_predict"] = System.Text.Json.JsonSerializer.SerializeToElement(1024) }),
+        new("vision", "miku-vl", false, new() { ["zh"] = "看图", ["en"] = "Vision" }, new() { ["zh"] = "看图问答", ["en"] = "For images" },
+            new() { ["temperature"] = System.Text.Json.JsonSerializer.SerializeToElement(0.7), ["top_k"] = System.Text.Json.JsonSerializer.SerializeToElement(20) }),
+    ];
+}
+
+/// <summary>A scripted API for component tests.</summary>
+public sealed class FakeMikuApi : IMikuApi
+{
+    public List<ConversationDto> Conversations { get; } = [];
+
+    public List<(Guid Id, UpdateConversationRequest Request)> Updates { get; } = [];
+
+    public List<Guid> Deleted { get; } = [];
+
+    public List<string?> Queries { get; } = [];
+
+    public Func<OutgoingMessage, IAsyncEnumerable<ChatEvent>>? Chat { get; set; }
+
+    public Task<IReadOnlyList<PresetInfo>> GetPresetsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<PresetInfo>>([]);
+
+    /// <summary>What <see cref="GetStatsAsync"/> answers.</summary>
+    public StatsReport? Stats { get; set; }
+
+    public Task<StatsReport> GetStatsAsync(string window, CancellationToken cancellationToken = default) =>
+        Stats is { } report ? Task.FromResult(report) : throw new HttpRequestException("no stats scripted");
+
+    public Task<IReadOnlyList<ModelInfo>> GetModelsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ModelInfo>>([new ModelInfo("miku-vl", "qwen3-vl:8b-instruct-q4_K_M", 16384, "ready", null)]);
+
+    public Task<Page<ConversationDto>> ListConversationsAsync(string? query, string? cursor, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        Queries.Add(query);
+        var items = Conversations.Where(c => string.IsNullOrWhiteSpace(query) || c.Title.Contains(query, StringComparison.OrdinalIgnoreCase))
+            .OrderByDescending(c => c.UpdatedAt).ToList();
+        return Task.FromResult(new Page<ConversationDto>(items, null));
+    }
+
+    public Task<ConversationDto> CreateConversationAsync(CreateConversationRequest request, CancellationToken cancellationToken = default)
+    {
+        var c = new ConversationDto(Guid.NewGuid(), request.Title ?? "", request.PresetId ?? "balanced", request.SystemPrompt, request.Options, DateTime.UtcNow, DateTime.UtcNow);
+        Conversations.Add(c);
+        return Task.FromResult(c);
+    }
+
+    public Task<ConversationDto?> GetConversationAsync(Guid id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Conversations.FirstOrDefault(c => c.Id == id));
+
+    public Task<ConversationDto> UpdateConversationAsync(Guid id, UpdateConversationRequest request, CancellationToken cancellationToken = default)
+    {
+        Updates.Add((id, request));
+        var index = Conversations.FindIndex(c => c.Id == id);
+        var updated = Conversations[index] with { Title = request.Title ?? Conversations[index].Title };
+        Conversations[index] = updated;
+        return Task.FromResult(updated);
+    }
+
+    public Task DeleteConversationAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        Deleted.Add(id);
+        Conversations.RemoveAll(c => c.Id == id);
+        return Task.CompletedTask;
+    }
+
+    public Task<Page<MessageDto>> GetMessagesAsync(Guid conversationId, string? before, int limit = 50, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new Page<MessageDto>([], null));
+
+    public IAsyncEnumerable<ChatEvent> SendMessageAsync(Guid conversationId, OutgoingMessage message, CancellationToken cancellationToken = default) =>
+        Chat?.Invoke(message) ?? Empty();
+
+    public IAsyncEnumerable<ChatEvent> RegenerateAsync(Guid conversationId, Guid messageId, string? presetId, JsonObject? options, CancellationToken cancellationToken = default) =>
+        Empty();
+
+    private static async IAsyncEnumerable<ChatEvent> Empty([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask;
+        yield break;
+    }
+}

@@ -1,0 +1,22 @@
+namespace MikuCloud.Web.Api;
+
+/// <summary>One event of the chat stream (<c>text/event-stream</c> from <c>POST …/messages</c> or <c>…/regenerate</c>).</summary>
+public abstract record ChatEvent;
+
+/// <summary><c>event: user</c> — the user's message as saved (with processed image ids).</summary>
+public sealed record UserMessageSaved(MessageDto Message) : ChatEvent;
+
+/// <summary><c>event: delta</c> — a chunk of the answer.</summary>
+public sealed record AnswerDelta(string Text) : ChatEvent;
+
+/// <summary><c>event: done</c> — the assistant message as saved (status, usage, timings).</summary>
+public sealed record AnswerDone(MessageDto Message) : ChatEvent;
+
+/// <summary><c>event: error</c> — generation failed; the partial answer is saved as <c>failed</c>.</summary>
+public sealed record AnswerFailed(ErrorDto Error) : ChatEvent;
+
+/// <summary>An image to send: an upload held by the Web's <see cref="Services.UploadStore"/>.</summary>
+public sealed record OutgoingImage(string FileName, string MediaType, Func<Stream> Open);
+
+/// <summary>What the user sends: text, images, and the preset/options to answer with.</summary>
+public sealed record OutgoingMessage(string Content, IReadOnlyList<OutgoingImage> Images, string? PresetId, System.Text.Json.Nodes.JsonObject? Options);

@@ -1,0 +1,40 @@
+namespace MikuCloud.Web.Api;
+
+/// <summary>
+/// Everything the UI asks of MikuCloud.Api. Components depend on this interface so component tests can
+/// drive them with a scripted fake; <see cref="MikuApiClient"/> is the real HTTP implementation.
+/// </summary>
+public interface IMikuApi
+{
+    Task<IReadOnlyList<PresetInfo>> GetPresetsAsync(CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<ModelInfo>> GetModelsAsync(CancellationToken cancellationToken = default);
+
+    Task<Page<ConversationDto>> ListConversationsAsync(string? query, string? cursor, int limit = 50, CancellationToken cancellationToken = default);
+
+    Task<ConversationDto> CreateConversationAsync(CreateConversationRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The conversation, or null when it does not exist (deleted in another tab).</summary>
+    Task<ConversationDto?> GetConversationAsync(Guid id, CancellationToken cancellationToken = default);
+
+    Task<ConversationDto> UpdateConversationAsync(Guid id, UpdateConversationRequest request, CancellationToken cancellationToken = default);
+
+    Task DeleteConversationAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>Messages oldest-to-newest; <paramref name="before"/> is the previous page's cursor.</summary>
+    Task<Page<MessageDto>> GetMessagesAsync(Guid conversationId, string? before, int limit = 50, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a message and streams the answer. Throws <see cref="ApiException"/> if the API refuses before the stream
+    /// starts (400/404/413/415/429/503) and <see cref="HttpRequestException"/> if it cannot be reached. Cancelling
+    /// aborts the request, which the API records as a <c>cancelled</c> answer.
+    /// </summary>
+    IAsyncEnumerable<ChatEvent> SendMessageAsync(Guid conversationId, OutgoingMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Answers the assistant message <paramref name="messageId"/> again; same stream as <see cref="SendMessageAsync"/>.</summary>
+    IAsyncEnumerable<ChatEvent> RegenerateAsync(Guid conversationId, Guid messageId, string? presetId, System.Text.Json.Nodes.JsonObject? options,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Latency and throughput for a window (<c>1h</c>, <c>24h</c>, <c>7d</c>, <c>30d</c>), from the API's stored answers.</summary>
+    Task<StatsReport> GetStatsAsync(string window, CancellationToken cancellationToken = default);
+}

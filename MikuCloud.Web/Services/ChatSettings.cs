@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MikuCloud.Web.Api;
+
+namespace MikuCloud.Web.Services;
+
+/// <summary>One tunable option in the parameter panel, with the API's accepted range (MikuCloud.HouseModels.OllamaParameters).</summary>
+public sealed record ParameterDefinition(string Name, double Min, double Max, double Step, bool Integer, bool Slider);
+
+/// <summary>
+/// A conversation's generation settings: preset, option overrides (Ollama names) and system prompt. Overrides are
+/// only what the user changed; everything else comes from the preset, so switching preset still means something.
+/// </summary>
+public sealed class ChatSettings
+{
+    /// <summary>The panel's options, in display order. Ranges match the API's validation.</summary>
+    public static readonly IReadOnlyList<ParameterDefinition> Parameters =
+    [
+        new("temperature", 0, 2, 0.05, Integer: false, Slider: true),
+        new("top_p", 0, 1, 0.05, Integer: false, Slider: true),
+        new("top_k", 0, 1000, 1, Integer: true, Slider: false),
+        new("repeat_penalty", 0, 2, 0.05, Integer: false, Slider: true),
+        new("presence_penalty", -2, 2, 0.1, Integer: false, Slider: true),
+        new("num_predict", 1, 131_072, 1, Integer: true, Slider: false),
+        new("num_ctx", 512, 262_144, 512, Integer: true, Slider: false),
+        new("seed", int.MinValue, int.MaxValue, 1, Integer: true, Slider: false),
+    ];
+
+    public string? PresetId { get; set; }
+
+    public Dictionary<string, double> Overrides { get; } = new(StringComparer.Ordinal);
+
+    public string? SystemPrompt { get; set; }
+
+    public static ChatSettings From(ConversationDto conversation)
+    {
+        var settings = new ChatSettings { PresetId = conversation.PresetId, SystemPrompt = conversation.SystemPrompt };
+        foreach (var (name, node) in conversation.Options ?? [])
+        {
+            if (Parameters.Any(p => p.Name == name) && node is JsonValue value && value.TryGetValue<double>(out var number))
+            {
+                settings.Overrides[name] = number;
+            }
+        }
+
+        return settings;
+    }
+
+    public ChatSettings Clone()
+    {
+        var copy = new ChatSettings { PresetId = PresetId, SystemPrompt = SystemPrompt };
+        foreach (var (k, v) in Overrides)
+        {
+            copy.Overrides[k] = v;
+        }
+
+        return copy;
+    }
+
+    /// <summary>The overrides as the API's <c>options</c> object (integers as integers).</summary>
+    public JsonObject ToOptions()
+    {
+        var json = new JsonObject();
+        foreach (var p in Parameters)
+        {
+            if (Overrides.TryGetValue(p.Name, out var v))
+            {
+                json[p.Name] = p.Integer ? JsonValue.Create((long)Math.Round(v)) : JsonValue.Create(v);
+            }
+        }
+
+        return json;
+    }
+
+    /// <summary>The preset's value for an option, as text, or null when the preset leaves it to the model.</summary>
+    public static string? PresetValue(PresetInfo? preset, string name) =>
+        preset?.Options is { } options && options.TryGetValue(name, out var value)
+            ? value.ValueKind == JsonValueKind.Number ? value.GetDouble().ToString(CultureInfo.InvariantCulture) : value.ToString()
+            : null;
+
+    /// <summary>Checks a typed value against the option's range; null when fine, else the (localised) problem.</summary>
+    public static string? Validate(ParameterDefinition p, string? text, out double? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d)
+            || (p.Integer && d != Math.Floor(d)))
+        {
+            return string.Format(CultureInfo.CurrentCulture, UiText.Get("params.notNumber"), p.Name);
+        }
+
+        if (d < p.Min || d > p.Max)
+        {
+            return string.Format(CultureInfo.CurrentCulture, UiText.Get("params.outOfRange"), p.Name,
+                p.Min.ToString(CultureInfo.InvariantCulture), p.Max.ToString(CultureInfo.InvariantCulture));
+        }
+
+        value = d;
+        return null;
+    }
+}

@@ -1,0 +1,240 @@
+using System.Globalization;
+
+namespace MikuCloud.Web.Services;
+
+/// <summary>
+/// The UI's words in Simplified Chinese and English, side by side so a translator (or reviewer) sees both at once.
+/// The language is the circuit's <see cref="CultureInfo.CurrentUICulture"/> (see <see cref="UiCultures"/>); anything
+/// that is not English gets Chinese, because MikuCloud is zh-CN first.
+/// </summary>
+public sealed class UiText
+{
+    private static readonly Dictionary<string, (string Zh, string En)> Texts = new(StringComparer.Ordinal)
+    {
+        // Stats page
+        ["stats.title"] = ("统计", "Stats"),
+        ["stats.link"] = ("性能统计", "Performance"),
+        ["stats.heading"] = ("延迟与吞吐", "Latency and throughput"),
+        ["stats.window"] = ("时间范围", "Window"),
+        ["stats.window.1h"] = ("1 小时", "1 hour"),
+        ["stats.window.24h"] = ("24 小时", "24 hours"),
+        ["stats.window.7d"] = ("7 天", "7 days"),
+        ["stats.window.30d"] = ("30 天", "30 days"),
+        ["stats.requests"] = ("请求", "Requests"),
+        ["stats.failures"] = ("失败", "Failures"),
+        ["stats.ttft"] = ("首字延迟", "Time to first token"),
+        ["stats.output"] = ("生成速度", "Output speed"),
+        ["stats.prefill"] = ("预填充速度", "Prefill speed"),
+        ["stats.tokens"] = ("Token 用量", "Tokens"),
+        ["stats.trend.ttft"] = ("首字延迟（毫秒）", "Time to first token (ms)"),
+        ["stats.trend.requests"] = ("请求与失败", "Requests and failures"),
+        ["stats.trend.output"] = ("生成速度（token/秒）", "Output speed (tokens/s)"),
+        ["stats.byPreset"] = ("按预设", "By preset"),
+        ["stats.byModel"] = ("按模型", "By model"),
+        ["stats.col.key"] = ("名称", "Name"),
+        ["stats.empty"] = ("这段时间还没有回答。聊几句再来看看吧！", "No answers in this window yet. Chat a little and come back!"),
+        ["stats.loadFailed"] = ("统计加载失败", "Could not load the stats"),
+        ["stats.back"] = ("返回对话", "Back to chat"),
+
+        // App and layout
+        ["app.tagline"] = ("Qwen3-VL 多模态对话", "Multimodal chat with Qwen3-VL"),
+        ["sidebar.toggle"] = ("显示或隐藏对话列表", "Show or hide conversations"),
+        ["sidebar.title"] = ("对话", "Conversations"),
+        ["sidebar.new"] = ("新对话", "New chat"),
+        ["sidebar.search"] = ("搜索对话", "Search conversations"),
+        ["sidebar.empty"] = ("还没有对话。发一条消息开始吧！", "No conversations yet. Send a message to start one!"),
+        ["sidebar.noMatch"] = ("没有找到匹配的对话", "No conversations match"),
+        ["sidebar.loadMore"] = ("加载更多", "Load more"),
+        ["sidebar.rename"] = ("重命名", "Rename"),
+        ["sidebar.renameLabel"] = ("新的标题", "New title"),
+        ["sidebar.delete"] = ("删除", "Delete"),
+        ["sidebar.deleteConfirm"] = ("确定删除“{0}”吗？此操作无法撤销。", "Delete “{0}”? This cannot be undone."),
+        ["sidebar.save"] = ("保存", "Save"),
+        ["sidebar.cancel"] = ("取消", "Cancel"),
+        ["sidebar.close"] = ("关闭对话列表", "Close conversations"),
+        ["sidebar.loadFailed"] = ("对话列表加载失败", "Could not load conversations"),
+        ["group.today"] = ("今天", "Today"),
+        ["group.yesterday"] = ("昨天", "Yesterday"),
+        ["group.week"] = ("过去 7 天", "Previous 7 days"),
+        ["group.month"] = ("过去 30 天", "Previous 30 days"),
+        ["group.older"] = ("更早", "Older"),
+
+        ["model.ready"] = ("就绪", "Ready"),
+        ["model.missing"] = ("准备中", "Preparing"),
+        ["model.unavailable"] = ("不可用", "Unavailable"),
+        ["model.unknown"] = ("连接中", "Connecting"),
+        ["model.title"] = ("模型状态", "Model status"),
+
+        // Header
+        ["header.newChat"] = ("新对话", "New chat"),
+        ["header.settings"] = ("参数设置", "Parameters"),
+        ["header.theme"] = ("切换浅色/深色主题", "Switch light/dark theme"),
+        ["header.theme.auto"] = ("跟随系统", "System"),
+        ["header.theme.light"] = ("浅色", "Light"),
+        ["header.theme.dark"] = ("深色", "Dark"),
+        ["header.language"] = ("语言", "Language"),
+        ["header.export"] = ("导出对话", "Export conversation"),
+        ["header.exportMd"] = ("导出为 Markdown", "Export as Markdown"),
+        ["header.exportJson"] = ("导出为 JSON", "Export as JSON"),
+
+        // Presets and parameters
+        ["preset.label"] = ("预设", "Preset"),
+        ["preset.choose"] = ("选择生成预设", "Choose a generation preset"),
+        ["params.title"] = ("高级参数", "Advanced parameters"),
+        ["params.close"] = ("关闭参数面板", "Close parameters"),
+        ["params.resetAll"] = ("全部恢复为预设值", "Reset all to preset"),
+        ["params.reset"] = ("恢复预设值", "Reset to preset"),
+        ["params.presetValue"] = ("预设值：{0}", "Preset: {0}"),
+        ["params.unset"] = ("未设置", "not set"),
+        ["params.range"] = ("范围 {0} – {1}", "Range {0} – {1}"),
+        ["params.outOfRange"] = ("{0} 必须在 {1} 到 {2} 之间", "{0} must be between {1} and {2}"),
+        ["params.notNumber"] = ("{0} 需要一个数字", "{0} needs a number"),
+        ["params.temperature"] = ("温度（创造性）", "Temperature (creativity)"),
+        ["params.temperature.help"] = ("越高越随机，越低越稳定", "Higher is more varied, lower is more focused"),
+        ["params.top_p"] = ("Top-p（核采样）", "Top-p (nucleus sampling)"),
+        ["params.top_p.help"] = ("只从累计概率达到 p 的候选词中选择", "Sample only from the tokens making up probability p"),
+        ["params.top_k"] = ("Top-k", "Top-k"),
+        ["params.top_k.help"] = ("只从概率最高的 k 个候选词中选择（0 = 不限）", "Sample only from the k most likely tokens (0 = no limit)"),
+        ["params.repeat_penalty"] = ("重复惩罚", "Repeat penalty"),
+        ["params.repeat_penalty.help"] = ("大于 1 时减少重复", "Above 1 discourages repetition"),
+        ["params.presence_penalty"] = ("存在惩罚", "Presence penalty"),
+        ["params.presence_penalty.help"] = ("鼓励谈论新话题", "Encourages new topics"),
+        ["params.num_predict"] = ("最大回复长度（tokens）", "Max reply length (tokens)"),
+        ["params.num_predict.help"] = ("回复最多生成的 token 数", "Most tokens an answer may have"),
+        ["params.num_ctx"] = ("上下文长度（tokens）", "Context size (tokens)"),
+        ["params.num_ctx.help"] = ("模型能看到的对话长度；每张图片至少约 1000 tokens", "How much conversation the model sees; each image costs ~1000+ tokens"),
+        ["params.seed"] = ("随机种子", "Seed"),
+        ["params.seed.help"] = ("固定种子可复现同样的回答；留空为随机", "A fixed seed repeats an answer; empty is random"),
+        ["params.system"] = ("系统提示词", "System prompt"),
+        ["params.system.help"] = ("对整个对话生效；留空使用默认的 Miku 设定", "Applies to the whole conversation; empty uses Miku's default"),
+        ["params.saved"] = ("已保存到此对话", "Saved for this conversation"),
+        ["params.saveFailed"] = ("参数保存失败：{0}", "Could not save parameters: {0}"),
+
+        // Messages
+        ["msg.you"] = ("你", "You"),
+        ["msg.miku"] = ("Miku", "Miku"),
+        ["msg.thinking"] = ("正在思考…", "Thinking…"),
+        ["msg.copy"] = ("复制", "Copy"),
+        ["msg.copied"] = ("已复制", "Copied"),
+        ["msg.copyCode"] = ("复制代码", "Copy code"),
+        ["msg.regenerate"] = ("重新生成", "Regenerate"),
+        ["msg.retry"] = ("重试", "Retry"),
+        ["msg.edit"] = ("编辑并重新发送", "Edit and resend"),
+        ["msg.loadEarlier"] = ("加载更早的消息", "Load earlier messages"),
+        ["msg.jumpLatest"] = ("回到最新", "Jump to latest"),
+        ["msg.openImage"] = ("查看大图：{0}", "Open image: {0}"),
+        ["msg.image"] = ("图片 {0}", "Image {0}"),
+        ["msg.status.cancelled"] = ("已停止", "Stopped"),
+        ["msg.status.failed"] = ("生成失败", "Failed"),
+        ["msg.status.truncated"] = ("已达长度上限", "Cut off at max length"),
+        ["msg.status.interrupted"] = ("已中断", "Interrupted"),
+        ["msg.status.cancelled.help"] = ("回答在完成前被停止，已保存到此为止的内容。", "The answer was stopped before it finished; what was written so far is kept."),
+        ["msg.status.failed.help"] = ("生成过程中出错。", "Something went wrong while answering."),
+        ["msg.status.truncated.help"] = ("回答达到了最大长度。可在参数中调高“最大回复长度”后重新生成。", "The answer hit the maximum length. Raise “Max reply length” in the parameters and regenerate."),
+        ["msg.status.interrupted.help"] = ("服务在回答时重启了。", "The service restarted while answering."),
+        ["msg.stats.ttft"] = ("首字 {0}", "First token {0}"),
+        ["msg.stats.ttft.title"] = ("首个 token 用时", "Time to first token"),
+        ["msg.stats.speed"] = ("{0} tokens/s", "{0} tokens/s"),
+        ["msg.stats.speed.title"] = ("输出速度", "Output speed"),
+        ["msg.stats.tokens"] = ("{0} → {1} tokens", "{0} → {1} tokens"),
+        ["msg.stats.tokens.title"] = ("输入 → 输出 token 数", "Input → output tokens"),
+        ["msg.stats.preset.title"] = ("生成预设", "Preset"),
+        ["msg.grounding"] = ("定位结果（{0} 个框）", "Grounding ({0} boxes)"),
+        ["msg.grounding.noImage"] = ("回答中包含定位框，但对话里没有可标注的图片。", "The answer has boxes but there is no image in the conversation to draw them on."),
+        ["msg.listLabel"] = ("对话消息", "Messages"),
+        ["msg.loadFailed"] = ("消息加载失败", "Could not load messages"),
+
+        // Empty state
+        ["empty.title"] = ("你好，我是 Miku！", "Hi, I'm Miku!"),
+        ["empty.subtitle"] = ("可以和我聊天，也可以发图片让我看。试试这些：", "Chat with me, or show me a picture. Try one of these:"),
+        ["empty.group.chinese"] = ("中文理解", "Language"),
+        ["empty.group.vision"] = ("图像理解（先添加图片）", "Images (attach a picture first)"),
+        ["empty.group.reasoning"] = ("复杂推理", "Reasoning"),
+
+        // Input
+        ["input.placeholder"] = ("给 Miku 发消息…", "Message Miku…"),
+        ["input.keys"] = ("Enter 发送，Shift+Enter 换行。", "Enter sends, Shift+Enter adds a line."),
+        ["input.label"] = ("消息", "Message"),
+        ["input.send"] = ("发送", "Send"),
+        ["input.stop"] = ("停止生成", "Stop"),
+        ["input.attach"] = ("添加图片", "Attach images"),
+        ["input.limits"] = ("支持 JPEG、PNG、WebP、GIF；每张不超过 {0} MB，每条消息最多 {1} 张；可拖放或粘贴。大照片会先在浏览器中缩小。", "JPEG, PNG, WebP or GIF; up to {0} MB each, {1} per message; drag-and-drop or paste works. Large photos are shrunk in your browser first."),
+        ["input.remove"] = ("移除图片 {0}", "Remove image {0}"),
+        ["input.uploading"] = ("上传中…", "Uploading…"),
+        ["input.waitUploads"] = ("请等待图片上传完成", "Wait for the images to finish uploading"),
+        ["input.dropHere"] = ("松开鼠标以添加图片", "Drop images to attach them"),
+        ["input.editing"] = ("正在编辑上一条消息", "Editing your last message"),
+        ["input.cancelEdit"] = ("取消编辑", "Cancel editing"),
+        ["input.downscaled"] = ("已从 {0}×{1} 缩小到 {2}×{3}", "Shrunk from {0}×{1} to {2}×{3}"),
+        ["attach.tooMany"] = ("每条消息最多 {0} 张图片。", "At most {0} images per message."),
+        ["attach.tooLarge"] = ("“{0}”太大了（每张最多 {1} MB）。", "“{0}” is too large (max {1} MB each)."),
+        ["attach.unsupported"] = ("“{0}”不是支持的图片格式（JPEG、PNG、WebP、GIF）。", "“{0}” is not a supported image (JPEG, PNG, WebP, GIF)."),
+        ["attach.failed"] = ("“{0}”上传失败，请重试。", "Uploading “{0}” failed; please try again."),
+        ["attach.decode"] = ("“{0}”无法读取，文件可能已损坏。", "“{0}” could not be read; the file may be damaged."),
+        ["attach.storeFull"] = ("服务器暂存空间已满，请稍后再试。", "The server's upload space is full; please try again later."),
+
+        // States
+        ["state.connecting"] = ("正在连接…", "Connecting…"),
+        ["state.modelMissing"] = ("模型正在下载或准备中，完成后即可对话。{0}", "The model is being downloaded or prepared; you can chat once it is ready. {0}"),
+        ["state.modelUnavailable"] = ("模型服务暂时不可用（Ollama 无法连接）。正在自动重试…", "The model service is unavailable right now (Ollama is unreachable). Retrying automatically…"),
+        ["state.apiDown"] = ("暂时无法连接到 MikuCloud 服务。你输入的内容已保留，稍后再试。", "MikuCloud's service is not reachable right now. What you typed is kept; please try again shortly."),
+        ["state.busy"] = ("Miku 正在忙着回答其他问题。{0} 秒后自动重试…", "Miku is busy answering others. Retrying in {0} s…"),
+        ["state.busyNow"] = ("Miku 正在忙着回答其他问题，请稍后重试。", "Miku is busy answering others; please retry in a moment."),
+        ["state.unavailable"] = ("模型暂时不可用，你的消息已保留，稍后再试。", "The model is unavailable right now; your message is kept, please try again later."),
+        ["state.tooLarge"] = ("消息或图片太大，服务拒绝了它。", "The message or its images are too large for the service."),
+        ["state.unsupported"] = ("服务无法处理这张图片的格式。", "The service cannot read this image format."),
+        ["state.invalid"] = ("服务拒绝了这条消息：{0}", "The service refused this message: {0}"),
+        ["state.notFound"] = ("这个对话已不存在（可能在别处被删除）。", "This conversation no longer exists (it may have been deleted elsewhere)."),
+        ["state.streamLost"] = ("与服务的连接中断，回答未完成。", "The connection to the service dropped before the answer finished."),
+        ["state.inProgress"] = ("这个对话里还有一个回答正在生成，请先停止它或等它完成。", "An answer is still being written in this conversation; stop it or wait for it to finish."),
+        ["state.modelRefused"] = ("你的消息已保存，但模型暂时无法回答。稍后点“重试”即可。", "Your message is saved, but the model could not answer right now. Press “Retry” in a moment."),
+        ["state.contextOverflow"] = ("这条消息太长，超出了上下文长度。请缩短内容或在参数中调大“上下文长度”。", "This message does not fit in the context. Shorten it or raise “Context size” in the parameters."),
+        ["state.retryNow"] = ("立即重试", "Retry now"),
+        ["state.dismiss"] = ("关闭提示", "Dismiss"),
+        ["state.unexpected"] = ("出了点问题：{0}", "Something went wrong: {0}"),
+
+        // Reconnect
+        ["reconnect.rejoining"] = ("与服务器的连接中断，正在重新连接…", "Connection lost. Reconnecting…"),
+        ["reconnect.retrying"] = ("重连失败，{0} 秒后再试…", "Reconnect failed; trying again in {0} s…"),
+        ["reconnect.failed"] = ("无法重新连接。你输入的草稿已保存在本机。", "Could not reconnect. Your draft is saved in this browser."),
+        ["reconnect.retry"] = ("重试", "Retry"),
+        ["reconnect.paused"] = ("会话已被服务器暂停。", "The session was paused by the server."),
+        ["reconnect.resume"] = ("继续", "Resume"),
+        ["reconnect.resumeFailed"] = ("无法恢复会话，请刷新页面。", "Could not resume the session; please reload the page."),
+        ["reconnect.reload"] = ("刷新页面", "Reload"),
+
+        ["conversation.imageTitle"] = ("图片对话", "Image chat"),
+
+        // Lightbox
+        ["lightbox.close"] = ("关闭", "Close"),
+        ["lightbox.label"] = ("图片预览", "Image preview"),
+    };
+
+    /// <summary>True unless the UI culture is English.</summary>
+    public static bool IsChinese => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName != "en";
+
+    /// <summary>The culture name for <c>&lt;html lang&gt;</c>.</summary>
+    public static string HtmlLang => IsChinese ? "zh-CN" : "en";
+
+    /// <summary>Every key, for the completeness test.</summary>
+    public static IReadOnlyCollection<string> Keys => Texts.Keys;
+
+    public string this[string key] => Get(key);
+
+    public static string Get(string key) =>
+        Texts.TryGetValue(key, out var t) ? (IsChinese ? t.Zh : t.En) : key;
+
+    public string Format(string key, params object?[] args) => string.Format(CultureInfo.CurrentCulture, Get(key), args);
+
+    /// <summary>Picks the right entry of an API dictionary keyed <c>zh</c>/<c>en</c> (preset titles, descriptions).</summary>
+    public static string Pick(IReadOnlyDictionary<string, string>? values, string fallback)
+    {
+        if (values is null || values.Count == 0)
+        {
+            return fallback;
+        }
+
+        var lang = IsChinese ? "zh" : "en";
+        return values.TryGetValue(lang, out var v) ? v : values.TryGetValue(IsChinese ? "en" : "zh", out v) ? v : values.Values.First();
+    }
+}
