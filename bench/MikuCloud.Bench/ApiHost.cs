@@ -345,7 +345,11 @@ public sealed class ChildProcessApiHost : IApiHost
 
         start.ArgumentList.Add(ChildApiServer.Command);
         start.ArgumentList.Add(JsonSerializer.Serialize(settings));
-        start.Environment["DOTNET_gcServer"] = "1";
+        start.Environment["DOTNET_gcServer"] = System.Environment.GetEnvironmentVariable("BENCH_API_GCSERVER") ?? "1";
+        if (System.Environment.GetEnvironmentVariable("BENCH_API_GCCONSERVE") is { } conserve)
+        {
+            start.Environment["DOTNET_GCConserveMemory"] = conserve;
+        }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the API process.");

@@ -3,10 +3,10 @@ namespace MikuCloud.Bench;
 /// <summary>How long and how thoroughly to measure.</summary>
 public enum BenchScale
 {
-    /// <summary>The numbers for BENCHMARKS.md (about 6–8 minutes on 2 cores).</summary>
+    /// <summary>The numbers for BENCHMARKS.md (about 6 minutes on 2 cores).</summary>
     Full,
 
-    /// <summary>Every item, fewer samples (about a minute): to check a change quickly.</summary>
+    /// <summary>Every item, fewer samples (about three minutes): to check a change quickly.</summary>
     Quick,
 
     /// <summary>Every item, a handful of samples: only that the harness still works (the smoke test).</summary>
@@ -31,7 +31,7 @@ public sealed record BenchOptions
     public const string Usage = """
         MikuCloud benchmarks — dotnet run -c Release --project bench/MikuCloud.Bench -- [options]
 
-          --quick               every item with fewer samples (~1 min); does not overwrite BENCHMARKS.md unless --output is given
+          --quick               every item with fewer samples (~3 min); does not overwrite BENCHMARKS.md unless --output is given
           --smoke               a few samples per item (what the smoke test runs)
           --only a,b            run only these items: gateway, browser, image, history, admission
           --output PATH         where to write the report (default: BENCHMARKS.md at the repository root for a full run)
