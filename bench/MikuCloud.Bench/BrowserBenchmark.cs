@@ -212,6 +212,7 @@ public sealed class BrowserBenchmark(BenchOptions options, TextWriter log)
                 .Line("clock from the Enter keydown to the first answer text in the DOM (a `MutationObserver`). The harness's raw HTTP client at the API")
                 .Line($"gives the floor. {iterations} chats each, after {warmups} warm-ups.")
                 .Line();
+            section.Line("*(Chromium's renderer and GPU processes detach from the harness, so the load line above counts them as other processes.)*").Line();
             var rows = new List<IReadOnlyList<string>>
             {
                 new[] { "raw HTTP client at the API (harness)", Fmt.Ms(r.P50), Fmt.Ms(r.P90), Fmt.Ms(r.Max), "" },

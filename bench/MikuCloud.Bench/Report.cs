@@ -106,7 +106,8 @@ public static class BenchRunner
         foreach (var check in sections.SelectMany(s => s.Targets))
         {
             var mark = check.Met switch { true => "✅ met", false => "❌ gap", null => "" };
-            md.AppendLine($"| {check.Item} | {check.Metric} | {check.Target} | {check.Result} | {mark}{(check.Note.Length > 0 ? " " + check.Note : "")} |");
+            var note = check.Note.Length == 0 ? "" : (mark.Length > 0 ? " — " : "") + check.Note;
+            md.AppendLine($"| {check.Item} | {check.Metric} | {check.Target} | {check.Result} | {mark}{note} |");
         }
 
         md.AppendLine();
