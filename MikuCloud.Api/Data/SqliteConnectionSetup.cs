@@ -10,7 +10,8 @@ namespace MikuCloud.Api.Data;
 /// carry on meanwhile). <c>synchronous = NORMAL</c> is SQLite's recommended setting for WAL: a commit survives a crash
 /// of the API, and the WAL is synced at checkpoints; what it gives up against <c>FULL</c> (an fsync per commit) is the
 /// last commits before a power cut or OS crash. Each chat turn commits twice, the first (the question) on the way to
-/// the first token: the fsync cost 2–4 ms of time to first token at p50 and ~20 ms at p99 (BENCHMARKS.md, item 1).
+/// the first token: while other work kept the disk busy the fsync cost 3–4 ms of time to first token at p50 and 20–35 ms
+/// at p99 (BENCHMARKS.md, item 1; a fraction of a millisecond on an idle disk).
 /// <c>lower()</c> is replaced by .NET's invariant lower-casing so title search is case-insensitive beyond ASCII, as it
 /// is on PostgreSQL.
 /// </summary>
