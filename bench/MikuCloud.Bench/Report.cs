@@ -15,6 +15,9 @@ public sealed class Section(string title)
 
     public List<TargetCheck> Targets { get; } = [];
 
+    /// <summary>Why a target was missed: printed under the summary, one bullet each.</summary>
+    public List<string> Gaps { get; } = [];
+
     /// <summary>Things that went wrong (errors, 5xx): the run exits non-zero when there are any.</summary>
     public List<string> Failures { get; } = [];
 
@@ -111,6 +114,18 @@ public static class BenchRunner
         }
 
         md.AppendLine();
+        var gaps = sections.SelectMany(s => s.Gaps).ToList();
+        if (gaps.Count > 0)
+        {
+            md.AppendLine(gaps.Count == 1 ? "**The gap, explained:**" : $"**The {gaps.Count} gaps, explained:**");
+            foreach (var gap in gaps)
+            {
+                md.AppendLine($"- {gap}");
+            }
+
+            md.AppendLine();
+        }
+
         var failures = sections.SelectMany(s => s.Failures).ToList();
         if (failures.Count > 0)
         {
