@@ -1,6 +1,8 @@
+using MikuCloud.Api.Accounts;
 using MikuCloud.Api.Chat;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
+using MikuCloud.Api.Limits;
 using MikuCloud.Api.Models;
 using MikuCloud.Api.Stats;
 using Scalar.AspNetCore;
@@ -22,18 +24,28 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
 builder.AddHouseModels();
 builder.AddChatDatabase();
 builder.AddChat();
+builder.AddAccounts();
+builder.AddUserLimits();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.MapOpenApi();
+app.UseAuthentication();
+app.UseAuthorization();
+// After authentication: the request-rate limit is per user.
+app.UseRateLimiter();
+app.GuardSingleUserBinding();
+// The contract is public (it is how scripts learn the API); every operation in it needs a user.
+app.MapOpenApi().AllowAnonymous();
 if (app.Environment.IsDevelopment())
 {
     // API reference UI at /scalar (Development only; the OpenAPI document itself is always served).
-    app.MapScalarApiReference();
+    app.MapScalarApiReference().AllowAnonymous();
 }
 app.MapDefaultEndpoints();
+app.MapAccountEndpoints();
+app.MapAdminEndpoints();
 app.MapModelEndpoints();
 app.MapConversationEndpoints();
 app.MapChatEndpoints();

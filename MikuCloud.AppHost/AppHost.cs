@@ -6,6 +6,8 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Ollama (container | local | external) and the house model created from modelfiles/.
 var ollama = builder.AddMikuCloudOllama();
 var chatdb = builder.AddChatDatabase();
+// Accounts by default (the first visitor creates the admin); Parameters:auth-mode=SingleUser for a laptop.
+var auth = builder.AddMikuCloudAuth();
 
 var api = builder.AddProject<Projects.MikuCloud_Api>("api")
     // The API reads ConnectionStrings:ollama = "Endpoint=…;Model=miku-vl".
@@ -14,11 +16,13 @@ var api = builder.AddProject<Projects.MikuCloud_Api>("api")
     // Admission control matches what Ollama runs in parallel; keep_alive matches the server's.
     .WithEnvironment("Chat__MaxConcurrentGenerations", ollama.Settings.NumParallel)
     .WithEnvironment("Chat__KeepAlive", ollama.Settings.KeepAlive)
+    .WithMikuCloudAuth(auth)
     .WithHttpHealthCheck("/health")
     .WaitFor(ollama.Model);
 
 builder.AddProject<Projects.MikuCloud_Web>("web")
     .WithReference(api)
+    .WithMikuCloudAuth(auth)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints()
     .WaitFor(api);

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
 using MikuCloud.Api.Images;
+using MikuCloud.Api.Limits;
 using MikuCloud.Api.Models;
 using MikuCloud.HouseModels;
 using ChatDoneResponseStream = OllamaSharp.Models.Chat.ChatDoneResponseStream;
@@ -31,6 +32,9 @@ public sealed partial class ChatTurnService(
     TokenEstimator estimator,
     AdmissionControl admission,
     ActiveTurns active,
+    UserLimits limits,
+    TokenBudget tokenBudget,
+    StreamSlots streamSlots,
     IOptions<ChatSettings> settings,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     ChatTelemetry telemetry,
@@ -46,6 +50,8 @@ public sealed partial class ChatTurnService(
         var conversation = await FindConversationAsync(conversationId, http, ct);
         var preset = ResolvePreset(input.PresetId ?? conversation.PresetId);
         var overrides = ParseOverrides(input.Options);
+        CheckTokenBudget(conversation.OwnerId);
+        await CheckImageQuotaAsync(conversation.OwnerId, input.Images.Count, ct);
 
         var processed = new List<ProcessedImage>(input.Images.Count);
         for (var i = 0; i < input.Images.Count; i++)
@@ -98,6 +104,7 @@ public sealed partial class ChatTurnService(
 
         var preset = ResolvePreset(presetId ?? target.PresetId ?? conversation.PresetId);
         var overrides = ParseOverrides(options);
+        CheckTokenBudget(conversation.OwnerId);
         var next = new PromptTurn(MessageRole.User, lastUser.Content, lastUser.Images.OrderBy(i => i.Ordinal).Select(i => new PromptImage(i.Id, i.VisualTokens)).ToList());
         await RunTurnAsync(conversation, preset, overrides, next, http, persistUser: () =>
         {
@@ -155,8 +162,19 @@ public sealed partial class ChatTurnService(
             throw new ChatProblem(409, "answer_in_progress", "An answer is still being generated in this conversation. Stop it or wait for it to finish.");
         }
 
+        using var slot = streamSlots.TryEnter(conversation.OwnerId);
+        Message? answered = null;
         try
         {
+            if (slot is null)
+            {
+                telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "user_streams"));
+                Count(tags, "rejected");
+                throw new ChatProblem(429, "too_many_streams",
+                    $"You already have {limits.ConcurrentStreams} answers being generated. Nothing was saved; send again when one finishes.",
+                    retryAfterSeconds: 10);
+            }
+
             var waitStarted = Stopwatch.GetTimestamp();
             using var lease = await admission.TryEnterAsync(ct);
             telemetry.QueueWait.Record(Stopwatch.GetElapsedTime(waitStarted).TotalSeconds, tags);
@@ -175,6 +193,7 @@ public sealed partial class ChatTurnService(
             }
 
             var assistant = NewMessage(conversation, MessageRole.Assistant, "", preset.Id);
+            answered = assistant;
             assistant.Model = endpoint.Model;
             options["num_predict"] = (long)plan.MaxOutputTokens;
             assistant.OptionsJson = OptionOverrides.ToJson(options).ToJsonString();
@@ -205,6 +224,42 @@ public sealed partial class ChatTurnService(
         finally
         {
             active.End(conversation.Id, turnCancellation);
+            if (answered is not null)
+            {
+                // Ollama's counters when the answer finished; the estimate when it was cut off before them.
+                tokenBudget.Record(conversation.OwnerId, (answered.InputTokens ?? plan.EstimatedPromptTokens)
+                                                         + (answered.OutputTokens ?? TokenEstimator.RawTextTokens(answered.Content)));
+            }
+        }
+    }
+
+    private void CheckTokenBudget(string owner)
+    {
+        if (tokenBudget.RetryAfter(owner) is { } wait)
+        {
+            telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "user_tokens"));
+            var seconds = LimitsSetup.Seconds(wait);
+            throw new ChatProblem(429, "token_limit",
+                $"This account used its {limits.TokensPerMinute:N0} tokens for this minute. Nothing was saved; send again in {seconds} s.",
+                retryAfterSeconds: seconds);
+        }
+    }
+
+    private async Task CheckImageQuotaAsync(string owner, int adding, CancellationToken ct)
+    {
+        if (adding == 0 || limits.StoredImages <= 0)
+        {
+            return;
+        }
+
+        var stored = await db.Images.CountAsync(i => i.OwnerId == owner, ct);
+        if (stored + adding > limits.StoredImages)
+        {
+            telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "user_images"));
+            // Waiting does not free room (deleting conversations does); the hour only keeps clients from retrying in a loop.
+            throw new ChatProblem(429, "image_quota",
+                $"This account stores {stored:N0} of {limits.StoredImages:N0} images. Nothing was saved; delete older conversations with images to make room.",
+                retryAfterSeconds: 3600);
         }
     }
 

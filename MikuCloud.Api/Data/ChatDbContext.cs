@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using MikuCloud.Api.Accounts;
 
 namespace MikuCloud.Api.Data;
 
@@ -11,6 +12,9 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<StoredImage> Images => Set<StoredImage>();
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<InstallSetting> Settings => Set<InstallSetting>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -51,6 +55,41 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
             // Covers the prompt's image metadata (PromptHistory): in SQLite a column stored after Data can only be read by
             // walking the blob's overflow pages, ~40 page reads per image, so the index carries Id and VisualTokens too.
             i.HasIndex(x => new { x.MessageId, x.Ordinal, x.Id, x.VisualTokens });
+            // The per-user stored-images limit counts by owner.
+            i.HasIndex(x => x.OwnerId);
+        });
+
+        modelBuilder.Entity<UserAccount>(u =>
+        {
+            u.Property(x => x.Id).HasMaxLength(128);
+            u.Property(x => x.UserName).HasMaxLength(64);
+            u.Property(x => x.NormalizedUserName).HasMaxLength(64);
+            u.Property(x => x.DisplayName).HasMaxLength(100);
+            u.Property(x => x.PasswordHash).HasMaxLength(512);
+            u.Property(x => x.Role).HasMaxLength(16);
+            u.Property(x => x.Stamp).HasMaxLength(64);
+            u.Property(x => x.ExternalIssuer).HasMaxLength(512);
+            u.Property(x => x.ExternalSubject).HasMaxLength(256);
+            u.HasIndex(x => x.NormalizedUserName).IsUnique();
+            // NULLs are distinct in unique indexes on both SQLite and PostgreSQL, so local accounts don't collide.
+            u.HasIndex(x => new { x.ExternalIssuer, x.ExternalSubject }).IsUnique();
+        });
+
+        modelBuilder.Entity<ApiKey>(k =>
+        {
+            k.Property(x => x.UserId).HasMaxLength(128);
+            k.Property(x => x.Name).HasMaxLength(100);
+            k.Property(x => x.Prefix).HasMaxLength(16);
+            k.Property(x => x.Hash).HasMaxLength(64);
+            k.HasIndex(x => x.Hash).IsUnique();
+            k.HasIndex(x => x.UserId);
+        });
+
+        modelBuilder.Entity<InstallSetting>(s =>
+        {
+            s.HasKey(x => x.Key);
+            s.Property(x => x.Key).HasMaxLength(64);
+            s.Property(x => x.Value).HasMaxLength(1_000);
         });
     }
 }

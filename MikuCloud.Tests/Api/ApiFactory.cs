@@ -8,10 +8,22 @@ namespace MikuCloud.Tests.Api;
 
 /// <summary>
 /// The API as configured in production — only <c>ConnectionStrings:ollama</c> and <c>ConnectionStrings:chatdb</c> set —
-/// on Kestrel (loopback), against a <see cref="FakeOllama"/> on loopback and a fresh SQLite file.
+/// on Kestrel (loopback), against a <see cref="FakeOllama"/> on loopback and a fresh SQLite file. Single-user mode
+/// (no credentials, as on a laptop) unless <see cref="UseAccounts"/> is called; security tests use accounts.
 /// </summary>
 public sealed class ApiFactory : WebApplicationFactory<MikuCloud.Api.ApiMarker>, IAsyncLifetime
 {
+    /// <summary>The token key in accounts mode (random per factory), for minting Web tokens in tests.</summary>
+    public byte[] TokenKey { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>Accounts mode with this factory's <see cref="TokenKey"/>; call before the server starts.</summary>
+    public ApiFactory UseAccounts()
+    {
+        Settings["Auth:Mode"] = "Accounts";
+        Settings["Auth:ApiTokenKey"] = Convert.ToBase64String(TokenKey);
+        return this;
+    }
+
     private readonly string dbPath = Path.Combine(Path.GetTempPath(), $"mikucloud-test-{Guid.NewGuid():N}.db");
 
     public FakeOllama Ollama { get; private set; } = null!;
@@ -35,6 +47,7 @@ public sealed class ApiFactory : WebApplicationFactory<MikuCloud.Api.ApiMarker>,
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:ollama", Ollama.ConnectionString);
         builder.UseSetting("ConnectionStrings:chatdb", DatabaseConnectionString);
+        builder.UseSetting("Auth:Mode", "SingleUser");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

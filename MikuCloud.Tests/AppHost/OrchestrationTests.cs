@@ -23,6 +23,8 @@ public class OrchestrationTests
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MikuCloud_AppHost>(
             [
                 "Ollama:Mode=external",
+                // The test reads the Web anonymously; accounts are covered by the security tests.
+                "Parameters:auth-mode=SingleUser",
                 $"ConnectionStrings:ollama={fake.ConnectionString}",
                 $"ConnectionStrings:chatdb=Data Source={Path.Combine(dataDir.FullName, "chat.db")}",
             ], ct);

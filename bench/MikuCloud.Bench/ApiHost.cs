@@ -94,6 +94,7 @@ public sealed class BenchApiFactory(ApiHostSettings settings) : WebApplicationFa
         builder.UseEnvironment(settings.Environment);
         builder.UseSetting("ConnectionStrings:ollama", settings.OllamaConnectionString);
         builder.UseSetting("ConnectionStrings:chatdb", $"Data Source={settings.DatabasePath}");
+        builder.UseSetting("Auth:Mode", "SingleUser");
         foreach (var (key, value) in settings.Settings)
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using MikuCloud.Api.Conversations;
+using MikuCloud.Api.Data;
+
+namespace MikuCloud.Api.Accounts;
+
+/// <summary>
+/// Accounts over HTTP. <c>/api/auth/*</c> is for the Web's service token only (sign-in happens in the Web, which
+/// owns the browser session); <c>/api/me</c> and <c>/api/keys</c> are the caller's own; <c>/api/admin/*</c> is for admins.
+/// </summary>
+public static class AccountEndpoints
+{
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        var auth = app.MapGroup("/api/auth").WithTags("Accounts").RequireAuthorization(AuthPolicies.Service);
+        auth.MapGet("/status", (AccountService accounts, CancellationToken ct) => accounts.StatusAsync(ct))
+            .WithSummary("(Web only) Whether the install needs its first admin, and whether sign-up is open.");
+        auth.MapPost("/setup", async (CredentialsRequest request, AccountService accounts, HttpContext http) =>
+                SignedIn(await accounts.SetupAsync(request, http.RequestAborted), http))
+            .WithSummary("(Web only) Create the first admin of a fresh install; 409 setup_done afterwards.");
+        auth.MapPost("/login", async (CredentialsRequest request, AccountService accounts, HttpContext http) =>
+                SignedIn(await accounts.SignInAsync(request, http.RequestAborted), http))
+            .WithSummary("(Web only) Check a user name and password; 401 invalid_credentials, 403 account_disabled, 429 login_throttled.");
+        auth.MapPost("/signup", async (CredentialsRequest request, AccountService accounts, HttpContext http) =>
+                SignedIn(await accounts.SignUpAsync(request, http.RequestAborted), http))
+            .WithSummary("(Web only) Create an account when an admin has opened sign-up; 403 signup_disabled otherwise.");
+        auth.MapPost("/external", async (ExternalSignInRequest request, AccountService accounts, HttpContext http) =>
+                SignedIn(await accounts.ExternalSignInAsync(request, http.RequestAborted), http))
+            .WithSummary("(Web only) Find or create the account for an OpenID Connect identity (issuer + subject).");
+
+        var me = app.MapGroup("/api/me").WithTags("Accounts");
+        me.MapGet("", async (HttpContext http, ChatDbContext db) =>
+            {
+                var id = CurrentOwner.Of(http);
+                var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, http.RequestAborted);
+                return user is null
+                    ? Results.Ok(new UserDto(Owners.Local, Owners.Local, Owners.Local, MikuClaims.Roles.Admin, false, DateTime.UnixEpoch, null, false, false))
+                    : Results.Ok(user.ToDto());
+            })
+            .WithSummary("The signed-in account (in single-user mode, the implicit local admin).");
+        me.MapPost("/password", async (ChangePasswordRequest request, AccountService accounts, HttpContext http) =>
+                await accounts.ChangePasswordAsync(CurrentOwner.Of(http), request, http.RequestAborted) switch
+                {
+                    { Problem: { } problem } => problem.ToResult(http),
+                    { User: { } user } => Results.Ok(new StampDto(user.Stamp)),
+                    _ => Results.StatusCode(500),
+                })
+            .RequireAuthorization(AuthPolicies.Session)
+            .WithSummary("Change your password. Ends your other sessions; the answer carries the new session stamp.");
+
+        var keys = app.MapGroup("/api/keys").WithTags("API keys").RequireAuthorization(AuthPolicies.Session);
+        keys.MapGet("", async (HttpContext http, ChatDbContext db) =>
+            {
+                var owner = CurrentOwner.Of(http);
+                var list = await db.ApiKeys.AsNoTracking().Where(k => k.UserId == owner).OrderByDescending(k => k.CreatedAt).ToListAsync(http.RequestAborted);
+                return list.Select(k => k.ToDto()).ToList();
+            })
+            .WithSummary("Your personal API keys (never the keys themselves).");
+        keys.MapPost("", async (CreateApiKeyRequest request, HttpContext http, ApiKeyService service, ChatDbContext db) =>
+            {
+                var name = request.Name?.Trim() ?? "";
+                if (name.Length is 0 or > 100)
+                {
+                    return new Chat.ChatProblem(400, "invalid_request", "Give the key a name (1–100 characters).",
+                        new Dictionary<string, string[]> { ["name"] = ["Give the key a name (1–100 characters)."] }).ToResult(http);
+                }
+
+                var owner = CurrentOwner.Of(http);
+                if (await db.ApiKeys.CountAsync(k => k.UserId == owner && k.RevokedAt == null, http.RequestAborted) >= MaxActiveKeys)
+                {
+                    return new Chat.ChatProblem(409, "too_many_keys", $"You have {MaxActiveKeys} active keys; revoke one first.").ToResult(http);
+                }
+
+                var (key, secret) = await service.CreateAsync(owner, name, http.RequestAborted);
+                return Results.Created($"/api/keys/{key.Id}",
+                    new CreatedApiKey(key.Id, key.Name, key.Prefix, key.CreatedAt, key.LastUsedAt, key.RevokedAt, secret));
+            })
+            .WithSummary("Create a personal API key for scripts. The key is in this answer only; send it as 'Authorization: Bearer mkc_…'.");
+        keys.MapDelete("/{id:guid}", async (Guid id, HttpContext http, ChatDbContext db, TimeProvider time) =>
+            {
+                var owner = CurrentOwner.Of(http);
+                var now = Timestamps.Now(time);
+                var changed = await db.ApiKeys.Where(k => k.Id == id && k.UserId == owner && k.RevokedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), http.RequestAborted);
+                // Revoking twice is fine; someone else's key id is as unknown as a made-up one.
+                return changed > 0 || await db.ApiKeys.AnyAsync(k => k.Id == id && k.UserId == owner, http.RequestAborted)
+                    ? Results.NoContent()
+                    : new Chat.ChatProblem(404, "api_key_not_found", "There is no such API key.").ToResult(http);
+            })
+            .WithSummary("Revoke one of your API keys; it stops working at once.");
+
+        return app;
+    }
+
+    /// <summary>Active keys per user: enough for every script, few enough that a leaked session cannot mint thousands.</summary>
+    public const int MaxActiveKeys = 20;
+
+    internal static IResult SignedIn(AccountService.Result result, HttpContext http) => result switch
+    {
+        { Problem: { } problem } => problem.ToResult(http),
+        { User: { } user } => Results.Ok(new SignedInUser(user.ToDto(), user.Stamp)),
+        _ => Results.StatusCode(500),
+    };
+}

@@ -1,0 +1,65 @@
+namespace MikuCloud.Api.Accounts;
+
+/// <summary>
+/// The token the Web sends for a signed-in user: a JWT signed (HS256) with <see cref="AuthSettings.ApiTokenKey"/>.
+/// Short-lived on purpose: the API re-checks the account on every call, so a disabled user or a reset password
+/// ends every session within one request, and a leaked token is worth minutes at most.
+/// </summary>
+public static class ApiTokens
+{
+    public const string Issuer = "mikucloud-web";
+    public const string Audience = "mikucloud-api";
+    public const int MinKeyBytes = 32;
+
+    /// <summary>Tokens that claim a longer life than this are refused, whoever signed them.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>The user's session stamp; changes on password change/reset and disable.</summary>
+    public const string StampClaim = "stamp";
+
+    /// <summary>Present (value <c>web</c>) on the Web's service token, which may only call <c>/api/auth/*</c>.</summary>
+    public const string ServiceClaim = "svc";
+
+    /// <summary>Prefix of personal API keys, so a key in a bearer header is recognised without a JWT parse.</summary>
+    public const string ApiKeyPrefix = "mkc_";
+}
+
+/// <summary>Claim types and values on the principals the API builds.</summary>
+public static class MikuClaims
+{
+    public const string UserId = "sub";
+    public const string Name = "name";
+    public const string Role = "role";
+
+    /// <summary>How the caller authenticated: <see cref="Methods"/>.</summary>
+    public const string Method = "amr";
+
+    public static class Methods
+    {
+        public const string Session = "session";
+        public const string ApiKey = "apikey";
+        public const string SingleUser = "single-user";
+        public const string Service = "service";
+    }
+
+    public static class Roles
+    {
+        public const string Admin = "admin";
+        public const string User = "user";
+    }
+}
+
+/// <summary>Authorization policy names.</summary>
+public static class AuthPolicies
+{
+    /// <summary>Any user (session, API key or the single user). The fallback for every endpoint.</summary>
+    public const string User = "user";
+
+    /// <summary>A user through the Web (or the single user): managing keys and passwords is not for API keys.</summary>
+    public const string Session = "session";
+
+    public const string Admin = "admin";
+
+    /// <summary>The Web itself, before anyone is signed in (<c>/api/auth/*</c>).</summary>
+    public const string Service = "service";
+}

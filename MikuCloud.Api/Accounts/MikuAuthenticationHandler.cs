@@ -1,0 +1,198 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using MikuCloud.Api.Data;
+
+namespace MikuCloud.Api.Accounts;
+
+/// <summary>
+/// The API's one authentication scheme. A bearer credential is either a personal API key (<c>mkc_…</c>) or a JWT
+/// from the Web (user or service); in single-user mode a loopback caller without credentials is the local user.
+/// The account is loaded on every call, so disabling a user or resetting a password takes effect at once.
+/// </summary>
+public sealed class MikuAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IOptions<AuthSettings> settings,
+    ApiKeyService apiKeys,
+    ChatDbContext db,
+    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "MikuCloud";
+
+    /// <summary>Where a refusal's problem <c>code</c> waits for <see cref="HandleChallengeAsync"/>.</summary>
+    private const string FailureCodeItem = "mikucloud.auth.failure";
+
+    private static readonly JsonWebTokenHandler Tokens = new() { MapInboundClaims = false };
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var credential = ReadCredential(Request);
+        if (credential is null)
+        {
+            if (settings.Value.Mode == AuthMode.SingleUser)
+            {
+                return IsLoopback(Context.Connection.RemoteIpAddress)
+                    ? Success(LocalUser.Principal(SchemeName))
+                    : Fail("single_user_loopback_only", "Single-user mode answers loopback callers only.");
+            }
+
+            return AuthenticateResult.NoResult();
+        }
+
+        return credential.StartsWith(ApiTokens.ApiKeyPrefix, StringComparison.Ordinal)
+            ? await FromApiKeyAsync(credential)
+            : await FromTokenAsync(credential);
+    }
+
+    private async Task<AuthenticateResult> FromApiKeyAsync(string key)
+    {
+        var found = await apiKeys.FindActiveAsync(key, Context.RequestAborted);
+        if (found is null)
+        {
+            return Fail("invalid_api_key", "The API key is not valid or has been revoked.");
+        }
+
+        if (found.Value.User.Disabled)
+        {
+            return Fail("account_disabled", "This account is disabled.");
+        }
+
+        return Success(UserPrincipal(found.Value.User, MikuClaims.Methods.ApiKey));
+    }
+
+    private async Task<AuthenticateResult> FromTokenAsync(string token)
+    {
+        var key = settings.Value.TokenKeyBytes();
+        if (key is null)
+        {
+            return Fail("unauthenticated", "This API has no token key configured (Auth:ApiTokenKey).");
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var result = await Tokens.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = ApiTokens.Issuer,
+            ValidAudience = ApiTokens.Audience,
+            IssuerSigningKey = new SymmetricSecurityKey(key),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ClockSkew = TimeSpan.FromSeconds(30),
+            LifetimeValidator = (notBefore, expires, _, _) =>
+                expires is { } exp && exp.ToUniversalTime() > now.AddSeconds(-30)
+                && exp.ToUniversalTime() - (notBefore?.ToUniversalTime() ?? now) <= ApiTokens.MaxLifetime + TimeSpan.FromSeconds(30)
+                && exp.ToUniversalTime() <= now + ApiTokens.MaxLifetime + TimeSpan.FromSeconds(30)
+                && (notBefore is null || notBefore.Value.ToUniversalTime() <= now.AddSeconds(30)),
+        });
+        if (!result.IsValid)
+        {
+            return Fail("invalid_token", "The token is not valid or has expired.");
+        }
+
+        var claims = result.ClaimsIdentity;
+        if (claims.FindFirst(ApiTokens.ServiceClaim)?.Value == "web")
+        {
+            return Success(new ClaimsPrincipal(new ClaimsIdentity(
+                [new Claim(MikuClaims.UserId, ApiTokens.Issuer), new Claim(MikuClaims.Method, MikuClaims.Methods.Service)],
+                SchemeName, MikuClaims.Name, MikuClaims.Role)));
+        }
+
+        var userId = claims.FindFirst(MikuClaims.UserId)?.Value;
+        var stamp = claims.FindFirst(ApiTokens.StampClaim)?.Value;
+        if (string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(stamp))
+        {
+            return Fail("invalid_token", "The token names no user.");
+        }
+
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, Context.RequestAborted);
+        if (user is null || !string.Equals(user.Stamp, stamp, StringComparison.Ordinal))
+        {
+            return Fail("session_expired", "This session has ended; please sign in again.");
+        }
+
+        return user.Disabled
+            ? Fail("account_disabled", "This account is disabled.")
+            : Success(UserPrincipal(user, MikuClaims.Methods.Session));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var code = Context.Items[FailureCodeItem] as string ?? "unauthenticated";
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await WriteProblemAsync(StatusCodes.Status401Unauthorized, code, code switch
+        {
+            "session_expired" => "This session has ended; please sign in again.",
+            "account_disabled" => "This account is disabled.",
+            "invalid_api_key" => "The API key is not valid or has been revoked.",
+            "invalid_token" => "The token is not valid or has expired.",
+            "single_user_loopback_only" => "Single-user mode answers loopback callers only.",
+            _ => "Sign in, or send a personal API key as 'Authorization: Bearer mkc_…'.",
+        });
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "forbidden", "This account may not do that.");
+
+    private Task WriteProblemAsync(int status, string code, string detail)
+    {
+        Response.StatusCode = status;
+        return Results.Problem(detail, statusCode: status, title: status == 401 ? "Not signed in." : "Forbidden.",
+            extensions: new Dictionary<string, object?> { ["code"] = code }).ExecuteAsync(Context);
+    }
+
+    private AuthenticateResult Fail(string code, string message)
+    {
+        Context.Items[FailureCodeItem] = code;
+        return AuthenticateResult.Fail(message);
+    }
+
+    private static AuthenticateResult Success(ClaimsPrincipal principal) =>
+        AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+
+    internal static ClaimsPrincipal UserPrincipal(UserAccount user, string method) =>
+        new(new ClaimsIdentity(
+        [
+            new Claim(MikuClaims.UserId, user.Id),
+            new Claim(MikuClaims.Name, user.UserName),
+            new Claim(MikuClaims.Role, user.Role),
+            new Claim(MikuClaims.Method, method),
+        ], SchemeName, MikuClaims.Name, MikuClaims.Role));
+
+    /// <summary><c>Authorization: Bearer x</c>, or <c>X-Api-Key: x</c> for tools that cannot set Authorization.</summary>
+    private static string? ReadCredential(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var value = header["Bearer ".Length..].Trim();
+            return value.Length > 0 ? value : null;
+        }
+
+        var apiKey = request.Headers["X-Api-Key"].ToString().Trim();
+        return apiKey.Length > 0 ? apiKey : null;
+    }
+
+    /// <summary>In-process test servers have no remote address; everything else must be 127.0.0.0/8 or ::1.</summary>
+    internal static bool IsLoopback(IPAddress? address) => address is null || IPAddress.IsLoopback(address)
+        || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()));
+}
+
+/// <summary>The implicit user of single-user mode.</summary>
+public static class LocalUser
+{
+    public static ClaimsPrincipal Principal(string scheme) =>
+        new(new ClaimsIdentity(
+        [
+            new Claim(MikuClaims.UserId, Owners.Local),
+            new Claim(MikuClaims.Name, Owners.Local),
+            new Claim(MikuClaims.Role, MikuClaims.Roles.Admin),
+            new Claim(MikuClaims.Method, MikuClaims.Methods.SingleUser),
+        ], scheme, MikuClaims.Name, MikuClaims.Role));
+}
