@@ -1,5 +1,6 @@
 using MikuCloud.Web;
 using MikuCloud.Web.Api;
+using MikuCloud.Web.Auth;
 using MikuCloud.Web.Components;
 using MikuCloud.Web.Services;
 
@@ -7,6 +8,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddSharedDataProtection();
+// Accounts (cookie sign-in, OpenID Connect when configured) or the explicit, loopback-only SingleUser mode.
+builder.AddMikuAuth();
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents(o =>
     {
@@ -26,6 +29,7 @@ builder.Services.AddMikuWebServices(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -34,10 +38,13 @@ if (!app.Environment.IsDevelopment())
 
 app.UseMikuSecurityHeaders();
 app.UseRequestLocalization(UiCultures.Options());
+app.UseMikuAuth();
 app.UseAntiforgery();
-app.MapStaticAssets();
+// Everything requires a signed-in user (the fallback policy) except what says AllowAnonymous: static files are public.
+app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapMikuWebEndpoints();
+app.MapMikuAccountEndpoints();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.Timeout;
+using MikuCloud.Web.Auth;
 
 namespace MikuCloud.Web.Api;
 
@@ -14,15 +15,28 @@ public static class ApiClientSetup
     /// So: <see cref="HttpClient.Timeout"/> off (a stream ends when the user stops it or the API finishes), a bound on
     /// the wait for response headers only, and retries only for GETs.
     /// </summary>
-    public static IHttpClientBuilder AddMikuApiClient(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddMikuApiClient(this IServiceCollection services, IConfiguration configuration)
     {
         var baseAddress = new Uri(configuration["Api:BaseAddress"] ?? "https+http://api");
-        var builder = services.AddHttpClient<MikuApiClient>(c =>
-        {
-            c.BaseAddress = baseAddress;
-            c.Timeout = Timeout.InfiniteTimeSpan;
-        });
+        Configure(services.AddHttpClient<MikuApiClient>(c => Configure(c, baseAddress)));
         services.AddTransient<IMikuApi>(sp => sp.GetRequiredService<MikuApiClient>());
+        // The account clients: same API, same policy; they differ in whose token they send.
+        Configure(services.AddHttpClient<MikuAuthClient>(c => Configure(c, baseAddress)));
+        Configure(services.AddHttpClient<MikuAccountClient>(c => Configure(c, baseAddress)));
+        return services;
+    }
+
+    private static void Configure(HttpClient client, Uri baseAddress)
+    {
+        client.BaseAddress = baseAddress;
+        client.Timeout = Timeout.InfiniteTimeSpan;
+    }
+
+    private static void Configure(IHttpClientBuilder builder)
+    {
+        // Trace-level HttpClient logs list headers; every value is redacted (.NET 9's default, made explicit here
+        // because the Authorization header carries a user token).
+        builder.RedactLoggedHeaders(static _ => true);
         // Stop must stop: a disposed, unfinished answer stream closes the socket at once, so the API sees the disconnect
         // and cancels Ollama. By default .NET keeps reading (up to 1 MB / 2 s) to reuse the connection.
         builder.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -51,6 +65,5 @@ public static class ApiClientSetup
             // which includes image preprocessing; two minutes is generous for that and short for a hung API.
             pipeline.AddTimeout(TimeSpan.FromMinutes(2));
         });
-        return builder;
     }
 }

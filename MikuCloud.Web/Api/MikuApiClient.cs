@@ -3,16 +3,48 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
+using MikuCloud.Web.Auth;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace MikuCloud.Web.Api;
 
-/// <summary>Typed client for MikuCloud.Api (base address from service discovery: <c>https+http://api</c>).</summary>
-public sealed class MikuApiClient(HttpClient http) : IMikuApi
+/// <summary>
+/// Typed client for MikuCloud.Api's chat contract (base address from service discovery: <c>https+http://api</c>).
+/// Every request carries the signed-in user's token (<see cref="UserApiCredentials"/>).
+/// </summary>
+public sealed class MikuApiClient : ApiClientBase, IMikuApi
 {
-    /// <summary>The underlying client, for the Web's pass-through endpoints (images, export).</summary>
-    public HttpClient Http => http;
+    /// <summary>For DI: requests act for the user of the calling scope (request or circuit).</summary>
+    [ActivatorUtilitiesConstructor]
+    public MikuApiClient(HttpClient http, UserApiCredentials credentials)
+        : base(http, credentials)
+    {
+    }
+
+    /// <summary>Without credentials (unit tests of the wire format).</summary>
+    public MikuApiClient(HttpClient http)
+        : base(http, null)
+    {
+    }
+
+    /// <summary>A GET whose body the caller streams on (the Web's image and export pass-through), as the current user.</summary>
+    public async Task<HttpResponseMessage> GetRawAsync(string path, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            try
+            {
+                await EnsureOkAsync(response, cancellationToken); // tells the credentials, which may end the session
+            }
+            catch (ApiException)
+            {
+            }
+        }
+
+        return response;
+    }
 
     public async Task<IReadOnlyList<PresetInfo>> GetPresetsAsync(CancellationToken cancellationToken = default) =>
         await GetAsync<List<PresetInfo>>("/api/presets", cancellationToken) ?? [];
@@ -42,29 +74,28 @@ public sealed class MikuApiClient(HttpClient http) : IMikuApi
 
     public async Task<ConversationDto> CreateConversationAsync(CreateConversationRequest request, CancellationToken cancellationToken = default)
     {
-        using var response = await http.PostAsJsonAsync("/api/conversations", request, ApiJson.Options, cancellationToken);
+        using var response = await SendJsonAsync(HttpMethod.Post, "/api/conversations", request, cancellationToken);
         return await ReadAsync<ConversationDto>(response, cancellationToken);
     }
 
     public async Task<ConversationDto?> GetConversationAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        using var response = await http.GetAsync($"/api/conversations/{id}", cancellationToken);
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/conversations/{id}"), cancellationToken);
         return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<ConversationDto>(response, cancellationToken);
     }
 
     public async Task<ConversationDto> UpdateConversationAsync(Guid id, UpdateConversationRequest request, CancellationToken cancellationToken = default)
     {
-        using var content = JsonContent.Create(request, options: ApiJson.Options);
-        using var response = await http.PatchAsync($"/api/conversations/{id}", content, cancellationToken);
+        using var response = await SendJsonAsync(HttpMethod.Patch, $"/api/conversations/{id}", request, cancellationToken);
         return await ReadAsync<ConversationDto>(response, cancellationToken);
     }
 
     public async Task DeleteConversationAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        using var response = await http.DeleteAsync($"/api/conversations/{id}", cancellationToken);
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/conversations/{id}"), cancellationToken);
         if (response.StatusCode != HttpStatusCode.NotFound)
         {
-            await EnsureSuccessAsync(response, cancellationToken);
+            await EnsureOkAsync(response, cancellationToken);
         }
     }
 
@@ -131,8 +162,8 @@ public sealed class MikuApiClient(HttpClient http) : IMikuApi
         {
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
             // ResponseHeadersRead: hand events to the UI as they arrive instead of buffering the whole answer.
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            await EnsureSuccessAsync(response, cancellationToken);
+            using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            await EnsureOkAsync(response, cancellationToken);
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
             await foreach (var sse in SseReader.ReadAsync(stream, cancellationToken))
             {
@@ -156,61 +187,4 @@ public sealed class MikuApiClient(HttpClient http) : IMikuApi
 
     private static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, ApiJson.Options) ?? throw new JsonException($"Empty {typeof(T).Name}.");
-
-    private async Task<T?> GetAsync<T>(string url, CancellationToken cancellationToken)
-    {
-        using var response = await http.GetAsync(url, cancellationToken);
-        return await ReadAsync<T>(response, cancellationToken);
-    }
-
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        await EnsureSuccessAsync(response, cancellationToken);
-        return (await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken))!;
-    }
-
-    /// <summary>Turns a non-success answer into an <see cref="ApiException"/> carrying the problem details and Retry-After.</summary>
-    public static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-
-        ProblemDto? problem = null;
-        try
-        {
-            if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
-            {
-                problem = await response.Content.ReadFromJsonAsync<ProblemDto>(ApiJson.Options, cancellationToken);
-            }
-        }
-        catch (JsonException)
-        {
-            // A proxy's HTML error page or a truncated body: the status code is all we know.
-        }
-
-        var retryAfter = RetryAfter(response) ?? (problem?.RetryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
-        throw new ApiException(response.StatusCode, problem, retryAfter);
-    }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return response.Headers.TryGetValues("Retry-After", out var values)
-               && int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
-            ? TimeSpan.FromSeconds(seconds)
-            : null;
-    }
 }

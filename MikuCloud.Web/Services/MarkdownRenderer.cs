@@ -19,12 +19,24 @@ namespace MikuCloud.Web.Services;
 /// </summary>
 public sealed class MarkdownRenderer
 {
+    /// <summary>
+    /// Test-only switch (<c>Markdown:UnsafeDisableSanitizer=true</c>): raw HTML in answers passes through unsanitised, so
+    /// the browser tests can prove the Content-Security-Policy alone stops script. Honoured only in the Development and
+    /// Testing environments; ignored (with an error in the log) anywhere else.
+    /// </summary>
+    public const string UnsafeSwitch = "Markdown:UnsafeDisableSanitizer";
+
     private readonly MarkdownPipeline pipeline;
-    private readonly HtmlSanitizer sanitizer;
+    private readonly HtmlSanitizer? sanitizer;
 
     public MarkdownRenderer()
+        : this(unsafeRawHtml: false)
     {
-        pipeline = new MarkdownPipelineBuilder()
+    }
+
+    private MarkdownRenderer(bool unsafeRawHtml)
+    {
+        var builder = new MarkdownPipelineBuilder()
             .UsePipeTables()
             .UseGridTables()
             .UseEmphasisExtras()
@@ -36,10 +48,37 @@ public sealed class MarkdownRenderer
             .UseFootnotes()
             // Chat answers use single newlines as line breaks (poems, addresses, step lists); CommonMark would join them.
             .UseSoftlineBreakAsHardlineBreak()
-            .DisableHtml()
-            .Use<HighlightedCodeExtension>()
-            .Build();
-        sanitizer = CreateSanitizer();
+            .Use<HighlightedCodeExtension>();
+        if (!unsafeRawHtml)
+        {
+            builder.DisableHtml();
+        }
+
+        pipeline = builder.Build();
+        sanitizer = unsafeRawHtml ? null : CreateSanitizer();
+    }
+
+    /// <summary>Whether this renderer lets raw HTML through unsanitised (the test-only switch).</summary>
+    public bool IsUnsafe => sanitizer is null;
+
+    /// <summary>The renderer the app uses: safe, unless the test-only switch is on in Development or Testing.</summary>
+    public static MarkdownRenderer Create(IConfiguration configuration, IHostEnvironment environment, ILogger<MarkdownRenderer> log)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+        if (!configuration.GetValue<bool>(UnsafeSwitch))
+        {
+            return new MarkdownRenderer();
+        }
+
+        if (!environment.IsDevelopment() && !environment.IsEnvironment("Testing"))
+        {
+            log.LogError("{Switch} is set in the {Environment} environment and is ignored: it is only for security tests.", UnsafeSwitch, environment.EnvironmentName);
+            return new MarkdownRenderer();
+        }
+
+        log.LogWarning("{Switch} is on: model answers are rendered as raw, unsanitised HTML. Only the CSP stands between them and the page.", UnsafeSwitch);
+        return new MarkdownRenderer(unsafeRawHtml: true);
     }
 
     /// <summary>Renders <paramref name="markdown"/> (complete or still streaming) to sanitised HTML.</summary>
@@ -51,7 +90,7 @@ public sealed class MarkdownRenderer
         }
 
         var html = Markdown.ToHtml(markdown, pipeline);
-        return sanitizer.Sanitize(html);
+        return sanitizer is null ? html : sanitizer.Sanitize(html);
     }
 
     private static HtmlSanitizer CreateSanitizer()

@@ -203,6 +203,124 @@ public sealed class UiText
         ["reconnect.resumeFailed"] = ("无法恢复会话，请刷新页面。", "Could not resume the session; please reload the page."),
         ["reconnect.reload"] = ("刷新页面", "Reload"),
 
+        // Accounts: sign-in, setup, sign-up
+        ["auth.userName"] = ("用户名", "User name"),
+        ["auth.userName.help"] = ("3–64 个字符：字母、数字、. _ - @", "3–64 characters: letters, digits, . _ - @"),
+        ["auth.displayName"] = ("显示名称（可选）", "Display name (optional)"),
+        ["auth.password"] = ("密码", "Password"),
+        ["auth.password.help"] = ("至少 8 个字符", "At least 8 characters"),
+        ["auth.confirm"] = ("再次输入密码", "Repeat the password"),
+        ["auth.mismatch"] = ("两次输入的密码不一致。", "The two passwords differ."),
+        ["auth.signIn"] = ("登录", "Sign in"),
+        ["auth.signIn.title"] = ("登录 MikuCloud", "Sign in to MikuCloud"),
+        ["auth.signInWith"] = ("使用 {0} 登录", "Sign in with {0}"),
+        ["auth.or"] = ("或", "or"),
+        ["auth.noAccount"] = ("还没有账号？", "No account yet?"),
+        ["auth.signUp"] = ("注册", "Sign up"),
+        ["auth.signUp.title"] = ("创建账号", "Create an account"),
+        ["auth.signUp.submit"] = ("创建账号并登录", "Create account and sign in"),
+        ["auth.haveAccount"] = ("已经有账号？", "Already have an account?"),
+        ["auth.setup.title"] = ("欢迎使用 MikuCloud", "Welcome to MikuCloud"),
+        ["auth.setup.intro"] = ("这是一个全新的安装。创建第一个账号，它将成为管理员。之后只有管理员可以添加用户或开放注册。", "This is a fresh install. Create the first account: it becomes the administrator. Afterwards only the administrator can add users or open sign-up."),
+        ["auth.setup.submit"] = ("创建管理员并登录", "Create the administrator and sign in"),
+        ["auth.error.invalid_credentials"] = ("用户名或密码不正确。", "Wrong user name or password."),
+        ["auth.error.account_disabled"] = ("这个账号已被停用。请联系管理员。", "This account is disabled. Ask your administrator."),
+        ["auth.error.login_throttled"] = ("登录失败次数太多。请在 {0} 后再试。", "Too many failed sign-ins. Try again in {0}."),
+        ["auth.error.signup_disabled"] = ("目前不开放注册。请联系管理员为你创建账号。", "Sign-up is closed. Ask the administrator to create an account for you."),
+        ["auth.error.user_name_taken"] = ("这个用户名已被使用。", "This user name is taken."),
+        ["auth.error.setup_done"] = ("管理员已经创建，请登录。", "The administrator already exists; please sign in."),
+        ["auth.error.external_failed"] = ("外部登录没有完成，请重试。", "The external sign-in did not complete; please try again."),
+        ["auth.error.unavailable"] = ("暂时无法连接到 MikuCloud 服务，请稍后再试。", "MikuCloud's service is not reachable right now; please try again shortly."),
+        ["auth.error.invalid"] = ("请检查输入：{0}", "Please check your input: {0}"),
+        ["auth.error.required"] = ("请填写用户名和密码。", "Enter a user name and a password."),
+        ["auth.ended"] = ("你的登录已失效（密码已更改或账号已停用），请重新登录。", "Your session has ended (the password changed or the account was disabled). Please sign in again."),
+        ["auth.signedOut"] = ("你已退出登录。", "You are signed out."),
+        ["auth.wait.seconds"] = ("{0} 秒", "{0} s"),
+        ["auth.wait.minutes"] = ("{0} 分钟", "{0} min"),
+
+        // User menu
+        ["menu.open"] = ("账号菜单", "Account menu"),
+        ["menu.account"] = ("我的账号", "Account"),
+        ["menu.admin"] = ("用户管理", "Users"),
+        ["menu.signOut"] = ("退出登录", "Sign out"),
+        ["menu.admin.badge"] = ("管理员", "admin"),
+
+        // Account page
+        ["account.title"] = ("我的账号", "Account"),
+        ["account.back"] = ("返回对话", "Back to chat"),
+        ["account.profile"] = ("个人资料", "Profile"),
+        ["account.role"] = ("角色", "Role"),
+        ["account.role.admin"] = ("管理员", "Administrator"),
+        ["account.role.user"] = ("用户", "User"),
+        ["account.created"] = ("创建于", "Created"),
+        ["account.lastSignIn"] = ("上次登录", "Last sign-in"),
+        ["account.external"] = ("通过外部身份提供方登录", "Signs in with an external provider"),
+        ["account.singleUser"] = ("单用户模式：这台电脑上的所有访问都使用内置管理员 local，无需登录。", "Single-user mode: every visit on this machine is the built-in admin 'local'; there is no sign-in."),
+        ["account.password"] = ("修改密码", "Change password"),
+        ["account.password.current"] = ("当前密码", "Current password"),
+        ["account.password.new"] = ("新密码", "New password"),
+        ["account.password.submit"] = ("修改密码", "Change password"),
+        ["account.password.done"] = ("密码已修改。你在其他设备上的登录已全部退出。", "Password changed. You are signed out everywhere else."),
+        ["account.password.wrong"] = ("当前密码不正确。", "The current password is wrong."),
+        ["account.keys"] = ("个人 API 密钥", "Personal API keys"),
+        ["account.keys.intro"] = ("用于脚本调用 MikuCloud API：在请求头中发送 Authorization: Bearer <密钥>。密钥拥有你账号的全部对话权限。", "For scripts that call the MikuCloud API: send Authorization: Bearer <key>. A key can do everything your account can do with conversations."),
+        ["account.keys.name"] = ("密钥名称", "Key name"),
+        ["account.keys.namePlaceholder"] = ("例如：笔记本脚本", "e.g. laptop script"),
+        ["account.keys.create"] = ("创建密钥", "Create key"),
+        ["account.keys.created"] = ("新密钥“{0}”", "New key “{0}”"),
+        ["account.keys.once"] = ("请立即复制并妥善保存：这个密钥只显示这一次，之后无法再次查看。", "Copy it now and keep it safe: this key is shown only once and cannot be shown again."),
+        ["account.keys.copy"] = ("复制密钥", "Copy key"),
+        ["account.keys.empty"] = ("还没有 API 密钥。", "No API keys yet."),
+        ["account.keys.col.name"] = ("名称", "Name"),
+        ["account.keys.col.prefix"] = ("前缀", "Prefix"),
+        ["account.keys.col.created"] = ("创建时间", "Created"),
+        ["account.keys.col.lastUsed"] = ("最后使用", "Last used"),
+        ["account.keys.never"] = ("从未使用", "Never"),
+        ["account.keys.revoke"] = ("撤销", "Revoke"),
+        ["account.keys.revokeLabel"] = ("撤销密钥 {0}", "Revoke key {0}"),
+        ["account.keys.revoked"] = ("已撤销", "Revoked"),
+        ["account.keys.revokedDone"] = ("密钥已撤销，使用它的请求将被拒绝。", "The key is revoked; requests with it are refused."),
+        ["account.error"] = ("操作失败：{0}", "That did not work: {0}"),
+
+        // Admin: users
+        ["admin.title"] = ("用户管理", "Users"),
+        ["admin.signUp"] = ("开放注册", "Open sign-up"),
+        ["admin.signUp.on"] = ("任何人都可以注册账号。", "Anyone can create an account."),
+        ["admin.signUp.off"] = ("只有管理员可以添加用户。", "Only administrators can add users."),
+        ["admin.signUp.allow"] = ("允许注册", "Allow sign-up"),
+        ["admin.signUp.disallow"] = ("关闭注册", "Turn sign-up off"),
+        ["admin.add"] = ("添加用户", "Add a user"),
+        ["admin.add.role"] = ("角色", "Role"),
+        ["admin.add.submit"] = ("添加", "Add"),
+        ["admin.added"] = ("已添加用户 {0}。", "Added {0}."),
+        ["admin.col.user"] = ("用户", "User"),
+        ["admin.col.role"] = ("角色", "Role"),
+        ["admin.col.status"] = ("状态", "Status"),
+        ["admin.col.lastSignIn"] = ("上次登录", "Last sign-in"),
+        ["admin.col.actions"] = ("操作", "Actions"),
+        ["admin.status.active"] = ("正常", "Active"),
+        ["admin.status.disabled"] = ("已停用", "Disabled"),
+        ["admin.you"] = ("（你）", "(you)"),
+        ["admin.disable"] = ("停用", "Disable"),
+        ["admin.enable"] = ("启用", "Enable"),
+        ["admin.makeAdmin"] = ("设为管理员", "Make admin"),
+        ["admin.makeUser"] = ("设为普通用户", "Make user"),
+        ["admin.resetPassword"] = ("重置密码", "Reset password"),
+        ["admin.reset.title"] = ("为 {0} 设置新密码", "New password for {0}"),
+        ["admin.reset.submit"] = ("设置密码", "Set password"),
+        ["admin.reset.done"] = ("{0} 的密码已重置，其所有登录均已退出。", "{0}'s password is reset; all their sessions have ended."),
+        ["admin.updated"] = ("已更新 {0}。", "Updated {0}."),
+        ["admin.error.last_admin"] = ("至少需要保留一个启用的管理员。", "There must remain at least one enabled administrator."),
+        ["admin.error.cannot_disable_self"] = ("你不能停用自己的账号。", "You cannot disable your own account."),
+        ["admin.never"] = ("从未", "Never"),
+        ["forbidden.title"] = ("没有权限", "Not allowed"),
+        ["forbidden.text"] = ("你的账号无权访问这个页面。", "Your account may not open this page."),
+
+        // Limits (429 from the API)
+        ["state.limit.token_limit"] = ("你已用完当前的 token 额度。请在 {0} 后再试。你的消息已保留。", "You have used up your token allowance for now. Try again in {0}; your message is kept."),
+        ["state.limit.image_quota"] = ("你存储的图片数量已达上限。请删除一些带图片的旧对话后再试。你的消息已保留。", "You have reached your limit of stored images. Delete some older conversations with pictures, then try again; your message is kept."),
+        ["state.limit.generic"] = ("你的请求太频繁了。请在 {0} 后再试。", "Too many requests from your account. Try again in {0}."),
+
         ["conversation.imageTitle"] = ("图片对话", "Image chat"),
 
         // Lightbox
@@ -225,6 +343,13 @@ public sealed class UiText
         Texts.TryGetValue(key, out var t) ? (IsChinese ? t.Zh : t.En) : key;
 
     public string Format(string key, params object?[] args) => string.Format(CultureInfo.CurrentCulture, Get(key), args);
+
+    /// <summary>A wait (Retry-After) in words: "45 秒", "3 min".</summary>
+    public string Wait(TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        return seconds < 120 ? Format("auth.wait.seconds", seconds) : Format("auth.wait.minutes", (int)Math.Ceiling(seconds / 60.0));
+    }
 
     /// <summary>Picks the right entry of an API dictionary keyed <c>zh</c>/<c>en</c> (preset titles, descriptions).</summary>
     public static string Pick(IReadOnlyDictionary<string, string>? values, string fallback)

@@ -3,14 +3,15 @@ using Microsoft.Extensions.Options;
 
 namespace MikuCloud.Web.Services;
 
-/// <summary>An image the browser uploaded to the Web, waiting to be sent with a message.</summary>
-public sealed record UploadInfo(Guid Id, string MediaType, long Bytes, string Path, DateTime CreatedAt);
+/// <summary>An image the browser uploaded to the Web, waiting to be sent with a message by <see cref="Owner"/> (a user id).</summary>
+public sealed record UploadInfo(Guid Id, string MediaType, long Bytes, string Path, DateTime CreatedAt, string Owner);
 
 /// <summary>
 /// Holds images between "attached" and "sent". Why not send them over the Blazor circuit: SignalR messages are small
 /// by design (32 KB default) and a 20 MB photo would block the circuit — every render — for the whole upload.
 /// The browser POSTs the (already downscaled) file to <c>/uploads</c> over plain HTTP; the circuit only carries ids.
-/// Files live in a temp folder and expire; they are deleted as soon as the API has saved the message.
+/// Files live in a temp folder and expire; they are deleted as soon as the API has saved the message. Each upload belongs
+/// to the user who sent it: for anyone else its id is unknown (ids are unguessable, but they appear in logs and URLs).
 /// </summary>
 public sealed class UploadStore : IDisposable
 {
@@ -37,8 +38,9 @@ public sealed class UploadStore : IDisposable
     public enum SaveResult { Saved, TooLarge, Unsupported, Full }
 
     /// <summary>Saves an upload after checking its size and its content (magic bytes), not just its claimed type.</summary>
-    public async Task<(SaveResult Result, UploadInfo? Upload)> SaveAsync(Stream body, long? declaredLength, CancellationToken cancellationToken)
+    public async Task<(SaveResult Result, UploadInfo? Upload)> SaveAsync(Stream body, long? declaredLength, string owner, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
         Sweep();
         if (declaredLength > Limits.MaxBytes)
         {
@@ -92,7 +94,7 @@ public sealed class UploadStore : IDisposable
                 return (SaveResult.Unsupported, null);
             }
 
-            var info = new UploadInfo(id, mediaType, written, path, DateTime.UtcNow);
+            var info = new UploadInfo(id, mediaType, written, path, DateTime.UtcNow, owner);
             uploads[id] = info;
             Interlocked.Add(ref totalBytes, written);
             return (SaveResult.Saved, info);
@@ -104,12 +106,23 @@ public sealed class UploadStore : IDisposable
         }
     }
 
-    public UploadInfo? Find(Guid id) => uploads.GetValueOrDefault(id);
+    /// <summary>The upload, if it exists and belongs to <paramref name="owner"/>.</summary>
+    public UploadInfo? Find(Guid id, string? owner) =>
+        owner is not null && uploads.TryGetValue(id, out var info) && string.Equals(info.Owner, owner, StringComparison.Ordinal) ? info : null;
 
     public Stream OpenRead(UploadInfo upload) =>
         new FileStream(upload.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
 
-    public void Delete(Guid id)
+    /// <summary>Deletes the upload if it belongs to <paramref name="owner"/>.</summary>
+    public void Delete(Guid id, string? owner)
+    {
+        if (Find(id, owner) is not null)
+        {
+            Remove(id);
+        }
+    }
+
+    private void Remove(Guid id)
     {
         if (uploads.TryRemove(id, out var info))
         {
@@ -135,7 +148,7 @@ public sealed class UploadStore : IDisposable
         {
             if (info.CreatedAt < cutoff)
             {
-                Delete(id);
+                Remove(id);
             }
         }
     }

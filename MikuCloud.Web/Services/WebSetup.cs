@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
 using MikuCloud.Web.Api;
+using MikuCloud.Web.Auth;
 
 namespace MikuCloud.Web.Services;
 
@@ -14,7 +15,8 @@ public static class WebSetup
     {
         services.Configure<ImageLimits>(configuration.GetSection(ImageLimits.SectionName));
         services.AddSingleton<UploadStore>();
-        services.AddSingleton<MarkdownRenderer>();
+        services.AddSingleton(sp => MarkdownRenderer.Create(configuration, sp.GetRequiredService<IHostEnvironment>(),
+            sp.GetRequiredService<ILogger<MarkdownRenderer>>()));
         services.AddSingleton<UiText>();
         return services;
     }
@@ -23,9 +25,10 @@ public static class WebSetup
     {
         // Raw body, not IFormFile: no multipart parsing or antiforgery form binding needed for one file, and the store
         // streams it to disk with a running size check.
-        app.MapPost("/uploads", async (HttpContext ctx, UploadStore store) =>
+        // Uploads belong to the signed-in user (the fallback policy requires one): another user's id is unknown.
+        app.MapPost("/uploads", async (HttpContext ctx, UploadStore store, CurrentUser user) =>
         {
-            if (!ctx.Request.Headers.ContainsKey(UploadHeader))
+            if (!ctx.Request.Headers.ContainsKey(UploadHeader) || user.UserId is not { } owner)
             {
                 return Results.BadRequest();
             }
@@ -37,7 +40,7 @@ public static class WebSetup
 
             try
             {
-                var (result, upload) = await store.SaveAsync(ctx.Request.Body, ctx.Request.ContentLength, ctx.RequestAborted);
+                var (result, upload) = await store.SaveAsync(ctx.Request.Body, ctx.Request.ContentLength, owner, ctx.RequestAborted);
                 return result switch
                 {
                     UploadStore.SaveResult.Saved => Results.Json(new { id = upload!.Id, mediaType = upload.MediaType, bytes = upload.Bytes }),
@@ -52,14 +55,14 @@ public static class WebSetup
             }
         }).DisableAntiforgery();
 
-        app.MapDelete("/uploads/{id:guid}", (Guid id, HttpContext ctx, UploadStore store) =>
+        app.MapDelete("/uploads/{id:guid}", (Guid id, HttpContext ctx, UploadStore store, CurrentUser user) =>
         {
-            if (!ctx.Request.Headers.ContainsKey(UploadHeader))
+            if (!ctx.Request.Headers.ContainsKey(UploadHeader) || user.UserId is not { } owner)
             {
                 return Results.BadRequest();
             }
 
-            store.Delete(id);
+            store.Delete(id, owner);
             return Results.NoContent();
         }).DisableAntiforgery();
 
@@ -87,7 +90,7 @@ public static class WebSetup
             // Only local paths: an open redirect would turn the language switch into a phishing helper.
             var target = !string.IsNullOrEmpty(r) && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) && !r.StartsWith("/\\", StringComparison.Ordinal) ? r : "/";
             return Results.LocalRedirect(target);
-        });
+        }).AllowAnonymous(); // the sign-in pages switch language too
         return app;
     }
 
@@ -97,7 +100,7 @@ public static class WebSetup
         HttpResponseMessage response;
         try
         {
-            response = await api.Http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ctx.RequestAborted);
+            response = await api.GetRawAsync(path, ctx.RequestAborted);
         }
         catch (HttpRequestException)
         {
@@ -128,13 +131,19 @@ public static class WebSetup
         }
     }
 
+    /// <summary>Pages whose answers must never be stored by a browser or a proxy (forms, one-time API keys).</summary>
+    private static readonly string[] NoStorePaths = ["/login", "/setup", "/signup", "/account", "/admin", "/forbidden", "/logout"];
+
     /// <summary>
     /// Content-Security-Policy and friends. The CSP is the last line against script in model output: even if markdown
-    /// sanitising ever let a handler through, inline scripts and <c>javascript:</c> URLs do not run under
-    /// <c>script-src 'self'</c>. Styles allow inline attributes (Blazor and the grounding boxes position with them).
+    /// sanitising ever let a handler through, inline scripts, event-handler attributes and <c>javascript:</c> URLs do not
+    /// run under <c>script-src 'self'</c> (no <c>'unsafe-inline'</c>, no <c>'unsafe-eval'</c>). Styles allow inline
+    /// attributes (Blazor and the grounding boxes position with them). <c>form-action 'self'</c> holds with OpenID
+    /// Connect too: "Sign in with …" is a link, and the provider redirects back with a GET.
     /// </summary>
     public static IApplicationBuilder UseMikuSecurityHeaders(this WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
         var dev = app.Environment.IsDevelopment();
         var csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; font-src 'self' data:; "
                   + "connect-src 'self'" + (dev ? " ws://localhost:* wss://localhost:* http://localhost:*" : "")
@@ -147,7 +156,20 @@ public static class WebSetup
                 headers.ContentSecurityPolicy = csp;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
+                // Clickjacking: frame-ancestors for current browsers, X-Frame-Options for old ones.
                 headers.XFrameOptions = "DENY";
+                // Nothing here needs the camera, microphone or location (images come from files, not the camera API).
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), midi=(), "
+                                                + "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()";
+                // No other window keeps a handle on ours (window.opener), and no other site may embed our responses.
+                headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                headers["Cross-Origin-Resource-Policy"] = "same-origin";
+                if (NoStorePaths.Any(p => ctx.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+                {
+                    headers.CacheControl = "no-store";
+                    headers.Pragma = "no-cache";
+                }
+
                 return Task.CompletedTask;
             });
             return next(ctx);

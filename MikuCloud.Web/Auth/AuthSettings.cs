@@ -1,0 +1,125 @@
+using System.Net;
+
+namespace MikuCloud.Web.Auth;
+
+/// <summary>How people sign in to this MikuCloud (<c>Auth:Mode</c>).</summary>
+public enum AuthMode
+{
+    /// <summary>Local accounts (and OpenID Connect when configured), kept by the API. The default.</summary>
+    Accounts,
+
+    /// <summary>No sign-in: everyone is the built-in admin <c>local</c>. Only for a laptop: the app refuses any non-loopback address.</summary>
+    SingleUser,
+}
+
+/// <summary>The OpenID Connect provider, when <c>Auth:Oidc:Authority</c> is set.</summary>
+/// <param name="Authority">The issuer URL (its discovery document is at <c>/.well-known/openid-configuration</c>).</param>
+/// <param name="ClientId">This Web's client id at the provider.</param>
+/// <param name="ClientSecret">The client secret (configuration, user-secrets or a Kubernetes Secret only); null for a public client.</param>
+/// <param name="DisplayName">What the "Sign in with …" button says.</param>
+/// <param name="Scopes">Scopes asked for besides <c>openid</c>.</param>
+public sealed record OidcSettings(Uri Authority, string ClientId, string? ClientSecret, string DisplayName, IReadOnlyList<string> Scopes)
+{
+    /// <summary>The authentication scheme name of the OpenID Connect handler.</summary>
+    public const string Scheme = "oidc";
+
+    /// <summary>Provider metadata may come over plain HTTP only from this machine (the tests' fake provider).</summary>
+    public bool RequireHttpsMetadata => !IsLoopbackHost(Authority.Host);
+
+    internal static bool IsLoopbackHost(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+}
+
+/// <summary>
+/// The <c>Auth:*</c> configuration, read and checked once at startup. A missing or weak <c>Auth:ApiTokenKey</c> in
+/// Accounts mode stops the app with one clear line instead of failing on the first sign-in.
+/// </summary>
+public sealed class AuthSettings
+{
+    /// <summary>The shortest <c>Auth:ApiTokenKey</c> accepted: HS256 wants a key at least as long as its hash.</summary>
+    public const int MinimumKeyBytes = 32;
+
+    private AuthSettings(AuthMode mode, byte[]? apiTokenKey, OidcSettings? oidc)
+    {
+        Mode = mode;
+        ApiTokenKey = apiTokenKey;
+        Oidc = oidc;
+    }
+
+    public AuthMode Mode { get; }
+
+    /// <summary>The secret shared with the API that signs Web → API tokens; null in SingleUser mode when not configured.</summary>
+    public byte[]? ApiTokenKey { get; }
+
+    public OidcSettings? Oidc { get; }
+
+    public bool IsSingleUser => Mode == AuthMode.SingleUser;
+
+    /// <summary>Reads and validates <c>Auth:*</c>; throws <see cref="InvalidOperationException"/> with a one-line reason.</summary>
+    public static AuthSettings FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var modeText = configuration["Auth:Mode"];
+        var mode = string.IsNullOrWhiteSpace(modeText) || modeText.Equals("Accounts", StringComparison.OrdinalIgnoreCase) ? AuthMode.Accounts
+            : modeText.Equals("SingleUser", StringComparison.OrdinalIgnoreCase) || modeText.Equals("single-user", StringComparison.OrdinalIgnoreCase) ? AuthMode.SingleUser
+            : throw new InvalidOperationException($"Auth:Mode must be 'Accounts' or 'SingleUser', not '{modeText}'.");
+
+        var key = ReadKey(configuration["Auth:ApiTokenKey"], required: mode == AuthMode.Accounts);
+        return new AuthSettings(mode, key, mode == AuthMode.Accounts ? ReadOidc(configuration.GetSection("Auth:Oidc")) : null);
+    }
+
+    private static byte[]? ReadKey(string? text, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return required
+                ? throw new InvalidOperationException(
+                    "Auth:ApiTokenKey is missing: set it (base64 of at least 32 random bytes, the same value as the API's) or use Auth:Mode=SingleUser on a laptop.")
+                : null;
+        }
+
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(text.Trim());
+        }
+        catch (FormatException)
+        {
+            // The value itself is a secret: say what is wrong, never echo it.
+            throw new InvalidOperationException("Auth:ApiTokenKey is not valid base64.");
+        }
+
+        return key.Length >= MinimumKeyBytes
+            ? key
+            : throw new InvalidOperationException($"Auth:ApiTokenKey is {key.Length} bytes; it must be at least {MinimumKeyBytes} random bytes (base64).");
+    }
+
+    private static OidcSettings? ReadOidc(IConfigurationSection section)
+    {
+        var authority = section["Authority"];
+        if (string.IsNullOrWhiteSpace(authority))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(authority, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && OidcSettings.IsLoopbackHost(uri.Host))))
+        {
+            throw new InvalidOperationException($"Auth:Oidc:Authority must be an https URL (plain http only on loopback), not '{authority}'.");
+        }
+
+        var clientId = section["ClientId"];
+        if (string.IsNullOrWhiteSpace(clientId))
+        {
+            throw new InvalidOperationException("Auth:Oidc:ClientId is required when Auth:Oidc:Authority is set.");
+        }
+
+        var scopes = (section["Scopes"] ?? "profile email")
+            .Split([' ', ',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(s => s != "openid")
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var display = section["DisplayName"] is { Length: > 0 } d ? d : uri.Host;
+        return new OidcSettings(uri, clientId, section["ClientSecret"] is { Length: > 0 } secret ? secret : null, display, scopes);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using MikuCloud.Web.Api;
+
+namespace MikuCloud.Web.Auth;
+
+/// <summary>The signed-in user's own account (<c>/api/me</c>, <c>/api/keys</c>) and, for admins, <c>/api/admin/*</c>.</summary>
+public sealed class MikuAccountClient(HttpClient http, UserApiCredentials credentials) : ApiClientBase(http, credentials)
+{
+    public async Task<UserDto> GetMeAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<UserDto>("/api/me", cancellationToken) ?? throw new InvalidOperationException("The API sent no user.");
+
+    /// <summary>Changes the password; the answer is the new session stamp (every other session of the user ends).</summary>
+    public async Task<string> ChangePasswordAsync(ChangePasswordRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendJsonAsync(HttpMethod.Post, "/api/me/password", request, cancellationToken);
+        return (await ReadAsync<StampDto>(response, cancellationToken)).Stamp;
+    }
+
+    public async Task<IReadOnlyList<ApiKeyDto>> ListKeysAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<List<ApiKeyDto>>("/api/keys", cancellationToken) ?? [];
+
+    public async Task<CreatedApiKey> CreateKeyAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendJsonAsync(HttpMethod.Post, "/api/keys", new CreateApiKeyRequest(name), cancellationToken);
+        return await ReadAsync<CreatedApiKey>(response, cancellationToken);
+    }
+
+    public async Task RevokeKeyAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/keys/{id}"), cancellationToken);
+        if (response.StatusCode != HttpStatusCode.NotFound) // already gone: what the user wanted
+        {
+            await EnsureOkAsync(response, cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<UserDto>> ListUsersAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<List<UserDto>>("/api/admin/users", cancellationToken) ?? [];
+
+    public async Task<UserDto> CreateUserAsync(AdminCreateUserRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendJsonAsync(HttpMethod.Post, "/api/admin/users", request, cancellationToken);
+        return await ReadAsync<UserDto>(response, cancellationToken);
+    }
+
+    public async Task<UserDto> UpdateUserAsync(string id, AdminUpdateUserRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendJsonAsync(HttpMethod.Patch, $"/api/admin/users/{Uri.EscapeDataString(id)}", request, cancellationToken);
+        return await ReadAsync<UserDto>(response, cancellationToken);
+    }
+
+    public async Task ResetPasswordAsync(string id, string newPassword, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendJsonAsync(HttpMethod.Post, $"/api/admin/users/{Uri.EscapeDataString(id)}/password",
+            new ResetPasswordRequest(newPassword), cancellationToken);
+        await EnsureOkAsync(response, cancellationToken);
+    }
+
+    public async Task<AdminSettings> GetSettingsAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<AdminSettings>("/api/admin/settings", cancellationToken) ?? new AdminSettings(false);
+
+    public async Task<AdminSettings> PutSettingsAsync(AdminSettings settings, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendJsonAsync(HttpMethod.Put, "/api/admin/settings", settings, cancellationToken);
+        return await ReadAsync<AdminSettings>(response, cancellationToken);
+    }
+}
