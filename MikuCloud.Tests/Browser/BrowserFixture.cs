@@ -142,10 +142,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The Web on Kestrel (loopback), pointed at the API under test instead of service discovery.</summary>
+/// <summary>
+/// The Web on Kestrel (loopback), pointed at the API under test instead of service discovery. SingleUser mode (no
+/// sign-in, like the API's test default) unless <see cref="Settings"/> say otherwise; the security tests use accounts.
+/// </summary>
 public sealed class WebFactory(Uri apiAddress) : WebApplicationFactory<MikuCloud.Web.WebMarker>
 {
     private readonly string uploads = Path.Combine(Path.GetTempPath(), "miku-web-e2e-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Extra configuration (e.g. <c>Auth:Mode=Accounts</c>), applied after the defaults.</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal) { ["Auth:Mode"] = "SingleUser" };
 
     public new void StartServer()
     {
@@ -158,6 +164,10 @@ public sealed class WebFactory(Uri apiAddress) : WebApplicationFactory<MikuCloud
         builder.UseEnvironment("Development");
         builder.UseSetting("Api:BaseAddress", apiAddress.ToString());
         builder.UseSetting("Uploads:Path", uploads);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }
 

@@ -103,8 +103,9 @@ public class ChatInputTests : WebComponentTest
     [Fact]
     public async Task Removing_an_uploaded_image_frees_it_on_the_server()
     {
+        SignIn("u1");
         var store = Services.GetRequiredService<UploadStore>();
-        var (_, upload) = await store.SaveAsync(new MemoryStream([0xFF, 0xD8, 0xFF, 0, 0, 0]), null, Xunit.TestContext.Current.CancellationToken);
+        var (_, upload) = await store.SaveAsync(new MemoryStream([0xFF, 0xD8, 0xFF, 0, 0, 0]), null, "u1", Xunit.TestContext.Current.CancellationToken);
         var cut = Render<ChatInput>();
         await cut.InvokeAsync(() => cut.Instance.BeginAttachment("a", "cat.jpg", "blob:a", 6));
         await cut.InvokeAsync(() => cut.Instance.AttachmentUploaded("a", upload!.Id, "image/jpeg", 6, 1, 1, false, 1, 1));
@@ -112,7 +113,7 @@ public class ChatInputTests : WebComponentTest
         cut.Find(".attachment .remove").Click();
 
         Assert.Empty(cut.FindAll(".attachment"));
-        Assert.Null(store.Find(upload!.Id));
+        Assert.Null(store.Find(upload!.Id, "u1"));
     }
 
     [Fact]

@@ -25,25 +25,37 @@ public sealed class UploadStoreTests : IDisposable
     [InlineData(new byte[] { (byte)'R', (byte)'I', (byte)'F', (byte)'F', 1, 2, 3, 4, (byte)'W', (byte)'E', (byte)'B', (byte)'P' }, "image/webp")]
     public async Task Saves_images_recognised_by_content(byte[] head, string mediaType)
     {
-        var (result, upload) = await store.SaveAsync(new MemoryStream([.. head, .. new byte[100]]), null, Ct);
+        var (result, upload) = await store.SaveAsync(new MemoryStream([.. head, .. new byte[100]]), null, "alice", Ct);
 
         Assert.Equal(UploadStore.SaveResult.Saved, result);
         Assert.Equal(mediaType, upload!.MediaType);
-        Assert.Same(upload, store.Find(upload.Id));
+        Assert.Same(upload, store.Find(upload.Id, "alice"));
         await using (var read = store.OpenRead(upload))
         {
             Assert.Equal(head.Length + 100, read.Length);
         }
 
-        store.Delete(upload.Id);
-        Assert.Null(store.Find(upload.Id));
+        store.Delete(upload.Id, "alice");
+        Assert.Null(store.Find(upload.Id, "alice"));
         Assert.False(File.Exists(upload.Path));
+    }
+
+    [Fact]
+    public async Task An_upload_belongs_to_its_owner_and_is_unknown_to_everyone_else()
+    {
+        var (_, upload) = await store.SaveAsync(new MemoryStream([0xFF, 0xD8, 0xFF, 0xE0, .. new byte[100]]), null, "alice", Ct);
+
+        Assert.Null(store.Find(upload!.Id, "bob"));
+        Assert.Null(store.Find(upload.Id, null));
+        store.Delete(upload.Id, "bob"); // someone else's delete is a no-op
+        Assert.Same(upload, store.Find(upload.Id, "alice"));
+        Assert.True(File.Exists(upload.Path));
     }
 
     [Fact]
     public async Task Rejects_non_images_whatever_they_claim_and_leaves_no_file()
     {
-        var (result, upload) = await store.SaveAsync(new MemoryStream("<svg onload=alert(1)>"u8.ToArray()), null, Ct);
+        var (result, upload) = await store.SaveAsync(new MemoryStream("<svg onload=alert(1)>"u8.ToArray()), null, "alice", Ct);
 
         Assert.Equal(UploadStore.SaveResult.Unsupported, result);
         Assert.Null(upload);
@@ -53,10 +65,10 @@ public sealed class UploadStoreTests : IDisposable
     [Fact]
     public async Task Rejects_too_large_by_declared_length_and_by_actual_bytes()
     {
-        Assert.Equal(UploadStore.SaveResult.TooLarge, (await store.SaveAsync(new MemoryStream(new byte[10]), 5000, Ct)).Result);
+        Assert.Equal(UploadStore.SaveResult.TooLarge, (await store.SaveAsync(new MemoryStream(new byte[10]), 5000, "alice", Ct)).Result);
 
         byte[] big = [0xFF, 0xD8, 0xFF, .. new byte[2000]];
-        Assert.Equal(UploadStore.SaveResult.TooLarge, (await store.SaveAsync(new MemoryStream(big), null, Ct)).Result);
+        Assert.Equal(UploadStore.SaveResult.TooLarge, (await store.SaveAsync(new MemoryStream(big), null, "alice", Ct)).Result);
         Assert.Empty(Directory.GetFiles(folder));
     }
 

@@ -7,7 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http;
 using MikuCloud.Web.Api;
+using MikuCloud.Web.Auth;
 using MikuCloud.Web.Services;
 
 namespace MikuCloud.Tests.Web;
@@ -33,7 +35,21 @@ public abstract class WebComponentTest : BunitContext
         Services.AddSingleton<IOptions<ImageLimits>>(Options.Create(Limits));
         Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Uploads:Path"] = uploads }).Build());
         Services.AddSingleton<UploadStore>();
+        // Accounts mode, signed in as a plain user; tests that need someone else call SignIn.
+        Services.AddSingleton(AuthSettings.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Auth:Mode"] = "Accounts",
+            ["Auth:ApiTokenKey"] = Convert.ToBase64String(new byte[32]),
+        }).Build()));
+        Services.AddSingleton<IHttpContextAccessor>(new HttpContextAccessor());
+        Services.AddScoped<CurrentUser>();
+        Services.AddSingleton(new MikuCloud.Web.Auth.EndedSessions(TimeProvider.System));
     }
+
+    /// <summary>Makes the component's scope act for a user (as the circuit handler does in the app).</summary>
+    protected void SignIn(string id = "u1", string userName = "miku", string role = Roles.User, string? displayName = null) =>
+        Services.GetRequiredService<CurrentUser>().UseCircuitUser(MikuClaims.Create(
+            new SignedInUser(new UserDto(id, userName, displayName, role, false, DateTime.UtcNow, null, true, false), "stamp-1"), "Test"));
 
     protected FakeMikuApi Api { get; } = new();
 

@@ -317,8 +317,10 @@ public sealed class UiText
         ["forbidden.text"] = ("你的账号无权访问这个页面。", "Your account may not open this page."),
 
         // Limits (429 from the API)
-        ["state.limit.token_limit"] = ("你已用完当前的 token 额度。请在 {0} 后再试。你的消息已保留。", "You have used up your token allowance for now. Try again in {0}; your message is kept."),
-        ["state.limit.image_quota"] = ("你存储的图片数量已达上限。请删除一些带图片的旧对话后再试。你的消息已保留。", "You have reached your limit of stored images. Delete some older conversations with pictures, then try again; your message is kept."),
+        ["state.limit.rate_limited"] = ("你发送得有点快。{0} 秒后自动重试…", "You are sending a little fast. Retrying in {0} s…"),
+        ["state.limit.token_limit"] = ("你这一分钟的 token 额度已用完。{0} 秒后自动重试…", "You have used this minute's token allowance. Retrying in {0} s…"),
+        ["state.limit.too_many_streams"] = ("你已有回答正在生成。{0} 秒后自动重试…", "You already have answers being written. Retrying in {0} s…"),
+        ["state.limit.image_quota"] = ("你存储的图片已达上限。请删除一些带图片的旧对话后再发送。你的消息已保留。", "You have reached your limit of stored images. Delete some older conversations with pictures, then send again; your message is kept."),
         ["state.limit.generic"] = ("你的请求太频繁了。请在 {0} 后再试。", "Too many requests from your account. Try again in {0}."),
 
         ["conversation.imageTitle"] = ("图片对话", "Image chat"),

@@ -23,6 +23,7 @@ public static class AuthMessages
                 => t[$"auth.error.{code}"],
             "last_admin" => t["admin.error.last_admin"],
             "cannot_disable_self" => t["admin.error.cannot_disable_self"],
+            _ when api.Status == HttpStatusCode.TooManyRequests => t.Format("state.limit.generic", t.Wait(api.RetryAfter ?? TimeSpan.FromMinutes(1))),
             _ when api.Status == HttpStatusCode.BadRequest => t.Format("auth.error.invalid", Details(api.Problem)),
             _ when (int)api.Status >= 500 => t["auth.error.unavailable"],
             _ => t.Format("account.error", Details(api.Problem)),

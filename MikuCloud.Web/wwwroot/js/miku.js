@@ -55,6 +55,18 @@
         }
     });
 
+    // Copy buttons on server-rendered pages (the new API key): <button data-copy-target="element-id">. No inline
+    // handlers anywhere: the CSP forbids them.
+    document.addEventListener("click", async (e) => {
+        const button = e.target instanceof Element ? e.target.closest("button[data-copy-target]") : null;
+        if (!button) return;
+        const source = document.getElementById(button.getAttribute("data-copy-target"));
+        if (source && await copyText(source.textContent.trim())) {
+            button.classList.add("copied");
+            setTimeout(() => button.classList.remove("copied"), 1500);
+        }
+    });
+
     // ---- chat message list: follow the stream unless the user scrolled up ---------------------------------
     function attachScroller(container) {
         if (!container || container._mikuScroller) return;
