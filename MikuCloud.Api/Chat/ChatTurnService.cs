@@ -171,7 +171,7 @@ public sealed partial class ChatTurnService(
                 telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "user_streams"));
                 Count(tags, "rejected");
                 throw new ChatProblem(429, "too_many_streams",
-                    $"You already have {limits.ConcurrentStreams} answers being generated. Nothing was saved; send again when one finishes.",
+                    $"You already have {limits.Streams} answers being generated. Nothing was saved; send again when one finishes.",
                     retryAfterSeconds: 10);
             }
 
@@ -240,25 +240,25 @@ public sealed partial class ChatTurnService(
             telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "user_tokens"));
             var seconds = LimitsSetup.Seconds(wait);
             throw new ChatProblem(429, "token_limit",
-                $"This account used its {limits.TokensPerMinute:N0} tokens for this minute. Nothing was saved; send again in {seconds} s.",
+                $"This account used its {limits.Tokens:N0} tokens for this minute. Nothing was saved; send again in {seconds} s.",
                 retryAfterSeconds: seconds);
         }
     }
 
     private async Task CheckImageQuotaAsync(string owner, int adding, CancellationToken ct)
     {
-        if (adding == 0 || limits.StoredImages <= 0)
+        if (adding == 0 || limits.Images <= 0)
         {
             return;
         }
 
         var stored = await db.Images.CountAsync(i => i.OwnerId == owner, ct);
-        if (stored + adding > limits.StoredImages)
+        if (stored + adding > limits.Images)
         {
             telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "user_images"));
             // Waiting does not free room (deleting conversations does); the hour only keeps clients from retrying in a loop.
             throw new ChatProblem(429, "image_quota",
-                $"This account stores {stored:N0} of {limits.StoredImages:N0} images. Nothing was saved; delete older conversations with images to make room.",
+                $"This account stores {stored:N0} of {limits.Images:N0} images. Nothing was saved; delete older conversations with images to make room.",
                 retryAfterSeconds: 3600);
         }
     }
