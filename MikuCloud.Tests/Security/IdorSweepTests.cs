@@ -130,6 +130,11 @@ public sealed class IdorSweepTests : AccountsApiTest
             Assert.Equal("unauthenticated", await CodeOf(response));
         }
 
+        // The document says how to authenticate (scripts and the Scalar UI read it).
+        var doc = JsonNode.Parse(await anonymous.GetStringAsync("/openapi/v1.json", Ct))!;
+        Assert.Equal("bearer", doc["components"]!["securitySchemes"]!["apiKey"]!["scheme"]!.GetValue<string>());
+        Assert.NotNull(doc["security"]![0]!["apiKey"]);
+
         // What stays public: probes and the contract itself.
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/openapi/v1.json", Ct)).StatusCode);
