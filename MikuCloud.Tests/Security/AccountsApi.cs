@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MikuCloud.Api.Accounts;
 using MikuCloud.Tests.Api;
+using MikuCloud.Tests.Persistence;
 
 namespace MikuCloud.Tests.Security;
 
@@ -14,7 +15,33 @@ public abstract class AccountsApiTest : ApiTest
 {
     protected const string Password = "correct horse battery";
 
+    private PostgresTestDatabase? postgres;
+
     protected override void Configure(Dictionary<string, string?> settings) => api.UseAccounts();
+
+    /// <summary>Run against PostgreSQL (<c>MIKUCLOUD_TEST_POSTGRES</c>) instead of SQLite; the tests skip without it.</summary>
+    protected virtual bool OnPostgres => false;
+
+    public override async ValueTask InitializeAsync()
+    {
+        if (OnPostgres && PostgresTestDatabase.IsAvailable)
+        {
+            postgres = new PostgresTestDatabase();
+            await postgres.CreateAsync();
+            postgres.Configure(api);
+        }
+
+        await base.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (postgres is not null)
+        {
+            await postgres.DisposeAsync();
+        }
+    }
 
     /// <summary>The Web's service client (for <c>/api/auth/*</c>).</summary>
     protected HttpClient Service() => ClientWith(() => WebTokens.Service(api.TokenKey));
@@ -29,8 +56,17 @@ public abstract class AccountsApiTest : ApiTest
 
     protected HttpClient ClientWith(Func<string>? bearer)
     {
+        SkipUnlessDatabase();
         var baseAddress = api.CreateClient().BaseAddress!;
         return new HttpClient(new BearerHandler(bearer) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = baseAddress };
+    }
+
+    protected void SkipUnlessDatabase()
+    {
+        if (OnPostgres)
+        {
+            PostgresTestDatabase.SkipIfUnavailable();
+        }
     }
 
     protected async Task<SignedInUser> SetupAdminAsync(string userName = "miku")

@@ -7,7 +7,7 @@ using MikuCloud.Api.Accounts;
 namespace MikuCloud.Tests.Security;
 
 /// <summary>The account lifecycle at the API, as the Web drives it: first admin, sign-in, sign-up, admin changes, sessions.</summary>
-public sealed class AccountsTests : AccountsApiTest
+public class AccountsTests : AccountsApiTest
 {
     [Fact]
     public async Task Fresh_install_needs_setup_once_and_the_first_account_is_the_admin()
@@ -217,6 +217,7 @@ public sealed class AccountsTests : AccountsApiTest
     [Fact]
     public async Task Single_user_conversations_become_the_first_admins()
     {
+        SkipUnlessDatabase();
         // Conversations a laptop install made before switching to accounts (owner "local").
         await api.WithDbAsync(async db =>
         {
@@ -228,4 +229,10 @@ public sealed class AccountsTests : AccountsApiTest
         var page = await client.GetFromJsonAsync<JsonObject>("/api/conversations", Ct);
         Assert.Equal("from the laptop", page!["items"]![0]!["title"]!.GetValue<string>());
     }
+}
+
+/// <summary>The same on PostgreSQL.</summary>
+public sealed class PostgresAccountsTests : AccountsTests
+{
+    protected override bool OnPostgres => true;
 }

@@ -8,7 +8,7 @@ using MikuCloud.Tests.Api;
 namespace MikuCloud.Tests.Security;
 
 /// <summary>Personal API keys: shown once, stored hashed, scoped to their owner, revocable, useless once the owner is disabled.</summary>
-public sealed class ApiKeyTests : AccountsApiTest
+public class ApiKeyTests : AccountsApiTest
 {
     [Fact]
     public async Task A_key_works_for_its_owners_data_only_and_stops_when_revoked()
@@ -114,4 +114,10 @@ public sealed class ApiKeyTests : AccountsApiTest
         using var stillWorks = WithApiKey(key.Key);
         Assert.Equal(HttpStatusCode.OK, (await stillWorks.GetAsync("/api/conversations", Ct)).StatusCode);
     }
+}
+
+/// <summary>The same on PostgreSQL.</summary>
+public sealed class PostgresApiKeyTests : ApiKeyTests
+{
+    protected override bool OnPostgres => true;
 }

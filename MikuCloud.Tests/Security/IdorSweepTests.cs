@@ -13,7 +13,7 @@ namespace MikuCloud.Tests.Security;
 /// an unknown id (404; 403 for admin-only operations) and change nothing. New endpoints join the sweep automatically;
 /// one with a body or a path parameter the sweep cannot fill fails the test until it is taught.
 /// </summary>
-public sealed class IdorSweepTests : AccountsApiTest
+public class IdorSweepTests : AccountsApiTest
 {
     /// <summary>Valid bodies, so a refusal is about ownership and not about a malformed request.</summary>
     private static readonly Dictionary<string, Func<HttpContent>> Bodies = new(StringComparer.Ordinal)
@@ -179,4 +179,10 @@ public sealed class IdorSweepTests : AccountsApiTest
         Assert.DoesNotContain("{", filled, StringComparison.Ordinal);
         return filled;
     }
+}
+
+/// <summary>The same on PostgreSQL.</summary>
+public sealed class PostgresIdorSweepTests : IdorSweepTests
+{
+    protected override bool OnPostgres => true;
 }
