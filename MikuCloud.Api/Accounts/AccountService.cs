@@ -170,7 +170,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
         if (user is null)
         {
             var first = !await db.Users.AnyAsync(ct);
-            if (!first && !settings.Value.OidcAutoProvision && !await SignUpAllowedAsync(ct))
+            if (!first && !settings.Value.Oidc.AutoProvision && !await SignUpAllowedAsync(ct))
             {
                 return Problem(403, "signup_disabled", "There is no account for you here yet, and sign-up is closed. Ask an admin.");
             }

@@ -215,6 +215,42 @@ public class AccountsTests : AccountsApiTest
     }
 
     [Fact]
+    public async Task OpenID_Connect_identities_map_to_one_account_and_new_people_need_open_sign_up()
+    {
+        using var service = Service();
+        async Task<HttpResponseMessage> External(string subject, string? name = null) =>
+            await service.PostAsJsonAsync("/api/auth/external", new { issuer = "https://idp.example", subject, userName = name, email = $"{subject}@example.com" }, Ct);
+
+        // The first person on a fresh install becomes the admin, as with /setup.
+        var first = (await (await External("sub-1", "miku")).Content.ReadFromJsonAsync<SignedInUser>(Ct))!;
+        Assert.Equal(("miku", "admin", true, false), (first.User.UserName, first.User.Role, first.User.External, first.User.HasPassword));
+        Assert.False((await service.GetFromJsonAsync<AuthStatusDto>("/api/auth/status", Ct))!.SetupRequired);
+
+        // The same identity is the same account; a local account named "miku" elsewhere does not capture it.
+        var again = (await (await External("sub-1", "someone-else")).Content.ReadFromJsonAsync<SignedInUser>(Ct))!;
+        Assert.Equal(first.User.Id, again.User.Id);
+
+        using (var stranger = await External("sub-2", "rin"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
+            Assert.Equal("signup_disabled", await CodeOf(stranger));
+        }
+
+        using var admin = As(first);
+        (await admin.PutAsJsonAsync("/api/admin/settings", new { signUpAllowed = true }, Ct)).EnsureSuccessStatusCode();
+        var rin = (await (await External("sub-2", "miku")).Content.ReadFromJsonAsync<SignedInUser>(Ct))!;
+        Assert.Equal(("miku-2", "user"), (rin.User.UserName, rin.User.Role)); // the name was taken: a free one is chosen
+
+        (await admin.PatchAsJsonAsync($"/api/admin/users/{rin.User.Id}", new { disabled = true }, Ct)).EnsureSuccessStatusCode();
+        using var disabled = await External("sub-2");
+        Assert.Equal("account_disabled", await CodeOf(disabled));
+
+        // An OIDC-only account has no password to guess.
+        using var login = await service.PostAsJsonAsync("/api/auth/login", new { userName = "miku", password = "" }, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+    }
+
+    [Fact]
     public async Task Single_user_conversations_become_the_first_admins()
     {
         SkipUnlessDatabase();
@@ -235,4 +271,25 @@ public class AccountsTests : AccountsApiTest
 public sealed class PostgresAccountsTests : AccountsTests
 {
     protected override bool OnPostgres => true;
+}
+
+/// <summary>With <c>Auth:Oidc:AutoProvision</c> the provider decides who may sign in.</summary>
+public sealed class AutoProvisionTests : AccountsApiTest
+{
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        base.Configure(settings);
+        settings["Auth:Oidc:AutoProvision"] = "true";
+    }
+
+    [Fact]
+    public async Task New_oidc_people_get_an_account_while_local_sign_up_stays_closed()
+    {
+        await SetupAdminAsync();
+        using var service = Service();
+        using var external = await service.PostAsJsonAsync("/api/auth/external", new { issuer = "https://idp.example", subject = "x", userName = "len" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, external.StatusCode);
+        using var local = await service.PostAsJsonAsync("/api/auth/signup", new { userName = "luka", password = Password }, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, local.StatusCode);
+    }
 }
