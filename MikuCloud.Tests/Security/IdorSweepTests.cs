@@ -56,6 +56,7 @@ public class IdorSweepTests : AccountsApiTest
             ids["key"] = (await key.Content.ReadFromJsonAsync<CreatedApiKey>(Ct))!.Id.ToString();
         }
 
+        var unknownIds = ids.ToDictionary(kv => kv.Key, kv => kv.Key == "user" ? Guid.NewGuid().ToString("N") : Guid.NewGuid().ToString());
         var chatsBefore = api.Ollama.ChatRequests.Count();
         var operations = await OperationsAsync();
         Assert.True(operations.Count >= 20, $"only {operations.Count} operations found in the document");
@@ -80,8 +81,19 @@ public class IdorSweepTests : AccountsApiTest
 
                     using var response = await caller.SendAsync(request, Ct);
                     var expected = adminOnly ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound;
-                    Assert.True(response.StatusCode == expected,
-                        $"{callerName}: {method} {path} answered {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+                    var answer = await response.Content.ReadAsStringAsync(Ct);
+                    Assert.True(response.StatusCode == expected, $"{callerName}: {method} {path} answered {(int)response.StatusCode} {answer}");
+
+                    // Word for word what a made-up id gets: nothing tells "exists but not yours" from "does not exist".
+                    using var unknownRequest = new HttpRequestMessage(new HttpMethod(method), Fill(path, unknownIds));
+                    if (Bodies.TryGetValue($"{method} {path}", out var unknownBody))
+                    {
+                        unknownRequest.Content = unknownBody();
+                    }
+
+                    using var unknown = await caller.SendAsync(unknownRequest, Ct);
+                    Assert.Equal(unknown.StatusCode, response.StatusCode);
+                    Assert.Equal(WithoutVolatile(await unknown.Content.ReadAsStringAsync(Ct), unknownIds), WithoutVolatile(answer, ids));
                     swept++;
                 }
 
@@ -160,6 +172,15 @@ public class IdorSweepTests : AccountsApiTest
         }
 
         return operations;
+    }
+
+    /// <summary>A problem body without what differs by nature: the trace id and the ids themselves.</summary>
+    private static string WithoutVolatile(string body, Dictionary<string, string> ids)
+    {
+        var node = body.Length > 0 ? JsonNode.Parse(body) as JsonObject : null;
+        node?.Remove("traceId");
+        var text = node?.ToJsonString() ?? body;
+        return ids.Values.Aggregate(text, (t, id) => t.Replace(id, "{id}", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Which of Alice's ids goes into a path, by the resource the path names.</summary>
