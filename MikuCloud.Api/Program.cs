@@ -18,7 +18,19 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
     document.Info.Description =
         "Multimodal chat with Qwen3-VL through Ollama. JSON is camelCase; option names inside `options` are Ollama's " +
         "(temperature, top_p, top_k, repeat_penalty, presence_penalty, frequency_penalty, num_predict, num_ctx, seed, stop, min_p). " +
-        "Errors are RFC 7807 problem details with a `code`. Chat answers stream as server-sent events.";
+        "Errors are RFC 7807 problem details with a `code`. Chat answers stream as server-sent events. " +
+        "Every operation needs a personal API key (create one on the Web's Account page) sent as `Authorization: Bearer mkc_…`; " +
+        "the Web itself calls with short-lived user tokens. Another user's ids answer 404, like unknown ones. " +
+        "Per-user limits answer 429 with Retry-After.";
+    document.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+    document.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+    document.Components.SecuritySchemes["apiKey"] = new Microsoft.OpenApi.OpenApiSecurityScheme
+    {
+        Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+        Scheme = "bearer",
+        Description = "A personal API key (mkc_…), or the Web's user token.",
+    };
+    document.Security = [new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("apiKey", document)] = [] }];
     return Task.CompletedTask;
 }));
 builder.AddHouseModels();

@@ -17,18 +17,14 @@ public static class AccountEndpoints
         var auth = app.MapGroup("/api/auth").WithTags("Accounts").RequireAuthorization(AuthPolicies.Service);
         auth.MapGet("/status", (AccountService accounts, CancellationToken ct) => accounts.StatusAsync(ct))
             .WithSummary("(Web only) Whether the install needs its first admin, and whether sign-up is open.");
-        auth.MapPost("/setup", async (CredentialsRequest request, AccountService accounts, HttpContext http) =>
-                SignedIn(await accounts.SetupAsync(request, http.RequestAborted), http))
-            .WithSummary("(Web only) Create the first admin of a fresh install; 409 setup_done afterwards.");
-        auth.MapPost("/login", async (CredentialsRequest request, AccountService accounts, HttpContext http) =>
-                SignedIn(await accounts.SignInAsync(request, http.RequestAborted), http))
-            .WithSummary("(Web only) Check a user name and password; 401 invalid_credentials, 403 account_disabled, 429 login_throttled.");
-        auth.MapPost("/signup", async (CredentialsRequest request, AccountService accounts, HttpContext http) =>
-                SignedIn(await accounts.SignUpAsync(request, http.RequestAborted), http))
-            .WithSummary("(Web only) Create an account when an admin has opened sign-up; 403 signup_disabled otherwise.");
-        auth.MapPost("/external", async (ExternalSignInRequest request, AccountService accounts, HttpContext http) =>
-                SignedIn(await accounts.ExternalSignInAsync(request, http.RequestAborted), http))
-            .WithSummary("(Web only) Find or create the account for an OpenID Connect identity (issuer + subject).");
+        MapSignIn(auth, "/setup", (a, r, ct) => a.SetupAsync(r, ct),
+            "(Web only) Create the first admin of a fresh install; 409 setup_done afterwards.");
+        MapSignIn(auth, "/login", (a, r, ct) => a.SignInAsync(r, ct),
+            "(Web only) Check a user name and password; 401 invalid_credentials, 403 account_disabled, 429 login_throttled.");
+        MapSignIn(auth, "/signup", (a, r, ct) => a.SignUpAsync(r, ct),
+            "(Web only) Create an account when an admin has opened sign-up; 403 signup_disabled otherwise.");
+        MapSignIn<ExternalSignInRequest>(auth, "/external", (a, r, ct) => a.ExternalSignInAsync(r, ct),
+            "(Web only) Find or create the account for an OpenID Connect identity (issuer + subject).");
 
         var me = app.MapGroup("/api/me").WithTags("Accounts");
         me.MapGet("", async (HttpContext http, ChatDbContext db) =>
@@ -41,12 +37,8 @@ public static class AccountEndpoints
             })
             .WithSummary("The signed-in account (in single-user mode, the implicit local admin).");
         me.MapPost("/password", async (ChangePasswordRequest request, AccountService accounts, HttpContext http) =>
-                await accounts.ChangePasswordAsync(CurrentOwner.Of(http), request, http.RequestAborted) switch
-                {
-                    { Problem: { } problem } => problem.ToResult(http),
-                    { User: { } user } => Results.Ok(new StampDto(user.Stamp)),
-                    _ => Results.StatusCode(500),
-                })
+                (await accounts.ChangePasswordAsync(CurrentOwner.Of(http), request, http.RequestAborted))
+                .ToResult(http, user => Results.Ok(new StampDto(user.Stamp))))
             .RequireAuthorization(AuthPolicies.Session)
             .WithSummary("Change your password. Ends your other sessions; the answer carries the new session stamp.");
 
@@ -63,14 +55,14 @@ public static class AccountEndpoints
                 var name = request.Name?.Trim() ?? "";
                 if (name.Length is 0 or > 100)
                 {
-                    return new Chat.ChatProblem(400, "invalid_request", "Give the key a name (1–100 characters).",
+                    return new ApiProblem(400, "invalid_request", "Give the key a name (1–100 characters).",
                         new Dictionary<string, string[]> { ["name"] = ["Give the key a name (1–100 characters)."] }).ToResult(http);
                 }
 
                 var owner = CurrentOwner.Of(http);
                 if (await db.ApiKeys.CountAsync(k => k.UserId == owner && k.RevokedAt == null, http.RequestAborted) >= MaxActiveKeys)
                 {
-                    return new Chat.ChatProblem(409, "too_many_keys", $"You have {MaxActiveKeys} active keys; revoke one first.").ToResult(http);
+                    return new ApiProblem(409, "too_many_keys", $"You have {MaxActiveKeys} active keys; revoke one first.").ToResult(http);
                 }
 
                 var (key, secret) = await service.CreateAsync(owner, name, http.RequestAborted);
@@ -87,7 +79,7 @@ public static class AccountEndpoints
                 // Revoking twice is fine; someone else's key id is as unknown as a made-up one.
                 return changed > 0 || await db.ApiKeys.AnyAsync(k => k.Id == id && k.UserId == owner, http.RequestAborted)
                     ? Results.NoContent()
-                    : new Chat.ChatProblem(404, "api_key_not_found", "There is no such API key.").ToResult(http);
+                    : new ApiProblem(404, "api_key_not_found", "There is no such API key.").ToResult(http);
             })
             .WithSummary("Revoke one of your API keys; it stops working at once.");
 
@@ -97,10 +89,14 @@ public static class AccountEndpoints
     /// <summary>Active keys per user: enough for every script, few enough that a leaked session cannot mint thousands.</summary>
     public const int MaxActiveKeys = 20;
 
-    internal static IResult SignedIn(AccountService.Result result, HttpContext http) => result switch
-    {
-        { Problem: { } problem } => problem.ToResult(http),
-        { User: { } user } => Results.Ok(new SignedInUser(user.ToDto(), user.Stamp)),
-        _ => Results.StatusCode(500),
-    };
+    /// <summary>A sign-in style endpoint: the request in, the account and its session stamp out.</summary>
+    private static void MapSignIn<TRequest>(RouteGroupBuilder group, string path,
+        Func<AccountService, TRequest, CancellationToken, Task<AccountService.Result>> handle, string summary) =>
+        group.MapPost(path, async (TRequest request, AccountService accounts, HttpContext http) =>
+                (await handle(accounts, request, http.RequestAborted)).ToResult(http, user => Results.Ok(new SignedInUser(user.ToDto(), user.Stamp))))
+            .WithSummary(summary);
+
+    private static void MapSignIn(RouteGroupBuilder group, string path,
+        Func<AccountService, CredentialsRequest, CancellationToken, Task<AccountService.Result>> handle, string summary) =>
+        MapSignIn<CredentialsRequest>(group, path, handle, summary);
 }

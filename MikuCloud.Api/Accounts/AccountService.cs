@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using MikuCloud.Api.Chat;
 using MikuCloud.Api.Data;
 
 namespace MikuCloud.Api.Accounts;
@@ -170,7 +169,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
         if (user is null)
         {
             var first = !await db.Users.AnyAsync(ct);
-            if (!first && !settings.Value.OidcAutoProvision && !await SignUpAllowedAsync(ct))
+            if (!first && !settings.Value.Oidc.AutoProvision && !await SignUpAllowedAsync(ct))
             {
                 return Problem(403, "signup_disabled", "There is no account for you here yet, and sign-up is closed. Ask an admin.");
             }
@@ -349,14 +348,19 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
             errors["password"] = [passwordError];
         }
 
-        return errors.Count == 0 ? null : new Result(null, new ChatProblem(400, "invalid_request", "Some fields are not valid.", errors));
+        return errors.Count == 0 ? null : new Result(null, new ApiProblem(400, "invalid_request", "Some fields are not valid.", errors));
     }
 
-    private static Result Invalid(string field, string message) => new(null, ChatProblem.Invalid(field, message));
+    private static Result Invalid(string field, string message) => new(null, ApiProblem.Invalid(field, message));
 
     private static Result Problem(int status, string code, string detail, int? retryAfterSeconds = null) =>
-        new(null, new ChatProblem(status, code, detail, retryAfterSeconds: retryAfterSeconds));
+        new(null, new ApiProblem(status, code, detail, retryAfterSeconds: retryAfterSeconds));
 
     /// <summary>The account, or the problem to answer with.</summary>
-    public sealed record Result(UserAccount? User, ChatProblem? Problem = null);
+    public sealed record Result(UserAccount? User, ApiProblem? Problem = null)
+    {
+        /// <summary>The problem as RFC 7807, or <paramref name="ok"/> with the account.</summary>
+        public IResult ToResult(HttpContext http, Func<UserAccount, IResult> ok) =>
+            Problem is not null ? Problem.ToResult(http) : ok(User ?? throw new InvalidOperationException("A result has an account or a problem."));
+    }
 }

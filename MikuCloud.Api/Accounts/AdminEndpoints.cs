@@ -16,27 +16,16 @@ public static class AdminEndpoints
                 (await db.Users.AsNoTracking().OrderBy(u => u.CreatedAt).ToListAsync(ct)).Select(u => u.ToDto()).ToList())
             .WithSummary("Every account, oldest first.");
         admin.MapPost("/users", async (CreateUserRequest request, AccountService accounts, HttpContext http) =>
-                await accounts.CreateAsync(request, http.RequestAborted) switch
-                {
-                    { Problem: { } problem } => problem.ToResult(http),
-                    { User: { } user } => Results.Created($"/api/admin/users/{user.Id}", user.ToDto()),
-                    _ => Results.StatusCode(500),
-                })
+                (await accounts.CreateAsync(request, http.RequestAborted))
+                .ToResult(http, user => Results.Created($"/api/admin/users/{user.Id}", user.ToDto())))
             .WithSummary("Add a user with an initial password (role 'user' unless 'admin' is given).");
         admin.MapPatch("/users/{id}", async (string id, UpdateUserRequest request, AccountService accounts, HttpContext http) =>
-                await accounts.UpdateAsync(CurrentOwner.Of(http), id, request, http.RequestAborted) switch
-                {
-                    { Problem: { } problem } => problem.ToResult(http),
-                    { User: { } user } => Results.Ok(user.ToDto()),
-                    _ => Results.StatusCode(500),
-                })
+                (await accounts.UpdateAsync(CurrentOwner.Of(http), id, request, http.RequestAborted))
+                .ToResult(http, user => Results.Ok(user.ToDto())))
             .WithSummary("Change a user's display name, role or disabled flag. Disabling ends their sessions and API keys at once.");
         admin.MapPost("/users/{id}/password", async (string id, ResetPasswordRequest request, AccountService accounts, HttpContext http) =>
-                await accounts.ResetPasswordAsync(id, request.NewPassword, http.RequestAborted) switch
-                {
-                    { Problem: { } problem } => problem.ToResult(http),
-                    _ => Results.NoContent(),
-                })
+                (await accounts.ResetPasswordAsync(id, request.NewPassword, http.RequestAborted))
+                .ToResult(http, _ => Results.NoContent()))
             .WithSummary("Set a new password for a user; their sessions end.");
         admin.MapGet("/settings", async (AccountService accounts, CancellationToken ct) => new AuthSettingsDto(await accounts.SignUpAllowedAsync(ct)))
             .WithSummary("Install-wide account settings.");

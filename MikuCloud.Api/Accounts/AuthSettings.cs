@@ -26,8 +26,8 @@ public sealed class AuthSettings
     /// </summary>
     public string? ApiTokenKey { get; set; }
 
-    /// <summary>Whether a first OpenID Connect sign-in creates an account even when sign-up is off (the IdP decides who may sign in).</summary>
-    public bool OidcAutoProvision { get; set; }
+    /// <summary>OpenID Connect, as far as the API is concerned (the Web holds the provider settings).</summary>
+    public OidcSettings Oidc { get; set; } = new();
 
     /// <summary>Failed sign-ins per user name before <c>login_throttled</c>, and the window they are counted in.</summary>
     public int MaxFailedSignIns { get; set; } = 5;
@@ -52,4 +52,11 @@ public sealed class AuthSettings
             return null;
         }
     }
+}
+
+/// <summary>The API's part of <c>Auth:Oidc</c>.</summary>
+public sealed class OidcSettings
+{
+    /// <summary>Whether a first OpenID Connect sign-in creates an account even when sign-up is off (the provider decides who may sign in).</summary>
+    public bool AutoProvision { get; set; }
 }

@@ -67,7 +67,8 @@ public static class AuthSetup
         });
     }
 
-    internal static bool IsLoopbackAddress(string address)
+    /// <summary>Whether a Kestrel address (<c>http://host:port</c>, with <c>+</c>/<c>*</c> wildcards) is loopback-only.</summary>
+    public static bool IsLoopbackAddress(string address)
     {
         if (!Uri.TryCreate(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal),
                 UriKind.Absolute, out var uri))

@@ -22,7 +22,7 @@ public static class ChatEndpoints
                     await turns.SendAsync(id, input, http);
                     return Results.Empty;
                 }
-                catch (ChatProblem problem) when (!http.Response.HasStarted)
+                catch (ApiProblem problem) when (!http.Response.HasStarted)
                 {
                     return problem.ToResult(http);
                 }
@@ -50,14 +50,14 @@ public static class ChatEndpoints
                         }
                         catch (JsonException ex)
                         {
-                            throw new ChatProblem(400, "malformed_json", $"The JSON body is malformed: {ex.Message}");
+                            throw new ApiProblem(400, "malformed_json", $"The JSON body is malformed: {ex.Message}");
                         }
                     }
 
                     await turns.RegenerateAsync(id, messageId, body?.PresetId, body?.Options, http);
                     return Results.Empty;
                 }
-                catch (ChatProblem problem) when (!http.Response.HasStarted)
+                catch (ApiProblem problem) when (!http.Response.HasStarted)
                 {
                     return problem.ToResult(http);
                 }

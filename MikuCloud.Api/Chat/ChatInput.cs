@@ -11,54 +11,6 @@ namespace MikuCloud.Api.Chat;
 /// <summary>A new user turn as sent, before any image processing.</summary>
 public sealed record ChatInput(string Content, IReadOnlyList<byte[]> Images, string? PresetId, JsonObject? Options);
 
-/// <summary>A request the API refuses before streaming, as RFC 7807 problem details.</summary>
-public sealed class ChatProblem(int status, string code, string detail, IDictionary<string, string[]>? errors = null, Guid? messageId = null, int? retryAfterSeconds = null)
-    : Exception(detail)
-{
-    public int Status { get; } = status;
-    public string Code { get; } = code;
-    public IDictionary<string, string[]>? Errors { get; } = errors;
-    public Guid? MessageId { get; } = messageId;
-    public int? RetryAfterSeconds { get; } = retryAfterSeconds;
-
-    public IResult ToResult(HttpContext context)
-    {
-        if (RetryAfterSeconds is { } seconds)
-        {
-            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        var extensions = new Dictionary<string, object?> { ["code"] = Code };
-        if (MessageId is { } id)
-        {
-            extensions["messageId"] = id;
-        }
-
-        if (RetryAfterSeconds is { } retry)
-        {
-            extensions["retryAfterSeconds"] = retry;
-        }
-
-        return Errors is { Count: > 0 }
-            ? Results.ValidationProblem(Errors, Message, statusCode: Status, extensions: extensions)
-            : Results.Problem(Message, statusCode: Status, title: Title(Status), extensions: extensions);
-    }
-
-    private static string Title(int status) => status switch
-    {
-        400 => "The request is not valid.",
-        404 => "Not found.",
-        409 => "Conflict.",
-        413 => "Too large.",
-        415 => "Unsupported content.",
-        429 => "Busy, try again shortly.",
-        503 => "The model is not available.",
-        _ => "The request failed.",
-    };
-
-    public static ChatProblem Invalid(string field, string message) => new(400, "invalid_request", message, new Dictionary<string, string[]> { [field] = [message] });
-}
-
 /// <summary>
 /// Reads <c>POST …/messages</c> in either form: <c>multipart/form-data</c> (<c>content</c>, <c>images</c> files,
 /// <c>presetId</c>, <c>options</c> as JSON text) or JSON (<c>{content, images:[{mediaType, data}], presetId, options}</c>).
@@ -77,7 +29,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
 
         if (request.ContentLength > chat.Value.MaxRequestBytes)
         {
-            throw new ChatProblem(413, "request_too_large", $"The request is {request.ContentLength / 1048576.0:0.#} MB; the limit is {chat.Value.MaxRequestBytes / 1048576} MB.");
+            throw new ApiProblem(413, "request_too_large", $"The request is {request.ContentLength / 1048576.0:0.#} MB; the limit is {chat.Value.MaxRequestBytes / 1048576} MB.");
         }
 
         try
@@ -86,40 +38,40 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
                 ? await ReadMultipartAsync(request, cancellationToken)
                 : request.HasJsonContentType()
                     ? await ReadJsonAsync(request, cancellationToken)
-                    : throw new ChatProblem(415, "unsupported_media_type", "Send multipart/form-data or application/json.");
+                    : throw new ApiProblem(415, "unsupported_media_type", "Send multipart/form-data or application/json.");
             return Validate(input);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw new ChatProblem(413, "request_too_large", $"The request is larger than {chat.Value.MaxRequestBytes / 1048576} MB.");
+            throw new ApiProblem(413, "request_too_large", $"The request is larger than {chat.Value.MaxRequestBytes / 1048576} MB.");
         }
         catch (BadHttpRequestException ex)
         {
-            throw new ChatProblem(400, "malformed_request", $"The request body could not be read: {ex.Message}");
+            throw new ApiProblem(400, "malformed_request", $"The request body could not be read: {ex.Message}");
         }
         catch (InvalidDataException ex)
         {
-            throw new ChatProblem(400, "malformed_request", $"The multipart body is malformed: {ex.Message}");
+            throw new ApiProblem(400, "malformed_request", $"The multipart body is malformed: {ex.Message}");
         }
         catch (JsonException ex)
         {
-            throw new ChatProblem(400, "malformed_json", $"The JSON body is malformed: {ex.Message}");
+            throw new ApiProblem(400, "malformed_json", $"The JSON body is malformed: {ex.Message}");
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.Text.DecoderFallbackException && ex.StackTrace?.Contains("System.Text.Json", StringComparison.Ordinal) == true)
         {
             // System.Text.Json reports invalid UTF-8 in property names as "cannot transcode", not as a JsonException.
-            throw new ChatProblem(400, "malformed_json", "The JSON body is not valid UTF-8.");
+            throw new ApiProblem(400, "malformed_json", "The JSON body is not valid UTF-8.");
         }
         catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ChatProblem(400, "malformed_request", $"The request body ended early: {ex.Message}");
+            throw new ApiProblem(400, "malformed_request", $"The request body ended early: {ex.Message}");
         }
     }
 
     private async Task<ChatInput> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await JsonSerializer.DeserializeAsync<SendMessageRequest>(request.Body, Json, cancellationToken)
-                   ?? throw new ChatProblem(400, "malformed_json", "The JSON body is empty.");
+                   ?? throw new ApiProblem(400, "malformed_json", "The JSON body is empty.");
         // A JsonObject decodes its property names lazily; do it here, where a bad byte is still a 400.
         _ = body.Options?.Count;
         var list = new List<byte[]>();
@@ -134,7 +86,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
             var data = uploads[i]?.Data;
             if (string.IsNullOrEmpty(data))
             {
-                throw ChatProblem.Invalid($"images[{i}].data", "Each image needs its bytes as base64 in 'data'.");
+                throw ApiProblem.Invalid($"images[{i}].data", "Each image needs its bytes as base64 in 'data'.");
             }
 
             // Accept data: URLs as browsers produce them.
@@ -142,7 +94,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
             var bytes = new byte[(data.Length - comma - 1) * 3 / 4 + 3];
             if (!Convert.TryFromBase64String(data[(comma + 1)..], bytes, out var written))
             {
-                throw ChatProblem.Invalid($"images[{i}].data", "'data' is not valid base64.");
+                throw ApiProblem.Invalid($"images[{i}].data", "'data' is not valid base64.");
             }
 
             list.Add(bytes[..written]);
@@ -172,7 +124,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
         {
             if (file.Length > images.Value.MaxBytes)
             {
-                throw new ChatProblem(413, ImageErrorCodes.TooLarge, $"Image '{SafeName(file.FileName)}' is {file.Length / 1048576.0:0.#} MB; the limit is {images.Value.MaxBytes / 1048576} MB per image.");
+                throw new ApiProblem(413, ImageErrorCodes.TooLarge, $"Image '{SafeName(file.FileName)}' is {file.Length / 1048576.0:0.#} MB; the limit is {images.Value.MaxBytes / 1048576} MB per image.");
             }
 
             using var buffer = new MemoryStream((int)file.Length);
@@ -184,7 +136,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
         if (form.TryGetValue("options", out var text) && !string.IsNullOrWhiteSpace(text))
         {
             options = JsonNode.Parse(text.ToString(), documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) as JsonObject
-                      ?? throw ChatProblem.Invalid("options", "'options' must be a JSON object.");
+                      ?? throw ApiProblem.Invalid("options", "'options' must be a JSON object.");
         }
 
         return new ChatInput(form["content"].ToString(), list, NullIfEmpty(form["presetId"].ToString()), options);
@@ -195,19 +147,19 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
         var content = StripControlCharacters(input.Content);
         if (content.Trim().Length == 0 && input.Images.Count == 0)
         {
-            throw ChatProblem.Invalid("content", "Write a message or attach an image.");
+            throw ApiProblem.Invalid("content", "Write a message or attach an image.");
         }
 
         if (content.Length > chat.Value.MaxContentLength)
         {
-            throw ChatProblem.Invalid("content", $"The message is {content.Length:N0} characters; the limit is {chat.Value.MaxContentLength:N0}.");
+            throw ApiProblem.Invalid("content", $"The message is {content.Length:N0} characters; the limit is {chat.Value.MaxContentLength:N0}.");
         }
 
         return input with { Content = content };
     }
 
-    private ChatProblem TooManyImages(int count) =>
-        ChatProblem.Invalid("images", $"{count} images attached; the limit is {images.Value.MaxImagesPerMessage} per message.");
+    private ApiProblem TooManyImages(int count) =>
+        ApiProblem.Invalid("images", $"{count} images attached; the limit is {images.Value.MaxImagesPerMessage} per message.");
 
     /// <summary>Removes C0/C1 control characters except tab and newlines (they confuse the model and logs).</summary>
     internal static string StripControlCharacters(string text)

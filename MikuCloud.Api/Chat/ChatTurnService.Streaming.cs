@@ -213,7 +213,7 @@ public sealed partial class ChatTurnService
             }
 
             Count(tags, status == 429 ? "rejected" : "failed");
-            throw new ChatProblem(status, error.Code, error.Message + " Your message was saved; retry to get an answer.",
+            throw new ApiProblem(status, error.Code, error.Message + " Your message was saved; retry to get an answer.",
                 messageId: user.Id, retryAfterSeconds: status == 429 ? admission.RetryAfterSeconds : null);
         }
     }

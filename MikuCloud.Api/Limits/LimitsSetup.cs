@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using MikuCloud.Api.Accounts;
 
 namespace MikuCloud.Api.Limits;
@@ -11,13 +11,15 @@ public static class LimitsSetup
     public static IHostApplicationBuilder AddUserLimits(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var singleUser = builder.Configuration.GetValue<AuthMode?>($"{AuthSettings.SectionName}:{nameof(AuthSettings.Mode)}") == AuthMode.SingleUser;
-        var limits = UserLimits.From(builder.Configuration, singleUser);
-        builder.Services.AddSingleton(limits);
+        builder.Services.AddOptions<UserLimits>().BindConfiguration(UserLimits.SectionName)
+            .PostConfigure<IOptions<AuthSettings>>((limits, auth) => limits.ApplyDefaults(auth.Value.Mode == AuthMode.SingleUser));
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<UserLimits>>().Value);
         builder.Services.AddSingleton<TokenBudget>();
         builder.Services.AddSingleton<StreamSlots>();
 
-        builder.Services.AddRateLimiter(o =>
+        // The limiter's options need the bound limits, so they are configured through the options system.
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<UserLimits>((o, limits) =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             // Partitioned by the authenticated user (the limiter runs after authentication). Anonymous calls are
@@ -26,11 +28,11 @@ public static class LimitsSetup
             {
                 var user = http.User.FindFirst(MikuClaims.UserId)?.Value;
                 var method = http.User.FindFirst(MikuClaims.Method)?.Value;
-                return limits.RequestsPerMinute <= 0 || user is null || method == MikuClaims.Methods.Service
+                return limits.Requests <= 0 || user is null || method == MikuClaims.Methods.Service
                     ? RateLimitPartition.GetNoLimiter("")
                     : RateLimitPartition.GetSlidingWindowLimiter(user, _ => new SlidingWindowRateLimiterOptions
                     {
-                        PermitLimit = limits.RequestsPerMinute,
+                        PermitLimit = limits.Requests,
                         Window = TimeSpan.FromMinutes(1),
                         SegmentsPerWindow = 12,
                         QueueLimit = 0,
@@ -41,8 +43,8 @@ public static class LimitsSetup
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry)
                     ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds))
                     : 5;
-                await new Chat.ChatProblem(429, "rate_limited",
-                        $"More than {limits.RequestsPerMinute} requests in a minute from this account. Wait {seconds} s.", retryAfterSeconds: seconds)
+                await new ApiProblem(429, "rate_limited",
+                        $"More than {limits.Requests} requests in a minute from this account. Wait {seconds} s.", retryAfterSeconds: seconds)
                     .ToResult(context.HttpContext).ExecuteAsync(context.HttpContext);
             };
         });
@@ -51,5 +53,4 @@ public static class LimitsSetup
 
     internal static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 
-    internal static string Format(TimeSpan wait) => Seconds(wait).ToString(CultureInfo.InvariantCulture);
 }

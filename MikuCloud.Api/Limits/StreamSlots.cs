@@ -10,7 +10,7 @@ public sealed class StreamSlots(UserLimits limits)
     /// <summary>A slot to dispose when the answer ends, or null when the user already has the maximum running.</summary>
     public IDisposable? TryEnter(string userId)
     {
-        if (limits.ConcurrentStreams <= 0)
+        if (limits.Streams <= 0)
         {
             return Slot.None;
         }
@@ -18,7 +18,7 @@ public sealed class StreamSlots(UserLimits limits)
         while (true)
         {
             var current = counts.GetOrAdd(userId, 0);
-            if (current >= limits.ConcurrentStreams)
+            if (current >= limits.Streams)
             {
                 return null;
             }

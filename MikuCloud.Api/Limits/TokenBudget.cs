@@ -14,7 +14,7 @@ public sealed class TokenBudget(UserLimits limits, TimeProvider time)
     /// <summary>Null when the user may start a turn; otherwise how long to wait.</summary>
     public TimeSpan? RetryAfter(string userId)
     {
-        if (limits.TokensPerMinute <= 0 || !spent.TryGetValue(userId, out var queue))
+        if (limits.Tokens <= 0 || !spent.TryGetValue(userId, out var queue))
         {
             return null;
         }
@@ -24,7 +24,7 @@ public sealed class TokenBudget(UserLimits limits, TimeProvider time)
             var now = time.GetUtcNow();
             Prune(queue, now);
             var total = queue.Sum(e => e.Tokens);
-            if (total < limits.TokensPerMinute)
+            if (total < limits.Tokens)
             {
                 return null;
             }
@@ -33,7 +33,7 @@ public sealed class TokenBudget(UserLimits limits, TimeProvider time)
             foreach (var (at, tokens) in queue)
             {
                 total -= tokens;
-                if (total < limits.TokensPerMinute)
+                if (total < limits.Tokens)
                 {
                     return at + Window - now;
                 }
@@ -45,7 +45,7 @@ public sealed class TokenBudget(UserLimits limits, TimeProvider time)
 
     public void Record(string userId, long tokens)
     {
-        if (limits.TokensPerMinute <= 0 || tokens <= 0)
+        if (limits.Tokens <= 0 || tokens <= 0)
         {
             return;
         }

@@ -1,43 +1,39 @@
 namespace MikuCloud.Api.Limits;
 
 /// <summary>
-/// Per-user limits (<c>Limits</c> section). 0 means unlimited. In single-user mode a limit applies only when set
-/// explicitly (one person on a laptop); in accounts mode the defaults below apply.
+/// Per-user limits (<c>Limits</c> section). 0 means unlimited. A limit left unset gets the accounts-mode default
+/// below; in single-user mode (one person on a laptop) an unset limit is off.
 /// </summary>
 public sealed class UserLimits
 {
     public const string SectionName = "Limits";
 
-    /// <summary>API requests per user per minute (sliding window), every endpoint included.</summary>
-    public int RequestsPerMinute { get; set; }
+    /// <summary>API requests per user per minute (sliding window), every endpoint included. Default 600.</summary>
+    public int? RequestsPerMinute { get; set; }
 
-    /// <summary>Prompt + answer tokens per user per minute; a turn is refused while the last minute's usage is at the limit.</summary>
-    public int TokensPerMinute { get; set; }
+    /// <summary>Prompt + answer tokens per user per minute; a turn is refused while the last minute's usage is at the limit. Default 200,000.</summary>
+    public int? TokensPerMinute { get; set; }
 
-    /// <summary>Answers being generated for one user at the same time.</summary>
-    public int ConcurrentStreams { get; set; }
+    /// <summary>Answers being generated for one user at the same time (per API instance). Default 4.</summary>
+    public int? ConcurrentStreams { get; set; }
 
-    /// <summary>Images one user may have stored (deleting conversations frees room).</summary>
-    public int StoredImages { get; set; }
+    /// <summary>Images one user may have stored (deleting conversations frees room). Default 10,000.</summary>
+    public int? StoredImages { get; set; }
 
-    public static readonly UserLimits AccountsDefaults = new()
+    public int Requests => Math.Max(0, RequestsPerMinute.GetValueOrDefault());
+
+    public int Tokens => Math.Max(0, TokensPerMinute.GetValueOrDefault());
+
+    public int Streams => Math.Max(0, ConcurrentStreams.GetValueOrDefault());
+
+    public int Images => Math.Max(0, StoredImages.GetValueOrDefault());
+
+    /// <summary>Fills what configuration left unset.</summary>
+    public void ApplyDefaults(bool singleUser)
     {
-        RequestsPerMinute = 600,
-        TokensPerMinute = 200_000,
-        ConcurrentStreams = 4,
-        StoredImages = 10_000,
-    };
-
-    public static UserLimits From(IConfiguration configuration, bool singleUser)
-    {
-        var section = configuration.GetSection(SectionName);
-        var defaults = singleUser ? new UserLimits() : AccountsDefaults;
-        return new UserLimits
-        {
-            RequestsPerMinute = Math.Max(0, section.GetValue<int?>(nameof(RequestsPerMinute)) ?? defaults.RequestsPerMinute),
-            TokensPerMinute = Math.Max(0, section.GetValue<int?>(nameof(TokensPerMinute)) ?? defaults.TokensPerMinute),
-            ConcurrentStreams = Math.Max(0, section.GetValue<int?>(nameof(ConcurrentStreams)) ?? defaults.ConcurrentStreams),
-            StoredImages = Math.Max(0, section.GetValue<int?>(nameof(StoredImages)) ?? defaults.StoredImages),
-        };
+        RequestsPerMinute ??= singleUser ? 0 : 600;
+        TokensPerMinute ??= singleUser ? 0 : 200_000;
+        ConcurrentStreams ??= singleUser ? 0 : 4;
+        StoredImages ??= singleUser ? 0 : 10_000;
     }
 }

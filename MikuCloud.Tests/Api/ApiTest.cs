@@ -12,13 +12,13 @@ public abstract class ApiTest : IAsyncLifetime
     {
     }
 
-    public ValueTask InitializeAsync()
+    public virtual ValueTask InitializeAsync()
     {
         Configure(api.Settings);
         return api.InitializeAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         await api.DisposeAsync();
         GC.SuppressFinalize(this);

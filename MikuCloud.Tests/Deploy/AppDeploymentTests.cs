@@ -52,6 +52,32 @@ public class AppDeploymentTests
 
     [Theory]
     [MemberData(nameof(Kustomize.OverlayNames), MemberType = typeof(Kustomize))]
+    public void Clusters_run_accounts_with_the_token_key_from_a_secret_and_per_user_limits(string overlay)
+    {
+        var rendered = Kustomize.Render(overlay);
+        foreach (var app in AuthApps)
+        {
+            var container = rendered.Workload(app).Container(app);
+            var env = ContainerEnv.Of(rendered, container);
+            // Never single-user in a cluster: it would trust every caller on the network.
+            Assert.Equal("Accounts", env["Auth__Mode"]);
+            var key = container.Env.Single(e => e.Name == "Auth__ApiTokenKey");
+            Assert.Null(key.Value); // not a literal in the manifests
+            Assert.Equal(("mikucloud-auth", "api-token-key"), (key.ValueFrom.SecretKeyRef.Name, key.ValueFrom.SecretKeyRef.Key));
+        }
+
+        var api = ContainerEnv.Of(rendered, rendered.Workload("api").Container("api"));
+        foreach (var limit in new[] { "RequestsPerMinute", "TokensPerMinute", "ConcurrentStreams", "StoredImages" })
+        {
+            Assert.True(int.Parse(api[$"Limits__{limit}"]!, System.Globalization.CultureInfo.InvariantCulture) > 0, $"{overlay}: Limits__{limit}");
+        }
+    }
+
+    /// <summary>The apps that verify (api) or sign (web) user tokens.</summary>
+    private static readonly string[] AuthApps = ["api"];
+
+    [Theory]
+    [MemberData(nameof(Kustomize.OverlayNames), MemberType = typeof(Kustomize))]
     public void The_API_configuration_binds_and_has_what_the_API_needs(string overlay)
     {
         var rendered = Kustomize.Render(overlay);

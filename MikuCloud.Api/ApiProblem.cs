@@ -1,0 +1,49 @@
+namespace MikuCloud.Api;
+
+/// <summary>A request the API refuses (before streaming, or in the account endpoints), as RFC 7807 problem details with a <c>code</c>.</summary>
+public sealed class ApiProblem(int status, string code, string detail, IDictionary<string, string[]>? errors = null, Guid? messageId = null, int? retryAfterSeconds = null)
+    : Exception(detail)
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
+    public IDictionary<string, string[]>? Errors { get; } = errors;
+    public Guid? MessageId { get; } = messageId;
+    public int? RetryAfterSeconds { get; } = retryAfterSeconds;
+
+    public IResult ToResult(HttpContext context)
+    {
+        if (RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var extensions = new Dictionary<string, object?> { ["code"] = Code };
+        if (MessageId is { } id)
+        {
+            extensions["messageId"] = id;
+        }
+
+        if (RetryAfterSeconds is { } retry)
+        {
+            extensions["retryAfterSeconds"] = retry;
+        }
+
+        return Errors is { Count: > 0 }
+            ? Results.ValidationProblem(Errors, Message, statusCode: Status, extensions: extensions)
+            : Results.Problem(Message, statusCode: Status, title: Title(Status), extensions: extensions);
+    }
+
+    private static string Title(int status) => status switch
+    {
+        400 => "The request is not valid.",
+        404 => "Not found.",
+        409 => "Conflict.",
+        413 => "Too large.",
+        415 => "Unsupported content.",
+        429 => "Busy, try again shortly.",
+        503 => "The model is not available.",
+        _ => "The request failed.",
+    };
+
+    public static ApiProblem Invalid(string field, string message) => new(400, "invalid_request", message, new Dictionary<string, string[]> { [field] = [message] });
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using MikuCloud.Api.Accounts;
+using MikuCloud.Tests.Api;
+
+namespace MikuCloud.Tests.Security;
+
+/// <summary>Personal API keys: shown once, stored hashed, scoped to their owner, revocable, useless once the owner is disabled.</summary>
+public class ApiKeyTests : AccountsApiTest
+{
+    [Fact]
+    public async Task A_key_works_for_its_owners_data_only_and_stops_when_revoked()
+    {
+        var admin = await SetupAdminAsync();
+        var rin = await AddUserAsync(admin, "rin");
+        using var session = As(admin);
+        var mine = await CreateConversationAsync(session, "mine");
+        using (var rinClient = As(rin))
+        {
+            await CreateConversationAsync(rinClient, "rin's");
+        }
+
+        using var created = await session.PostAsJsonAsync("/api/keys", new { name = "backup script" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var key = (await created.Content.ReadFromJsonAsync<CreatedApiKey>(Ct))!;
+        Assert.StartsWith("mkc_", key.Key, StringComparison.Ordinal);
+        Assert.StartsWith(key.Prefix, key.Key, StringComparison.Ordinal);
+        Assert.True(key.Key.Length >= 40);
+
+        // Only a hash is stored, and the list never shows the key again.
+        var stored = await api.WithDbAsync(db => db.ApiKeys.AsNoTracking().SingleAsync(Ct));
+        Assert.NotEqual(key.Key, stored.Hash);
+        Assert.DoesNotContain(key.Key[4..], stored.Hash, StringComparison.Ordinal);
+        var listed = await session.GetStringAsync("/api/keys", Ct);
+        Assert.Contains("backup script", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(key.Key, listed, StringComparison.Ordinal);
+
+        using (var script = WithApiKey(key.Key))
+        {
+            var page = await script.GetFromJsonAsync<JsonObject>("/api/conversations", Ct);
+            Assert.Equal([mine], page!["items"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()));
+            // A script can chat with its key.
+            using var send = await script.SendAsync(Guid.Parse(mine), new { content = "hello from cron" }, Ct);
+            Assert.Contains(await Sse.AllAsync(send, Ct), e => e.Name == "done");
+            // …but cannot mint more keys or change the password: those need a signed-in session.
+            using var mint = await script.PostAsJsonAsync("/api/keys", new { name = "another" }, Ct);
+            Assert.Equal(HttpStatusCode.Forbidden, mint.StatusCode);
+            using var password = await script.PostAsJsonAsync("/api/me/password", new { currentPassword = Password, newPassword = "x-x-x-x-x-x" }, Ct);
+            Assert.Equal(HttpStatusCode.Forbidden, password.StatusCode);
+        }
+
+        // The X-Api-Key header works too (for tools that cannot set Authorization).
+        using (var header = Anonymous())
+        {
+            header.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
+            Assert.Equal(HttpStatusCode.OK, (await header.GetAsync("/api/conversations", Ct)).StatusCode);
+        }
+
+        Assert.NotNull(await api.WithDbAsync(db => db.ApiKeys.Select(k => k.LastUsedAt).SingleAsync(Ct)));
+
+        using (var revoke = await session.DeleteAsync($"/api/keys/{key.Id}", Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        }
+
+        using (var script = WithApiKey(key.Key))
+        {
+            using var refused = await script.GetAsync("/api/conversations", Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("invalid_api_key", await CodeOf(refused));
+        }
+
+        Assert.NotNull((await session.GetFromJsonAsync<List<ApiKeyDto>>("/api/keys", Ct))!.Single().RevokedAt);
+    }
+
+    [Fact]
+    public async Task A_disabled_users_keys_stop_working_and_made_up_keys_never_work()
+    {
+        var admin = await SetupAdminAsync();
+        var rin = await AddUserAsync(admin, "rin");
+        using var rinSession = As(rin);
+        var key = (await (await rinSession.PostAsJsonAsync("/api/keys", new { name = "k" }, Ct)).Content.ReadFromJsonAsync<CreatedApiKey>(Ct))!;
+        using var script = WithApiKey(key.Key);
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/conversations", Ct)).StatusCode);
+
+        using var adminClient = As(admin);
+        (await adminClient.PatchAsJsonAsync($"/api/admin/users/{rin.User.Id}", new { disabled = true }, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/conversations", Ct)).StatusCode);
+
+        foreach (var fake in new[] { "mkc_", "mkc_" + new string('A', 43), key.Key[..^1] + (key.Key[^1] == 'A' ? 'B' : 'A'), "mkc_" + new string('x', 5000) })
+        {
+            using var forged = WithApiKey(fake);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/api/conversations", Ct)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Keys_need_a_name_and_revoking_someone_elses_key_is_404()
+    {
+        var admin = await SetupAdminAsync();
+        var rin = await AddUserAsync(admin, "rin");
+        using var session = As(admin);
+        using (var unnamed = await session.PostAsJsonAsync("/api/keys", new { name = "  " }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, unnamed.StatusCode);
+        }
+
+        var key = (await (await session.PostAsJsonAsync("/api/keys", new { name = "k" }, Ct)).Content.ReadFromJsonAsync<CreatedApiKey>(Ct))!;
+        using var rinSession = As(rin);
+        Assert.Equal(HttpStatusCode.NotFound, (await rinSession.DeleteAsync($"/api/keys/{key.Id}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await rinSession.DeleteAsync($"/api/keys/{Guid.NewGuid()}", Ct)).StatusCode);
+        using var stillWorks = WithApiKey(key.Key);
+        Assert.Equal(HttpStatusCode.OK, (await stillWorks.GetAsync("/api/conversations", Ct)).StatusCode);
+    }
+}
+
+/// <summary>The same on PostgreSQL.</summary>
+public sealed class PostgresApiKeyTests : ApiKeyTests
+{
+    protected override bool OnPostgres => true;
+}

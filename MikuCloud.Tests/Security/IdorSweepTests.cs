@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using MikuCloud.Api.Accounts;
+using MikuCloud.Tests.Api;
+using MikuCloud.Tests.Images;
+
+namespace MikuCloud.Tests.Security;
+
+/// <summary>
+/// Every operation in the API's own OpenAPI document, called with another user's ids: it must answer exactly as for
+/// an unknown id (404; 403 for admin-only operations) and change nothing. New endpoints join the sweep automatically;
+/// one with a body or a path parameter the sweep cannot fill fails the test until it is taught.
+/// </summary>
+public class IdorSweepTests : AccountsApiTest
+{
+    /// <summary>Valid bodies, so a refusal is about ownership and not about a malformed request.</summary>
+    private static readonly Dictionary<string, Func<HttpContent>> Bodies = new(StringComparer.Ordinal)
+    {
+        ["PATCH /api/conversations/{id}"] = () => JsonContent.Create(new { title = "owned by B now" }),
+        ["POST /api/conversations/{id}/messages"] = () => ChatTestExtensions.Multipart("what did A say?", ("a.jpg", TestImages.SolidJpeg(64, 64, TestImages.Red))),
+        ["POST /api/conversations/{id}/messages/{messageId}/regenerate"] = () => JsonContent.Create(new { }),
+        ["PATCH /api/admin/users/{id}"] = () => JsonContent.Create(new { disabled = true }),
+        ["POST /api/admin/users/{id}/password"] = () => JsonContent.Create(new { newPassword = "taken over!!" }),
+    };
+
+    [Fact]
+    public async Task Another_users_ids_answer_like_unknown_ones_on_every_documented_operation()
+    {
+        var admin = await SetupAdminAsync("alice");
+        var bob = await AddUserAsync(admin, "bob");
+        var carol = await AddUserAsync(admin, "carol", role: "admin");
+        using var alice = As(admin);
+
+        // Alice's data: a conversation with a picture and an answer, and an API key.
+        var conversation = await CreateConversationAsync(alice, "alice's diary");
+        using (var send = await alice.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{conversation}/messages")
+               {
+                   Content = ChatTestExtensions.Multipart("看这张图", ("cat.jpg", TestImages.SolidJpeg(320, 240, TestImages.Blue))),
+               }, Ct))
+        {
+            Assert.Contains(await Sse.AllAsync(send, Ct), e => e.Name == "done");
+        }
+
+        var messages = await api.MessagesAsync(Guid.Parse(conversation));
+        var ids = new Dictionary<string, string>
+        {
+            ["conversation"] = conversation,
+            ["message"] = messages.Last().Id.ToString(),
+            ["image"] = messages.First().Images.Single().Id.ToString(),
+            ["user"] = admin.User.Id,
+        };
+        using (var key = await alice.PostAsJsonAsync("/api/keys", new { name = "alice's script" }, Ct))
+        {
+            ids["key"] = (await key.Content.ReadFromJsonAsync<CreatedApiKey>(Ct))!.Id.ToString();
+        }
+
+        var unknownIds = ids.ToDictionary(kv => kv.Key, kv => kv.Key == "user" ? Guid.NewGuid().ToString("N") : Guid.NewGuid().ToString());
+        var chatsBefore = api.Ollama.ChatRequests.Count();
+        var operations = await OperationsAsync();
+        Assert.True(operations.Count >= 20, $"only {operations.Count} operations found in the document");
+        var swept = 0;
+        foreach (var (caller, callerName, isAdmin) in new[] { (As(bob), "bob", false), (As(carol), "carol (an admin)", true) })
+        {
+            using (caller)
+            {
+                foreach (var (method, path) in operations.Where(o => o.Path.Contains('{', StringComparison.Ordinal)))
+                {
+                    var adminOnly = path.StartsWith("/api/admin/", StringComparison.Ordinal);
+                    if (adminOnly && isAdmin)
+                    {
+                        continue; // managing accounts is what admins are for; reading conversations is not
+                    }
+
+                    using var request = new HttpRequestMessage(new HttpMethod(method), Fill(path, ids));
+                    if (Bodies.TryGetValue($"{method} {path}", out var body))
+                    {
+                        request.Content = body();
+                    }
+
+                    using var response = await caller.SendAsync(request, Ct);
+                    var expected = adminOnly ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound;
+                    var answer = await response.Content.ReadAsStringAsync(Ct);
+                    Assert.True(response.StatusCode == expected, $"{callerName}: {method} {path} answered {(int)response.StatusCode} {answer}");
+
+                    // Word for word what a made-up id gets: nothing tells "exists but not yours" from "does not exist".
+                    using var unknownRequest = new HttpRequestMessage(new HttpMethod(method), Fill(path, unknownIds));
+                    if (Bodies.TryGetValue($"{method} {path}", out var unknownBody))
+                    {
+                        unknownRequest.Content = unknownBody();
+                    }
+
+                    using var unknown = await caller.SendAsync(unknownRequest, Ct);
+                    Assert.Equal(unknown.StatusCode, response.StatusCode);
+                    Assert.Equal(WithoutVolatile(await unknown.Content.ReadAsStringAsync(Ct), unknownIds), WithoutVolatile(answer, ids));
+                    swept++;
+                }
+
+                // Lists show only the caller's own things.
+                var list = await caller.GetFromJsonAsync<JsonObject>("/api/conversations", Ct);
+                Assert.Empty(list!["items"]!.AsArray());
+                Assert.Empty((await caller.GetFromJsonAsync<JsonArray>("/api/keys", Ct))!);
+                var stats = await caller.GetFromJsonAsync<JsonObject>("/api/stats?window=24h", Ct);
+                Assert.DoesNotContain("\"requests\":1", stats!.ToJsonString(), StringComparison.Ordinal);
+            }
+        }
+
+        Assert.True(swept >= 10, $"only {swept} calls with ids");
+        // Nothing changed: no model call on Alice's conversation, her title, messages, key and account are intact.
+        Assert.Equal(chatsBefore, api.Ollama.ChatRequests.Count());
+        var after = await api.MessagesAsync(Guid.Parse(conversation));
+        Assert.Equal(messages.Select(m => (m.Id, m.Content)), after.Select(m => (m.Id, m.Content)));
+        var conv = await alice.GetFromJsonAsync<JsonObject>($"/api/conversations/{conversation}", Ct);
+        Assert.Equal("alice's diary", conv!["title"]!.GetValue<string>());
+        Assert.Null(await api.WithDbAsync(db => db.ApiKeys.Where(k => k.Id == Guid.Parse(ids["key"])).Select(k => k.RevokedAt).SingleAsync(Ct)));
+        Assert.False(await api.WithDbAsync(db => db.Users.Where(u => u.Id == admin.User.Id).Select(u => u.Disabled).SingleAsync(Ct)));
+        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync($"/api/images/{ids["image"]}", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_documented_operation_refuses_anonymous_callers()
+    {
+        await SetupAdminAsync();
+        var ids = new Dictionary<string, string>
+        {
+            ["conversation"] = Guid.NewGuid().ToString(), ["message"] = Guid.NewGuid().ToString(), ["image"] = Guid.NewGuid().ToString(),
+            ["user"] = "someone", ["key"] = Guid.NewGuid().ToString(),
+        };
+        using var anonymous = Anonymous();
+        var operations = await OperationsAsync();
+        foreach (var (method, path) in operations)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), Fill(path, ids));
+            if (Bodies.TryGetValue($"{method} {path}", out var body))
+            {
+                request.Content = body();
+            }
+
+            using var response = await anonymous.SendAsync(request, Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} answered {(int)response.StatusCode} to an anonymous caller");
+            Assert.Equal("unauthenticated", await CodeOf(response));
+        }
+
+        // The document says how to authenticate (scripts and the Scalar UI read it).
+        var doc = JsonNode.Parse(await anonymous.GetStringAsync("/openapi/v1.json", Ct))!;
+        Assert.Equal("bearer", doc["components"]!["securitySchemes"]!["apiKey"]!["scheme"]!.GetValue<string>());
+        Assert.NotNull(doc["security"]![0]!["apiKey"]);
+
+        // What stays public: probes and the contract itself.
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/openapi/v1.json", Ct)).StatusCode);
+    }
+
+    private async Task<List<(string Method, string Path)>> OperationsAsync()
+    {
+        using var anonymous = Anonymous();
+        var doc = JsonNode.Parse(await anonymous.GetStringAsync("/openapi/v1.json", Ct))!;
+        var operations = new List<(string, string)>();
+        foreach (var (path, item) in doc["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                if (method is "get" or "post" or "put" or "patch" or "delete")
+                {
+                    var upper = method.ToUpperInvariant();
+                    Assert.True(operation!["requestBody"] is null || Bodies.ContainsKey($"{upper} {path}") || !path.Contains('{', StringComparison.Ordinal),
+                        $"Teach the sweep a valid body for {upper} {path}.");
+                    operations.Add((upper, path));
+                }
+            }
+        }
+
+        return operations;
+    }
+
+    /// <summary>A problem body without what differs by nature: the trace id and the ids themselves.</summary>
+    private static string WithoutVolatile(string body, Dictionary<string, string> ids)
+    {
+        var node = body.Length > 0 ? JsonNode.Parse(body) as JsonObject : null;
+        node?.Remove("traceId");
+        var text = node?.ToJsonString() ?? body;
+        return ids.Values.Aggregate(text, (t, id) => t.Replace(id, "{id}", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Which of Alice's ids goes into a path, by the resource the path names.</summary>
+    private static string Fill(string path, Dictionary<string, string> ids)
+    {
+        var filled = path.Replace("{messageId}", ids["message"], StringComparison.Ordinal);
+        var kind = path switch
+        {
+            _ when path.StartsWith("/api/conversations/", StringComparison.Ordinal) => "conversation",
+            _ when path.StartsWith("/api/images/", StringComparison.Ordinal) => "image",
+            _ when path.StartsWith("/api/keys/", StringComparison.Ordinal) => "key",
+            _ when path.StartsWith("/api/admin/users/", StringComparison.Ordinal) => "user",
+            _ when path.Contains('{', StringComparison.Ordinal) => throw new InvalidOperationException($"Teach the sweep which id {path} takes."),
+            _ => null,
+        };
+        filled = kind is null ? filled : filled.Replace("{id}", ids[kind], StringComparison.Ordinal);
+        Assert.DoesNotContain("{", filled, StringComparison.Ordinal);
+        return filled;
+    }
+}
+
+/// <summary>The same on PostgreSQL.</summary>
+public sealed class PostgresIdorSweepTests : IdorSweepTests
+{
+    protected override bool OnPostgres => true;
+}

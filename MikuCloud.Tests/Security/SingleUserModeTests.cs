@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using MikuCloud.Api.Accounts;
+using MikuCloud.Tests.Api;
+
+namespace MikuCloud.Tests.Security;
+
+/// <summary>Single-user mode is explicit, trusts loopback callers only, and refuses to run on a network address.</summary>
+public sealed class SingleUserModeTests : ApiTest
+{
+    [Fact]
+    public async Task Loopback_callers_are_the_local_user_without_credentials_but_not_an_account()
+    {
+        using var client = api.CreateClient();
+        var me = await client.GetFromJsonAsync<UserDto>("/api/me", Ct);
+        Assert.Equal(("local", "admin"), (me!.Id, me.Role));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/conversations", Ct)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5000", true)]
+    [InlineData("http://localhost:5000", true)]
+    [InlineData("http://[::1]:5000", true)]
+    [InlineData("http://0.0.0.0:8080", false)]
+    [InlineData("http://+:8080", false)]
+    [InlineData("http://*:8080", false)]
+    [InlineData("http://[::]:8080", false)]
+    [InlineData("http://10.0.0.5:8080", false)]
+    [InlineData("http://miku.example:80", false)]
+    public void Only_loopback_addresses_count_as_loopback(string address, bool loopback) =>
+        Assert.Equal(loopback, AuthSetup.IsLoopbackAddress(address));
+
+    [Fact]
+    public async Task The_api_refuses_to_run_single_user_on_a_network_address()
+    {
+        var (exitCode, output) = await RunApiAsync(new()
+        {
+            ["Auth__Mode"] = "SingleUser",
+            ["ASPNETCORE_URLS"] = "http://0.0.0.0:0",
+        });
+        Assert.Equal(1, exitCode);
+        Assert.Contains("only runs on loopback", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Accounts_mode_without_a_token_key_stops_with_a_clear_message()
+    {
+        var (exitCode, output) = await RunApiAsync(new() { ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" });
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Auth:ApiTokenKey must be base64 of at least 32 random bytes", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The API as its own process (the copy in the test output), stopped after 60 s at most.</summary>
+    private static async Task<(int ExitCode, string Output)> RunApiAsync(Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MikuCloud.Api.dll"));
+        start.Environment["ConnectionStrings__ollama"] = "Endpoint=http://127.0.0.1:9;Model=miku-vl";
+        start.Environment["ConnectionStrings__chatdb"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"mikucloud-su-{Guid.NewGuid():N}.db")}";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
