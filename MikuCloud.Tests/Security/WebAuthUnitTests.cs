@@ -49,7 +49,7 @@ public class WebAuthUnitTests
         var oidc = Settings(("Auth:ApiTokenKey", Key), ("Auth:Oidc:Authority", "https://id.example.com/realms/miku"), ("Auth:Oidc:ClientId", "web"),
             ("Auth:Oidc:Scopes", "openid profile,email groups")).Oidc!;
         Assert.Equal(["profile", "email", "groups"], oidc.Scopes);
-        Assert.Equal("id.example.com", oidc.DisplayName);
+        Assert.Equal("OpenID Connect", oidc.DisplayName);
         Assert.True(oidc.RequireHttpsMetadata);
         Assert.False(Settings(("Auth:ApiTokenKey", Key), ("Auth:Oidc:Authority", "http://127.0.0.1:5000"), ("Auth:Oidc:ClientId", "web")).Oidc!.RequireHttpsMetadata);
         Assert.Throws<InvalidOperationException>(() => Settings(("Auth:ApiTokenKey", Key), ("Auth:Oidc:Authority", "http://id.example.com"), ("Auth:Oidc:ClientId", "web")));

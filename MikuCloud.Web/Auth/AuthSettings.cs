@@ -119,7 +119,7 @@ public sealed class AuthSettings
             .Where(s => s != "openid")
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        var display = section["DisplayName"] is { Length: > 0 } d ? d : uri.Host;
+        var display = section["DisplayName"] is { Length: > 0 } d ? d : "OpenID Connect";
         return new OidcSettings(uri, clientId, section["ClientSecret"] is { Length: > 0 } secret ? secret : null, display, scopes);
     }
 }

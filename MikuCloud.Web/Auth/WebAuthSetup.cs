@@ -43,18 +43,10 @@ public static class WebAuthSetup
         services.AddHttpContextAccessor();
         services.AddCascadingAuthenticationState();
 
-        // TLS usually ends at the ingress: trust its X-Forwarded-Proto so the app sees HTTPS (Secure, __Host- cookies,
-        // HSTS, OIDC redirect URIs). By default only a proxy on loopback is trusted; Web:TrustForwardedHeaders=true
-        // trusts any (Kubernetes, where the NetworkPolicy lets only the ingress controller reach the Web).
-        services.Configure<ForwardedHeadersOptions>(o =>
-        {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            if (builder.Configuration.GetValue<bool>("Web:TrustForwardedHeaders"))
-            {
-                o.KnownIPNetworks.Clear();
-                o.KnownProxies.Clear();
-            }
-        });
+        // TLS usually ends at the ingress: honour X-Forwarded-Proto so the app sees HTTPS (Secure and __Host- cookies,
+        // OIDC redirect URIs). Only a proxy on loopback is trusted here; in Kubernetes ASPNETCORE_FORWARDEDHEADERS_ENABLED=true
+        // (set in deploy/k8s) trusts the ingress, which the NetworkPolicy makes the only way in.
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
         services.AddAntiforgery(o =>
         {
