@@ -134,6 +134,8 @@ public class HardeningBrowserTests(SecurityFixture fixture) : SecurityBrowserTes
 
                 var admin = await NewPageAsync(width: width, height: height, colorScheme: scheme);
                 await SignInAsync(admin, SecurityFixture.AdminName, SecurityFixture.AdminPassword);
+                Assert.False(await admin.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1"),
+                    $"the chat with the user menu is wider than the {device} screen");
                 await admin.ClickAsync("[data-testid=user-menu]");
                 await ScreenshotAsync(admin, $"usermenu-{device}-{theme}");
                 await admin.GotoAsync("account");
