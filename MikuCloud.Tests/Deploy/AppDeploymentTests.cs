@@ -74,7 +74,7 @@ public class AppDeploymentTests
     }
 
     /// <summary>The apps that verify (api) or sign (web) user tokens.</summary>
-    private static readonly string[] AuthApps = ["api"];
+    private static readonly string[] AuthApps = ["api", "web"];
 
     [Theory]
     [MemberData(nameof(Kustomize.OverlayNames), MemberType = typeof(Kustomize))]
