@@ -25,6 +25,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
     [InlineData("image", "## 3. Image pipeline")]
     [InlineData("history", "## 4. Long histories")]
     [InlineData("admission", "## 5. Admission under overload")]
+    [InlineData("auth", "## 6. Authentication cost")]
     public async Task Each_benchmark_runs_briefly_and_reports(string item, string heading)
     {
         var log = new StringWriter();

@@ -247,25 +247,7 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
         log.WriteLine($"   warm-up {Clock.MsSince(started) / 1000:0.0} s, {rounds} rounds; the last pause compiled {compiledInPause} methods");
     }
 
-    /// <summary>Waits (up to 20 s) until the API compiles nothing and idles; returns the methods compiled meanwhile.</summary>
-    private async Task<long> SettleAsync(CancellationToken cancellationToken)
-    {
-        var first = await api.StatsAsync(cancellationToken);
-        var previous = first;
-        for (var i = 0; i < 40; i++)
-        {
-            await Task.Delay(500, cancellationToken);
-            var now = await api.StatsAsync(cancellationToken);
-            var quiet = now.JitMethods - previous.JitMethods < 5 && (now.CpuMs - previous.CpuMs) * 2 < 20;
-            previous = now;
-            if (quiet && i > 0)
-            {
-                break;
-            }
-        }
-
-        return previous.JitMethods - first.JitMethods;
-    }
+    private Task<long> SettleAsync(CancellationToken cancellationToken) => ApiIdle.SettleAsync(api, cancellationToken);
 
     private async Task<Cell> MeasureAsync(Shape shape, Level level, int rounds, CancellationToken cancellationToken)
     {
