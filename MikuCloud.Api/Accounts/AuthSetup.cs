@@ -19,6 +19,7 @@ public static class AuthSetup
                 "The AppHost generates one; elsewhere set it from a secret store.")
             .ValidateOnStart();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<TokenValidation>();
         services.AddScoped<AccountService>();
         services.AddScoped<ApiKeyService>();
 

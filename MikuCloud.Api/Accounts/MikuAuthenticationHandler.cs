@@ -22,7 +22,7 @@ public sealed class MikuAuthenticationHandler(
     IOptions<AuthSettings> settings,
     ApiKeyService apiKeys,
     ChatDbContext db,
-    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    TokenValidation validation) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "MikuCloud";
 
@@ -75,22 +75,7 @@ public sealed class MikuAuthenticationHandler(
             return Fail("unauthenticated", "This API has no token key configured (Auth:ApiTokenKey).");
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var result = await Tokens.ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            ValidIssuer = ApiTokens.Issuer,
-            ValidAudience = ApiTokens.Audience,
-            IssuerSigningKey = new SymmetricSecurityKey(key),
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            ClockSkew = TimeSpan.FromSeconds(30),
-            LifetimeValidator = (notBefore, expires, _, _) =>
-                expires is { } exp && exp.ToUniversalTime() > now.AddSeconds(-30)
-                && exp.ToUniversalTime() - (notBefore?.ToUniversalTime() ?? now) <= ApiTokens.MaxLifetime + TimeSpan.FromSeconds(30)
-                && exp.ToUniversalTime() <= now + ApiTokens.MaxLifetime + TimeSpan.FromSeconds(30)
-                && (notBefore is null || notBefore.Value.ToUniversalTime() <= now.AddSeconds(30)),
-        });
+        var result = await Tokens.ValidateTokenAsync(token, validation.For(key));
         if (!result.IsValid)
         {
             return Fail("invalid_token", "The token is not valid or has expired.");
@@ -195,4 +180,54 @@ public static class LocalUser
             new Claim(MikuClaims.Role, MikuClaims.Roles.Admin),
             new Claim(MikuClaims.Method, MikuClaims.Methods.SingleUser),
         ], scheme, MikuClaims.Name, MikuClaims.Role));
+}
+
+/// <summary>
+/// How Web tokens are checked, built once per key rather than per request: HS256 only, our issuer and audience, an
+/// expiry required, and no token that claims to live longer than <see cref="ApiTokens.MaxLifetime"/>.
+/// </summary>
+public sealed class TokenValidation(TimeProvider time)
+{
+    private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
+    // A reference swapped whole, so concurrent requests never see a key with another key's parameters.
+    private volatile Entry? cached;
+
+    public TokenValidationParameters For(byte[] key)
+    {
+        if (cached is { } c && c.Key.AsSpan().SequenceEqual(key))
+        {
+            return c.Parameters;
+        }
+
+        var parameters = new TokenValidationParameters
+        {
+            ValidIssuer = ApiTokens.Issuer,
+            ValidAudience = ApiTokens.Audience,
+            IssuerSigningKey = new SymmetricSecurityKey(key),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ClockSkew = Skew,
+            LifetimeValidator = (notBefore, expires, _, _) => IsAcceptable(notBefore, expires, time.GetUtcNow().UtcDateTime),
+        };
+        cached = new Entry(key, parameters);
+        return parameters;
+    }
+
+    private sealed record Entry(byte[] Key, TokenValidationParameters Parameters);
+
+    private static bool IsAcceptable(DateTime? notBefore, DateTime? expires, DateTime now)
+    {
+        if (expires is not { } exp)
+        {
+            return false;
+        }
+
+        exp = exp.ToUniversalTime();
+        var start = notBefore?.ToUniversalTime() ?? now;
+        return exp > now - Skew                                    // not expired
+               && start <= now + Skew                              // already valid
+               && exp - start <= ApiTokens.MaxLifetime + Skew      // short-lived as issued
+               && exp <= now + ApiTokens.MaxLifetime + Skew;       // and not claiming a far expiry without nbf
+    }
 }

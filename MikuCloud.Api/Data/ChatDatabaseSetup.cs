@@ -42,9 +42,9 @@ public static class ChatDatabaseSetup
                     "Database:Provider=postgres needs ConnectionStrings:chatdb (e.g. 'Host=db;Database=mikucloud;Username=…;Password=…').");
             }
 
-            // Options are built once (singleton): nothing in them varies by request, and building them per scope cost
-            // EF Core ~10 % of a chat turn's allocations (BENCHMARKS.md, item 1).
-            builder.Services.AddDbContext<PostgresChatDbContext>(o => o.UseNpgsql(connection), optionsLifetime: ServiceLifetime.Singleton);
+            // Pooled contexts: EF Core builds a scope of internal services for every new context, which cost each
+            // request's first query ~130 µs and 14 KB (BENCHMARKS.md, item 6); a pooled context is reset and reused.
+            builder.Services.AddDbContextPool<PostgresChatDbContext>(o => o.UseNpgsql(connection));
             // Several API replicas may share this database: sweep for answers orphaned by one that died.
             builder.Services.AddHostedService<OrphanedAnswerSweeper>();
             builder.Services.AddScoped<ChatDbContext>(sp => sp.GetRequiredService<PostgresChatDbContext>());
@@ -52,8 +52,7 @@ public static class ChatDatabaseSetup
         else
         {
             connection = PrepareSqlite(string.IsNullOrWhiteSpace(connection) ? DefaultSqliteConnectionString : connection);
-            builder.Services.AddDbContext<SqliteChatDbContext>(o => o.UseSqlite(connection).AddInterceptors(SqliteConnectionSetup.Instance),
-                optionsLifetime: ServiceLifetime.Singleton);
+            builder.Services.AddDbContextPool<SqliteChatDbContext>(o => o.UseSqlite(connection).AddInterceptors(SqliteConnectionSetup.Instance));
             builder.Services.AddScoped<ChatDbContext>(sp => sp.GetRequiredService<SqliteChatDbContext>());
         }
 

@@ -1,6 +1,8 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace MikuCloud.Api.Data;
 
@@ -14,6 +16,10 @@ namespace MikuCloud.Api.Data;
 /// at p99 (BENCHMARKS.md, item 1; a fraction of a millisecond on an idle disk).
 /// <c>lower()</c> is replaced by .NET's invariant lower-casing so title search is case-insensitive beyond ASCII, as it
 /// is on PostgreSQL.
+/// Both are done once per native connection (Microsoft.Data.Sqlite pools those): the PRAGMAs and the function stick to
+/// it. The function is registered on the native handle rather than with <c>SqliteConnection.CreateFunction</c>,
+/// which re-registers on every open; redoing either on each open cost every database-touching request tens of
+/// microseconds (BENCHMARKS.md, item 6).
 /// </summary>
 internal sealed class SqliteConnectionSetup : DbConnectionInterceptor
 {
@@ -24,27 +30,52 @@ internal sealed class SqliteConnectionSetup : DbConnectionInterceptor
 
     private static readonly string Pragmas = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;";
 
+    /// <summary>Native connections (pooled by Microsoft.Data.Sqlite) that already have the PRAGMAs and <c>lower()</c>.</summary>
+    private static readonly ConditionalWeakTable<sqlite3, object> Configured = new();
+
+    /// <summary>Held in a static field: SQLite keeps calling it for as long as the native connection lives.</summary>
+    private static readonly delegate_function_scalar LowerInvariant = (context, _, args) =>
+    {
+        if (raw.sqlite3_value_type(args[0]) == raw.SQLITE_NULL)
+        {
+            raw.sqlite3_result_null(context);
+        }
+        else
+        {
+            raw.sqlite3_result_text(context, raw.sqlite3_value_text(args[0]).utf8_to_string().ToLowerInvariant());
+        }
+    };
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        Configure(connection);
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
+        if (NeedsPragmas(connection))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Configure(connection);
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (NeedsPragmas(connection))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
-    private static void Configure(DbConnection connection)
+    /// <summary>True the first time a native connection is seen (its <c>lower()</c> is then registered).</summary>
+    private static bool NeedsPragmas(DbConnection connection)
     {
-        if (connection is SqliteConnection sqlite)
+        if (connection is not SqliteConnection { Handle: { } handle } || !Configured.TryAdd(handle, handle))
         {
-            sqlite.CreateFunction("lower", (string? s) => s?.ToLowerInvariant(), isDeterministic: true);
+            return false;
         }
+
+        var rc = raw.sqlite3_create_function(handle, "lower", 1, raw.SQLITE_UTF8 | raw.SQLITE_DETERMINISTIC, null, LowerInvariant);
+        SqliteException.ThrowExceptionForRC(rc, handle);
+        return true;
     }
 }
