@@ -36,6 +36,11 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         Assert.Contains(heading, report.Markdown, StringComparison.Ordinal);
         Assert.Contains("| item | metric | target | result |", report.Markdown, StringComparison.Ordinal);
         Assert.Equal(0, report.Failures);
+        if (item == "browser" && File.Exists(MikuCloud.Tests.Browser.BrowserFixture.ChromiumPath))
+        {
+            // The Web leg must really run: a Web that needs sign-in (or lost its chat page) would otherwise pass as "not measured".
+            Assert.Contains("Chromium through the Web", report.Markdown, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -321,6 +321,8 @@ public sealed class WebProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // static web assets from the build output, as `dotnet run` serves them
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Api__BaseAddress"] = api.ToString();
+        // The bench drives the chat without signing in (the API it talks to is single-user too).
+        start.Environment["Auth__Mode"] = "SingleUser";
         start.Environment["Uploads__Path"] = uploads;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
