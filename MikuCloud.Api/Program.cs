@@ -47,7 +47,6 @@ app.UseAuthentication();
 app.UseAuthorization();
 // After authentication: the request-rate limit is per user.
 app.UseRateLimiter();
-app.GuardSingleUserBinding();
 // The contract is public (it is how scripts learn the API); every operation in it needs a user.
 app.MapOpenApi().AllowAnonymous();
 if (app.Environment.IsDevelopment())
@@ -63,4 +62,15 @@ app.MapConversationEndpoints();
 app.MapChatEndpoints();
 app.MapStatsEndpoints();
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Exception ex) when (ex.GetBaseException() is LoopbackRequiredException exposed)
+{
+    // A setup problem, not a crash: one line that says what to do (as the AppHost does for a missing container engine).
+    Console.Error.WriteLine(exposed.Message);
+    return 1;
+}
+
+return 0;

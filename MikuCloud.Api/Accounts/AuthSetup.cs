@@ -1,8 +1,4 @@
-using System.Net;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Options;
 
 namespace MikuCloud.Api.Accounts;
 
@@ -18,6 +14,13 @@ public static class AuthSetup
                 "Auth:ApiTokenKey must be base64 of at least 32 random bytes in Accounts mode (the Web signs user tokens with it). " +
                 "The AppHost generates one; elsewhere set it from a secret store.")
             .ValidateOnStart();
+        if (builder.Configuration.GetValue<AuthMode?>($"{AuthSettings.SectionName}:{nameof(AuthSettings.Mode)}") == AuthMode.SingleUser)
+        {
+            // Single-user mode trusts every caller, so it must not be reachable from the network (the authentication
+            // handler also refuses non-loopback callers, as a second line).
+            services.AddLoopbackOnlyGuard("Auth:Mode=SingleUser lets anyone who can reach the API act as its user");
+        }
+
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<TokenValidation>();
         services.AddScoped<AccountService>();
@@ -39,44 +42,5 @@ public static class AuthSetup
                 .RequireClaim(MikuClaims.Method, MikuClaims.Methods.Session, MikuClaims.Methods.ApiKey, MikuClaims.Methods.SingleUser)
                 .Build());
         return builder;
-    }
-
-    /// <summary>
-    /// Single-user mode trusts every caller, so it must not be reachable from the network: once Kestrel has bound,
-    /// a non-loopback address stops the API with one clear line (per-request checks then refuse non-loopback callers
-    /// as a second line).
-    /// </summary>
-    public static void GuardSingleUserBinding(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        if (app.Services.GetRequiredService<IOptions<AuthSettings>>().Value.Mode != AuthMode.SingleUser)
-        {
-            return;
-        }
-
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            var exposed = addresses.Where(a => !IsLoopbackAddress(a)).ToList();
-            if (exposed.Count > 0)
-            {
-                app.Logger.LogCritical("Auth:Mode=SingleUser lets anyone in, so it only runs on loopback; this API listens on {Addresses}. " +
-                    "Bind to 127.0.0.1/localhost or use Auth:Mode=Accounts.", string.Join(", ", exposed));
-                Environment.ExitCode = 1;
-                app.Lifetime.StopApplication();
-            }
-        });
-    }
-
-    /// <summary>Whether a Kestrel address (<c>http://host:port</c>, with <c>+</c>/<c>*</c> wildcards) is loopback-only.</summary>
-    public static bool IsLoopbackAddress(string address)
-    {
-        if (!Uri.TryCreate(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal),
-                UriKind.Absolute, out var uri))
-        {
-            return false;
-        }
-
-        return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -38,7 +37,7 @@ public sealed class MikuAuthenticationHandler(
         {
             if (settings.Value.Mode == AuthMode.SingleUser)
             {
-                return IsLoopback(Context.Connection.RemoteIpAddress)
+                return Loopback.IsLoopback(Context.Connection.RemoteIpAddress)
                     ? Success(LocalUser.Principal(SchemeName))
                     : Fail("single_user_loopback_only", "Single-user mode answers loopback callers only.");
             }
@@ -164,9 +163,6 @@ public sealed class MikuAuthenticationHandler(
         return apiKey.Length > 0 ? apiKey : null;
     }
 
-    /// <summary>In-process test servers have no remote address; everything else must be 127.0.0.0/8 or ::1.</summary>
-    internal static bool IsLoopback(IPAddress? address) => address is null || IPAddress.IsLoopback(address)
-        || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()));
 }
 
 /// <summary>The implicit user of single-user mode.</summary>

@@ -29,7 +29,7 @@ public sealed class SingleUserModeTests : ApiTest
     [InlineData("http://10.0.0.5:8080", false)]
     [InlineData("http://miku.example:80", false)]
     public void Only_loopback_addresses_count_as_loopback(string address, bool loopback) =>
-        Assert.Equal(loopback, AuthSetup.IsLoopbackAddress(address));
+        Assert.Equal(loopback, Microsoft.Extensions.Hosting.Loopback.IsLoopbackAddress(address));
 
     [Fact]
     public async Task The_api_refuses_to_run_single_user_on_a_network_address()

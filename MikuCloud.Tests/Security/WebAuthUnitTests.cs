@@ -120,7 +120,7 @@ public class WebAuthUnitTests
     [InlineData("https://mikucloud.example.com", false)]
     [InlineData("http://192.168.1.20:5000", false)]
     public void Single_user_mode_knows_loopback_addresses(string address, bool loopback) =>
-        Assert.Equal(loopback, LoopbackOnlyGuard.IsLoopback(address));
+        Assert.Equal(loopback, Microsoft.Extensions.Hosting.Loopback.IsLoopbackAddress(address));
 
     [Fact]
     public void Accounts_mode_without_a_token_key_stops_the_web_at_startup()

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace MikuCloud.Web.Auth;
 
 /// <summary>How people sign in to this MikuCloud (<c>Auth:Mode</c>).</summary>
@@ -24,11 +22,7 @@ public sealed record OidcSettings(Uri Authority, string ClientId, string? Client
     public const string Scheme = "oidc";
 
     /// <summary>Provider metadata may come over plain HTTP only from this machine (the tests' fake provider).</summary>
-    public bool RequireHttpsMetadata => !IsLoopbackHost(Authority.Host);
-
-    internal static bool IsLoopbackHost(string host) =>
-        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+    public bool RequireHttpsMetadata => !Loopback.IsLoopbackHost(Authority.Host);
 }
 
 /// <summary>
@@ -103,7 +97,7 @@ public sealed class AuthSettings
             return null;
         }
 
-        if (!Uri.TryCreate(authority, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && OidcSettings.IsLoopbackHost(uri.Host))))
+        if (!Uri.TryCreate(authority, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && Loopback.IsLoopbackHost(uri.Host))))
         {
             throw new InvalidOperationException($"Auth:Oidc:Authority must be an https URL (plain http only on loopback), not '{authority}'.");
         }

@@ -62,7 +62,7 @@ public static class WebAuthSetup
         {
             services.AddAuthentication(SingleUserAuthenticationHandler.SchemeName)
                 .AddScheme<AuthenticationSchemeOptions, SingleUserAuthenticationHandler>(SingleUserAuthenticationHandler.SchemeName, null);
-            services.AddHostedService<LoopbackOnlyGuard>();
+            services.AddLoopbackOnlyGuard("Auth:Mode=SingleUser lets anyone who can connect act as the admin");
             return builder;
         }
 
