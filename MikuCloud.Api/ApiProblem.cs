@@ -45,5 +45,8 @@ public sealed class ApiProblem(int status, string code, string detail, IDictiona
         _ => "The request failed.",
     };
 
+    /// <summary>A wait as whole <c>Retry-After</c> seconds: rounded up, at least 1 (0 would invite an immediate retry).</summary>
+    public static int RetryAfter(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+
     public static ApiProblem Invalid(string field, string message) => new(400, "invalid_request", message, new Dictionary<string, string[]> { [field] = [message] });
 }

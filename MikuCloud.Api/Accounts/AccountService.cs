@@ -82,7 +82,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
         if (throttle.RetryAfter(normalized) is { } wait)
         {
             return Problem(429, "login_throttled", "Too many failed sign-ins for this user name. Wait, then try again.",
-                retryAfterSeconds: Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)));
+                retryAfterSeconds: ApiProblem.RetryAfter(wait));
         }
 
         var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUserName == normalized, ct);

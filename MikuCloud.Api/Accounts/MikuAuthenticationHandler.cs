@@ -68,13 +68,12 @@ public sealed class MikuAuthenticationHandler(
 
     private async Task<AuthenticateResult> FromTokenAsync(string token)
     {
-        var key = settings.Value.TokenKeyBytes();
-        if (key is null)
+        if (validation.Parameters is not { } parameters)
         {
             return Fail("unauthenticated", "This API has no token key configured (Auth:ApiTokenKey).");
         }
 
-        var result = await Tokens.ValidateTokenAsync(token, validation.For(key));
+        var result = await Tokens.ValidateTokenAsync(token, parameters);
         if (!result.IsValid)
         {
             return Fail("invalid_token", "The token is not valid or has expired.");
@@ -179,23 +178,23 @@ public static class LocalUser
 }
 
 /// <summary>
-/// How Web tokens are checked, built once per key rather than per request: HS256 only, our issuer and audience, an
-/// expiry required, and no token that claims to live longer than <see cref="ApiTokens.MaxLifetime"/>.
+/// How Web tokens are checked, built once from <c>Auth:ApiTokenKey</c> rather than per request: HS256 only, our
+/// issuer and audience, an expiry required, and no token that claims to live longer than <see cref="ApiTokens.MaxLifetime"/>.
 /// </summary>
-public sealed class TokenValidation(TimeProvider time)
+public sealed class TokenValidation
 {
     private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
-    // A reference swapped whole, so concurrent requests never see a key with another key's parameters.
-    private volatile Entry? cached;
 
-    public TokenValidationParameters For(byte[] key)
+    public TokenValidation(IOptions<AuthSettings> settings, TimeProvider time)
     {
-        if (cached is { } c && c.Key.AsSpan().SequenceEqual(key))
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(time);
+        if (settings.Value.TokenKeyBytes() is not { } key)
         {
-            return c.Parameters;
+            return; // single-user mode without a key: every token is refused
         }
 
-        var parameters = new TokenValidationParameters
+        Parameters = new TokenValidationParameters
         {
             ValidIssuer = ApiTokens.Issuer,
             ValidAudience = ApiTokens.Audience,
@@ -206,11 +205,10 @@ public sealed class TokenValidation(TimeProvider time)
             ClockSkew = Skew,
             LifetimeValidator = (notBefore, expires, _, _) => IsAcceptable(notBefore, expires, time.GetUtcNow().UtcDateTime),
         };
-        cached = new Entry(key, parameters);
-        return parameters;
     }
 
-    private sealed record Entry(byte[] Key, TokenValidationParameters Parameters);
+    /// <summary>Null when no token key is configured.</summary>
+    public TokenValidationParameters? Parameters { get; }
 
     private static bool IsAcceptable(DateTime? notBefore, DateTime? expires, DateTime now)
     {

@@ -238,7 +238,7 @@ public sealed partial class ChatTurnService(
         if (tokenBudget.RetryAfter(owner) is { } wait)
         {
             telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "user_tokens"));
-            var seconds = LimitsSetup.Seconds(wait);
+            var seconds = ApiProblem.RetryAfter(wait);
             throw new ApiProblem(429, "token_limit",
                 $"This account used its {limits.Tokens:N0} tokens for this minute. Nothing was saved; send again in {seconds} s.",
                 retryAfterSeconds: seconds);

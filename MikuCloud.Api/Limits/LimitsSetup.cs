@@ -41,7 +41,7 @@ public static class LimitsSetup
             o.OnRejected = async (context, ct) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry)
-                    ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds))
+                    ? ApiProblem.RetryAfter(retry)
                     : 5;
                 await new ApiProblem(429, "rate_limited",
                         $"More than {limits.Requests} requests in a minute from this account. Wait {seconds} s.", retryAfterSeconds: seconds)
@@ -50,7 +50,5 @@ public static class LimitsSetup
         });
         return builder;
     }
-
-    internal static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 
 }

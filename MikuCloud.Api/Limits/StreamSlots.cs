@@ -30,8 +30,6 @@ public sealed class StreamSlots(UserLimits limits)
         }
     }
 
-    public int ActiveFor(string userId) => counts.GetValueOrDefault(userId);
-
     private void Leave(string userId) => counts.AddOrUpdate(userId, 0, (_, n) => Math.Max(0, n - 1));
 
     private sealed class Slot(StreamSlots? owner, string userId) : IDisposable

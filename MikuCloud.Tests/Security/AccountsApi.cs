@@ -57,7 +57,8 @@ public abstract class AccountsApiTest : ApiTest
     protected HttpClient ClientWith(Func<string>? bearer)
     {
         SkipUnlessDatabase();
-        var baseAddress = api.CreateClient().BaseAddress!;
+        using var probe = api.CreateClient(); // starts the server and tells its address
+        var baseAddress = probe.BaseAddress!;
         return new HttpClient(new BearerHandler(bearer) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = baseAddress };
     }
 
