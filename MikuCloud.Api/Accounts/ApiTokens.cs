@@ -1,24 +1,17 @@
 namespace MikuCloud.Api.Accounts;
 
 /// <summary>
-/// The token the Web sends for a signed-in user: a JWT signed (HS256) with <see cref="AuthSettings.ApiTokenKey"/>.
-/// Short-lived on purpose: the API re-checks the account on every call, so a disabled user or a reset password
+/// What the API accepts as credentials. The Web's token is <see cref="WebApiToken"/> (shared with the Web, which signs
+/// it). Short-lived on purpose: the API re-checks the account on every call, so a disabled user or a reset password
 /// ends every session within one request, and a leaked token is worth minutes at most.
 /// </summary>
 public static class ApiTokens
 {
-    public const string Issuer = "mikucloud-web";
-    public const string Audience = "mikucloud-api";
-    public const int MinKeyBytes = 32;
-
-    /// <summary>Tokens that claim a longer life than this are refused, whoever signed them.</summary>
-    public static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(5);
-
-    /// <summary>The user's session stamp; changes on password change/reset and disable.</summary>
-    public const string StampClaim = "stamp";
-
-    /// <summary>Present (value <c>web</c>) on the Web's service token, which may only call <c>/api/auth/*</c>.</summary>
-    public const string ServiceClaim = "svc";
+    public const string Issuer = WebApiToken.Issuer;
+    public const string Audience = WebApiToken.Audience;
+    public const string StampClaim = WebApiToken.StampClaim;
+    public const string ServiceClaim = WebApiToken.ServiceClaim;
+    public static readonly TimeSpan MaxLifetime = WebApiToken.MaxLifetime;
 
     /// <summary>Prefix of personal API keys, so a key in a bearer header is recognised without a JWT parse.</summary>
     public const string ApiKeyPrefix = "mkc_";

@@ -35,23 +35,7 @@ public sealed class AuthSettings
     public TimeSpan FailedSignInWindow { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The decoded token key, or null when none (or a too-short one) is configured.</summary>
-    public byte[]? TokenKeyBytes()
-    {
-        if (string.IsNullOrWhiteSpace(ApiTokenKey))
-        {
-            return null;
-        }
-
-        try
-        {
-            var bytes = Convert.FromBase64String(ApiTokenKey.Trim());
-            return bytes.Length >= ApiTokens.MinKeyBytes ? bytes : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    public byte[]? TokenKeyBytes() => WebApiToken.ReadKey(ApiTokenKey, out _);
 }
 
 /// <summary>The API's part of <c>Auth:Oidc</c>.</summary>

@@ -80,7 +80,7 @@ public sealed class MikuAuthenticationHandler(
         }
 
         var claims = result.ClaimsIdentity;
-        if (claims.FindFirst(ApiTokens.ServiceClaim)?.Value == "web")
+        if (claims.FindFirst(ApiTokens.ServiceClaim)?.Value == WebApiToken.ServiceValue)
         {
             return Success(new ClaimsPrincipal(new ClaimsIdentity(
                 [new Claim(MikuClaims.UserId, ApiTokens.Issuer), new Claim(MikuClaims.Method, MikuClaims.Methods.Service)],

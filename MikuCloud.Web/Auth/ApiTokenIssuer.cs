@@ -14,8 +14,8 @@ namespace MikuCloud.Web.Auth;
 /// </summary>
 public sealed class ApiTokenIssuer(AuthSettings settings, TimeProvider time)
 {
-    public const string Issuer = "mikucloud-web";
-    public const string Audience = "mikucloud-api";
+    public const string Issuer = WebApiToken.Issuer;
+    public const string Audience = WebApiToken.Audience;
     public const string ServiceSubject = "mikucloud-web";
 
     /// <summary>How long a token is valid (the contract allows at most five minutes).</summary>
@@ -36,7 +36,7 @@ public sealed class ApiTokenIssuer(AuthSettings settings, TimeProvider time)
         Get((userId, stamp, userName), () => new Dictionary<string, object>
         {
             ["sub"] = userId,
-            ["stamp"] = stamp,
+            [WebApiToken.StampClaim] = stamp,
             ["name"] = userName,
         });
 
@@ -45,7 +45,7 @@ public sealed class ApiTokenIssuer(AuthSettings settings, TimeProvider time)
         Get((ServiceSubject, null, null), () => new Dictionary<string, object>
         {
             ["sub"] = ServiceSubject,
-            ["svc"] = "web",
+            [WebApiToken.ServiceClaim] = WebApiToken.ServiceValue,
         });
 
     private string Get((string Subject, string? Stamp, string? Name) key, Func<Dictionary<string, object>> claims)

@@ -32,7 +32,7 @@ public sealed record OidcSettings(Uri Authority, string ClientId, string? Client
 public sealed class AuthSettings
 {
     /// <summary>The shortest <c>Auth:ApiTokenKey</c> accepted: HS256 wants a key at least as long as its hash.</summary>
-    public const int MinimumKeyBytes = 32;
+    public const int MinimumKeyBytes = WebApiToken.MinKeyBytes;
 
     private AuthSettings(AuthMode mode, byte[]? apiTokenKey, OidcSettings? oidc)
     {
@@ -65,28 +65,16 @@ public sealed class AuthSettings
 
     private static byte[]? ReadKey(string? text, bool required)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        var key = WebApiToken.ReadKey(text, out var problem);
+        if (key is not null || (!required && string.IsNullOrWhiteSpace(text)))
         {
-            return required
-                ? throw new InvalidOperationException(
-                    "Auth:ApiTokenKey is missing: set it (base64 of at least 32 random bytes, the same value as the API's) or use Auth:Mode=SingleUser on a laptop.")
-                : null;
+            return key;
         }
 
-        byte[] key;
-        try
-        {
-            key = Convert.FromBase64String(text.Trim());
-        }
-        catch (FormatException)
-        {
-            // The value itself is a secret: say what is wrong, never echo it.
-            throw new InvalidOperationException("Auth:ApiTokenKey is not valid base64.");
-        }
-
-        return key.Length >= MinimumKeyBytes
-            ? key
-            : throw new InvalidOperationException($"Auth:ApiTokenKey is {key.Length} bytes; it must be at least {MinimumKeyBytes} random bytes (base64).");
+        // The value itself is a secret: say what is wrong, never echo it.
+        throw new InvalidOperationException(string.IsNullOrWhiteSpace(text)
+            ? $"{problem}: set it (base64 of at least {MinimumKeyBytes} random bytes, the same value as the API's) or use Auth:Mode=SingleUser on a laptop."
+            : $"{problem}.");
     }
 
     private static OidcSettings? ReadOidc(IConfigurationSection section)
