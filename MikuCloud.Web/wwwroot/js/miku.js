@@ -55,6 +55,15 @@
         }
     });
 
+    // Escape closes the image preview even before Blazor has moved focus into it (that takes a round trip, and
+    // a quick Escape would otherwise land on the page behind). Inside the dialog, its own handler does the job.
+    document.addEventListener("keydown", (e) => {
+        if (e.key !== "Escape") return;
+        const box = document.querySelector(".lightbox");
+        if (!box || (e.target instanceof Node && box.contains(e.target))) return;
+        box.querySelector("button.close")?.click();
+    });
+
     // Copy buttons on server-rendered pages (the new API key): <button data-copy-target="element-id">. No inline
     // handlers anywhere: the CSP forbids them.
     document.addEventListener("click", async (e) => {
