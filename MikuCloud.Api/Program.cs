@@ -62,15 +62,6 @@ app.MapConversationEndpoints();
 app.MapChatEndpoints();
 app.MapStatsEndpoints();
 
-try
-{
-    app.Run();
-}
-catch (Exception ex) when (ex.GetBaseException() is LoopbackRequiredException exposed)
-{
-    // A setup problem, not a crash: one line that says what to do (as the AppHost does for a missing container engine).
-    Console.Error.WriteLine(exposed.Message);
-    return 1;
-}
-
-return 0;
+// Single-user mode on a network address ends here with one line and exit code 1 (as the AppHost does for a missing
+// container engine), not a stack trace.
+return app.RunOrExplain();

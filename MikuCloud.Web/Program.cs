@@ -47,4 +47,5 @@ app.MapMikuWebEndpoints();
 app.MapMikuAccountEndpoints();
 app.MapDefaultEndpoints();
 
-app.Run();
+// Single-user mode on a network address ends here with one line and exit code 1, like the API.
+return app.RunOrExplain();

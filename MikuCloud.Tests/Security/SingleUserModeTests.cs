@@ -34,28 +34,42 @@ public sealed class SingleUserModeTests : ApiTest
     [Fact]
     public async Task The_api_refuses_to_run_single_user_on_a_network_address()
     {
-        var (exitCode, output) = await RunApiAsync(new()
+        var (exitCode, output) = await RunAsync("MikuCloud.Api.dll", new()
         {
             ["Auth__Mode"] = "SingleUser",
             ["ASPNETCORE_URLS"] = "http://0.0.0.0:0",
         });
         Assert.Equal(1, exitCode);
         Assert.Contains("only runs on loopback", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_web_refuses_to_run_single_user_on_a_network_address()
+    {
+        var (exitCode, output) = await RunAsync("MikuCloud.Web.dll", new()
+        {
+            ["Auth__Mode"] = "SingleUser",
+            ["ASPNETCORE_URLS"] = "http://0.0.0.0:0",
+        });
+        Assert.Equal(1, exitCode);
+        Assert.Contains("only runs on loopback", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Accounts_mode_without_a_token_key_stops_with_a_clear_message()
     {
-        var (exitCode, output) = await RunApiAsync(new() { ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" });
+        var (exitCode, output) = await RunAsync("MikuCloud.Api.dll", new() { ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" });
         Assert.NotEqual(0, exitCode);
         Assert.Contains("Auth:ApiTokenKey must be base64 of at least 32 random bytes", output, StringComparison.Ordinal);
     }
 
-    /// <summary>The API as its own process (the copy in the test output), stopped after 60 s at most.</summary>
-    private static async Task<(int ExitCode, string Output)> RunApiAsync(Dictionary<string, string> environment)
+    /// <summary>The API or the Web as its own process (the copy in the test output), stopped after 60 s at most.</summary>
+    private static async Task<(int ExitCode, string Output)> RunAsync(string app, Dictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MikuCloud.Api.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, app));
         start.Environment["ConnectionStrings__ollama"] = "Endpoint=http://127.0.0.1:9;Model=miku-vl";
         start.Environment["ConnectionStrings__chatdb"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"mikucloud-su-{Guid.NewGuid():N}.db")}";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
