@@ -100,16 +100,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             Assert.Skip(SkipReason);
         }
 
-        var context = await Browser!.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = WebAddress.ToString(),
-            Locale = locale,
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            ColorScheme = colorScheme,
-            DeviceScaleFactor = 1,
-            HasTouch = width < 700,
-            IsMobile = width < 700,
-        });
+        var context = await Browser!.NewContextAsync(ContextOptions(WebAddress, locale, width, height, colorScheme));
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
@@ -121,6 +112,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         };
         return (context, page);
     }
+
+    /// <summary>A browser context on <paramref name="web"/>: UI language, viewport (narrow = a touch phone), colour scheme.</summary>
+    public static BrowserNewContextOptions ContextOptions(Uri web, string locale, int width, int height, ColorScheme colorScheme) => new()
+    {
+        BaseURL = web.ToString(),
+        Locale = locale,
+        ViewportSize = new ViewportSize { Width = width, Height = height },
+        ColorScheme = colorScheme,
+        DeviceScaleFactor = 1,
+        HasTouch = width < 700,
+        IsMobile = width < 700,
+    };
 
     /// <summary>Browser console errors across the session (CSP violations would show up here).</summary>
     public List<string> ConsoleErrors { get; } = [];

@@ -39,16 +39,7 @@ public abstract partial class SecurityBrowserTest(SecurityFixture fixture) : IAs
     protected async Task<IPage> NewPageAsync(SecurityStack? stack = null, string locale = "zh-CN", int width = 1280, int height = 800,
         ColorScheme colorScheme = ColorScheme.Light)
     {
-        var context = await Fixture.Browser!.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = (stack ?? Stack).WebAddress.ToString(),
-            Locale = locale,
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            ColorScheme = colorScheme,
-            DeviceScaleFactor = 1,
-            HasTouch = width < 700,
-            IsMobile = width < 700,
-        });
+        var context = await Fixture.Browser!.NewContextAsync(BrowserFixture.ContextOptions((stack ?? Stack).WebAddress, locale, width, height, colorScheme));
         context.SetDefaultTimeout(15_000);
         await context.AddInitScriptAsync(RecordViolations);
         contexts.Add(context);
