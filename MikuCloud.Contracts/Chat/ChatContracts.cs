@@ -15,7 +15,7 @@ public sealed record ImageUpload(string? MediaType, string? Data);
 /// The optional body of <c>POST /api/conversations/{id}/messages/{messageId}/regenerate</c>: another preset or options
 /// for the new answer (left out: the conversation's).
 /// </summary>
-public sealed record RegenerateRequest(string? PresetId, JsonObject? Options);
+public sealed record RegenerateRequest(string? PresetId = null, JsonObject? Options = null);
 
 /// <summary>The data of the chat stream's <c>delta</c> event: the next piece of the answer.</summary>
 public sealed record DeltaDto(string Text);

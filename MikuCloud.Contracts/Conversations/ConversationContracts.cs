@@ -15,7 +15,7 @@ namespace MikuCloud.Contracts;
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 
 /// <summary>The body of <c>POST /api/conversations</c>; every field may be left out.</summary>
-public sealed record CreateConversationRequest(string? Title, string? PresetId, string? SystemPrompt, JsonObject? Options);
+public sealed record CreateConversationRequest(string? Title = null, string? PresetId = null, string? SystemPrompt = null, JsonObject? Options = null);
 
 /// <summary>
 /// The body of <c>PATCH /api/conversations/{id}</c>: only the fields present change, and a present <c>null</c> resets
@@ -24,13 +24,13 @@ public sealed record CreateConversationRequest(string? Title, string? PresetId, 
 /// <remarks>
 /// Nulls are left out when this record is written, so a client's rename cannot reset the preset. Reading is
 /// unaffected: the API reads the raw body to tell an absent field from a null one, and uses this record only to
-/// describe the body. No defaults on the parameters, so the schema keeps listing every field.
+/// describe the body. Every field has a default, so the schema requires none.
 /// </remarks>
 public sealed record UpdateConversationRequest(
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Title,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PresetId,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SystemPrompt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Options);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Title = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PresetId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SystemPrompt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Options = null);
 
 /// <summary>A conversation (<c>GET /api/conversations/{id}</c>, the list, and the answer to creating or changing one).</summary>
 public sealed record ConversationDto(Guid Id, string Title, string PresetId, string? SystemPrompt, JsonObject? Options,

@@ -89,7 +89,7 @@ public class ApiClientTests
         var handler = new StubHandler(_ => Json(Conversation()));
         var client = new MikuApiClient(new HttpClient(handler) { BaseAddress = new Uri("http://api") });
 
-        await client.UpdateConversationAsync(Guid.NewGuid(), new UpdateConversationRequest(Title: "新标题", PresetId: null, SystemPrompt: null, Options: null), Ct);
+        await client.UpdateConversationAsync(Guid.NewGuid(), new UpdateConversationRequest(Title: "新标题"), Ct);
 
         var body = JsonNode.Parse(handler.Bodies.Single())!.AsObject();
         Assert.Equal(["title"], body.Select(p => p.Key));

@@ -50,7 +50,7 @@ public class SidebarAndBannerTests : WebComponentTest
 
         var (id, request) = Assert.Single(Api.Updates);
         Assert.Equal(c.Id, id);
-        Assert.Equal(new UpdateConversationRequest(Title: "新标题", PresetId: null, SystemPrompt: null, Options: null), request);
+        Assert.Equal(new UpdateConversationRequest(Title: "新标题"), request);
         Assert.Equal("新标题", cut.Find("a.link").TextContent);
     }
 
