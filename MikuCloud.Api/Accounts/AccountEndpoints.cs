@@ -32,7 +32,7 @@ public static class AccountEndpoints
                 var id = CurrentOwner.Of(http);
                 var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, http.RequestAborted);
                 return user is null
-                    ? Results.Ok(new UserDto(Owners.Local, Owners.Local, Owners.Local, MikuClaims.Roles.Admin, false, DateTime.UnixEpoch, null, false, false))
+                    ? Results.Ok(new UserDto(Owners.Local, Owners.Local, Owners.Local, Roles.Admin, false, DateTime.UnixEpoch, null, false, false))
                     : Results.Ok(user.ToDto());
             })
             .WithSummary("The signed-in account (in single-user mode, the implicit local admin).");

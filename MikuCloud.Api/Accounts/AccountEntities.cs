@@ -10,7 +10,7 @@ public sealed class UserAccount
     public string DisplayName { get; set; } = "";
     /// <summary>ASP.NET Core Identity's PBKDF2 format; null for accounts that only sign in through OpenID Connect.</summary>
     public string? PasswordHash { get; set; }
-    public string Role { get; set; } = MikuClaims.Roles.User;
+    public string Role { get; set; } = Roles.User;
     public bool Disabled { get; set; }
     /// <summary>Changes whenever existing sessions must end (password change or reset, disable).</summary>
     public string Stamp { get; set; } = "";

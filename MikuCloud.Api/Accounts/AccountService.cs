@@ -51,7 +51,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
             return Problem(409, "setup_done", "This install already has an admin. Sign in instead.");
         }
 
-        var user = NewUser(request.UserName!, request.DisplayName, MikuClaims.Roles.Admin);
+        var user = NewUser(request.UserName!, request.DisplayName, Roles.Admin);
         user.PasswordHash = Passwords.Hash(user, request.Password!);
         user.LastSignInAt = user.CreatedAt;
         db.Users.Add(user);
@@ -130,7 +130,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
             return invalid;
         }
 
-        if (request.Role is not (null or MikuClaims.Roles.User or MikuClaims.Roles.Admin))
+        if (request.Role is not (null or Roles.User or Roles.Admin))
         {
             return Invalid("role", "Use 'user' or 'admin'.");
         }
@@ -141,7 +141,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
             return Problem(409, "user_name_taken", "That user name is taken.");
         }
 
-        var user = NewUser(request.UserName!, request.DisplayName, request.Role ?? MikuClaims.Roles.User);
+        var user = NewUser(request.UserName!, request.DisplayName, request.Role ?? Roles.User);
         user.PasswordHash = Passwords.Hash(user, request.Password!);
         db.Users.Add(user);
         try
@@ -174,7 +174,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
                 return Problem(403, "signup_disabled", "There is no account for you here yet, and sign-up is closed. Ask an admin.");
             }
 
-            user = NewUser(await FreeUserNameAsync(request, ct), request.DisplayName, first ? MikuClaims.Roles.Admin : MikuClaims.Roles.User);
+            user = NewUser(await FreeUserNameAsync(request, ct), request.DisplayName, first ? Roles.Admin : Roles.User);
             user.ExternalIssuer = request.Issuer;
             user.ExternalSubject = request.Subject;
             db.Users.Add(user);
@@ -252,7 +252,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
             return Problem(404, "user_not_found", "There is no such user.");
         }
 
-        if (request.Role is not (null or MikuClaims.Roles.User or MikuClaims.Roles.Admin))
+        if (request.Role is not (null or Roles.User or Roles.Admin))
         {
             return Invalid("role", "Use 'user' or 'admin'.");
         }
@@ -267,9 +267,9 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
             return Problem(400, "cannot_disable_self", "You cannot disable your own account.");
         }
 
-        var losesAdmin = user.Role == MikuClaims.Roles.Admin && !user.Disabled
-                         && (request.Disabled == true || request.Role == MikuClaims.Roles.User);
-        if (losesAdmin && !await db.Users.AnyAsync(u => u.Id != userId && u.Role == MikuClaims.Roles.Admin && !u.Disabled, ct))
+        var losesAdmin = user.Role == Roles.Admin && !user.Disabled
+                         && (request.Disabled == true || request.Role == Roles.User);
+        if (losesAdmin && !await db.Users.AnyAsync(u => u.Id != userId && u.Role == Roles.Admin && !u.Disabled, ct))
         {
             return Problem(400, "last_admin", "This is the last enabled admin; make someone else an admin first.");
         }

@@ -17,7 +17,7 @@ public static class ApiTokens
     public const string ApiKeyPrefix = "mkc_";
 }
 
-/// <summary>Claim types and values on the principals the API builds.</summary>
+/// <summary>Claim types and values on the principals the API builds (<see cref="Role"/> claims carry <see cref="Roles"/> values).</summary>
 public static class MikuClaims
 {
     public const string UserId = "sub";
@@ -33,12 +33,6 @@ public static class MikuClaims
         public const string ApiKey = "apikey";
         public const string SingleUser = "single-user";
         public const string Service = "service";
-    }
-
-    public static class Roles
-    {
-        public const string Admin = "admin";
-        public const string User = "user";
     }
 }
 

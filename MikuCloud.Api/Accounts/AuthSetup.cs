@@ -35,7 +35,7 @@ public static class AuthSetup
             .AddPolicy(AuthPolicies.Session, p => p.RequireClaim(MikuClaims.Method, MikuClaims.Methods.Session, MikuClaims.Methods.SingleUser))
             .AddPolicy(AuthPolicies.Admin, p => p
                 .RequireClaim(MikuClaims.Method, MikuClaims.Methods.Session, MikuClaims.Methods.ApiKey, MikuClaims.Methods.SingleUser)
-                .RequireRole(MikuClaims.Roles.Admin))
+                .RequireRole(Roles.Admin))
             .AddPolicy(AuthPolicies.Service, p => p.RequireClaim(MikuClaims.Method, MikuClaims.Methods.Service))
             // Safe by default: an endpoint nobody thought about still needs a user. Public ones opt out explicitly.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(MikuAuthenticationHandler.SchemeName)

@@ -172,7 +172,7 @@ public static class LocalUser
         [
             new Claim(MikuClaims.UserId, Owners.Local),
             new Claim(MikuClaims.Name, Owners.Local),
-            new Claim(MikuClaims.Role, MikuClaims.Roles.Admin),
+            new Claim(MikuClaims.Role, Roles.Admin),
             new Claim(MikuClaims.Method, MikuClaims.Methods.SingleUser),
         ], scheme, MikuClaims.Name, MikuClaims.Role));
 }

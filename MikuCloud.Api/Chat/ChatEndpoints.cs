@@ -1,11 +1,7 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using MikuCloud.Api.Conversations;
 
 namespace MikuCloud.Api.Chat;
-
-/// <summary>Regenerate's optional body.</summary>
-public sealed record RegenerateRequest(string? PresetId, JsonObject? Options);
 
 /// <summary><c>POST …/messages</c> and <c>POST …/messages/{messageId}/regenerate</c>: answers streamed as server-sent events.</summary>
 public static class ChatEndpoints

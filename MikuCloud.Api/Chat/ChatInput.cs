@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Images;
 
 namespace MikuCloud.Api.Chat;

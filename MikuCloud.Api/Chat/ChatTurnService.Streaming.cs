@@ -44,7 +44,7 @@ public sealed partial class ChatTurnService
                 : (bool?)null;
 
             await sse.StartAsync(requestToken);
-            await sse.WriteAsync("user", Mapping.ToDto(user), requestToken);
+            await sse.WriteAsync(ChatStreamEvents.User, Mapping.ToDto(user), requestToken);
 
             var more = hasFirst ?? await NextAsync(first);
             while (more)
@@ -60,7 +60,7 @@ public sealed partial class ChatTurnService
                 {
                     timeToFirstToken ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     text.Append(update.Text);
-                    await sse.WriteAsync("delta", new DeltaDto(update.Text), requestToken);
+                    await sse.WriteAsync(ChatStreamEvents.Delta, new DeltaDto(update.Text), requestToken);
                 }
 
                 more = await NextAsync(pending = updates.MoveNextAsync().AsTask());
@@ -118,11 +118,11 @@ public sealed partial class ChatTurnService
         {
             if (failure is not null || cancelled)
             {
-                await sse.WriteAsync("error", failure ?? new ErrorDto("cancelled", "The answer was stopped.", assistant.Id), requestToken);
+                await sse.WriteAsync(ChatStreamEvents.Error, failure ?? new ErrorDto("cancelled", "The answer was stopped.", assistant.Id), requestToken);
             }
             else
             {
-                await sse.WriteAsync("done", Mapping.ToDto(assistant), requestToken);
+                await sse.WriteAsync(ChatStreamEvents.Done, Mapping.ToDto(assistant), requestToken);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Net.Http.Headers;
-using MikuCloud.Api.Data;
 
 namespace MikuCloud.Api.Conversations;
 

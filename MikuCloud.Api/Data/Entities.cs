@@ -1,25 +1,5 @@
 namespace MikuCloud.Api.Data;
 
-/// <summary>Message status values (the API's <c>status</c>).</summary>
-public static class MessageStatus
-{
-    public const string Complete = "complete";
-    public const string Streaming = "streaming";
-    public const string Cancelled = "cancelled";
-    public const string Failed = "failed";
-    /// <summary>Hit <c>num_predict</c> (Ollama's <c>done_reason: length</c>).</summary>
-    public const string Truncated = "truncated";
-    /// <summary>Left <c>streaming</c> by a crash or restart; found and closed at startup. Retryable.</summary>
-    public const string Interrupted = "interrupted";
-}
-
-/// <summary>Message roles.</summary>
-public static class MessageRole
-{
-    public const string User = "user";
-    public const string Assistant = "assistant";
-}
-
 /// <summary>A conversation. <see cref="OwnerId"/> is ready for multi-user; single-user installs use <c>local</c>.</summary>
 public sealed class Conversation
 {

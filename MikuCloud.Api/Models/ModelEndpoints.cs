@@ -1,13 +1,7 @@
+using System.Text.Json;
 using MikuCloud.HouseModels;
 
 namespace MikuCloud.Api.Models;
-
-/// <summary>A sampling preset as the API shows it.</summary>
-public sealed record PresetDto(string Id, string Model, bool IsDefault, IReadOnlyDictionary<string, string> Titles,
-    IReadOnlyDictionary<string, string> Descriptions, IReadOnlyDictionary<string, object> Options);
-
-/// <summary>A house model and whether Ollama can serve it now.</summary>
-public sealed record HouseModelDto(string Name, string From, int ContextLength, string Status, string? Detail);
 
 /// <summary><c>GET /api/presets</c> and <c>GET /api/models</c>.</summary>
 public static class ModelEndpoints
@@ -16,8 +10,7 @@ public static class ModelEndpoints
     {
         var group = app.MapGroup("/api").WithTags("Models");
 
-        group.MapGet("/presets", (HouseModelCatalog catalog) =>
-                catalog.Presets.Select(p => new PresetDto(p.Id, p.Model, p.IsDefault, p.Titles, p.Descriptions, p.Options)))
+        group.MapGet("/presets", (HouseModelCatalog catalog) => catalog.Presets.Select(ToDto))
             .WithSummary("Sampling presets, from modelfiles/presets.");
 
         group.MapGet("/models", async (HouseModelCatalog catalog, OllamaEndpoint endpoint, OllamaModelClient client, CancellationToken ct) =>
@@ -32,6 +25,13 @@ public static class ModelEndpoints
             .WithSummary("House models with readiness: ready, missing (not created yet) or unavailable (Ollama unreachable).");
         return app;
     }
+
+    /// <summary>
+    /// The contract carries option values as JSON (clients read them as <see cref="JsonElement"/>); the catalog types
+    /// them as the Modelfile did (numbers, strings, lists), which serialise to the same JSON.
+    /// </summary>
+    private static PresetDto ToDto(Preset p) =>
+        new(p.Id, p.Model, p.IsDefault, p.Titles, p.Descriptions, p.Options.ToDictionary(o => o.Key, o => JsonSerializer.SerializeToElement(o.Value)));
 
     private static async Task<(string Status, string? Detail)> ProbeAsync(OllamaModelClient client, string model, CancellationToken ct)
     {

@@ -3,20 +3,6 @@ using MikuCloud.Api.Data;
 
 namespace MikuCloud.Api.Stats;
 
-/// <summary>Latency and throughput of a set of answers.</summary>
-public sealed record StatsSummary(
-    string Key, int Requests, int Complete, int Truncated, int Failed, int Cancelled, int Interrupted,
-    double? TimeToFirstTokenP50Ms, double? TimeToFirstTokenP95Ms, double? TotalP50Ms,
-    double? OutputTokensPerSecondP50, double? OutputTokensPerSecondMean, double? PromptTokensPerSecondP50,
-    long InputTokens, long OutputTokens);
-
-/// <summary>One time bucket of the series.</summary>
-public sealed record StatsBucket(DateTime Start, int Requests, int Failures, double? TimeToFirstTokenP50Ms, double? TimeToFirstTokenP95Ms, double? OutputTokensPerSecondP50);
-
-/// <summary><c>GET /api/stats</c>.</summary>
-public sealed record StatsReport(DateTime From, DateTime To, int BucketSeconds, StatsSummary Totals,
-    IReadOnlyList<StatsSummary> ByPreset, IReadOnlyList<StatsSummary> ByModel, IReadOnlyList<StatsBucket> Series);
-
 /// <summary>
 /// Dashboard numbers computed from the stored answers (not from in-process metrics), so they survive restarts
 /// and cover every API replica. Percentiles are nearest-rank.

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using MikuCloud.Api.Data;
 using MikuCloud.Tests.Fakes;
 using MikuCloud.Tests.HouseModels;
 using MikuCloud.Tests.Images;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
 
 namespace MikuCloud.Tests.Persistence;

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using MikuCloud.Api.Data;
 using MikuCloud.Tests.Api;
 using MikuCloud.Tests.Fakes;
 

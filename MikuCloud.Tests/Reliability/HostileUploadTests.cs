@@ -59,7 +59,7 @@ public class HostileUploadTests : ApiTest
         await api.WithDbAsync(async db =>
         {
             var m = await db.Messages.FindAsync([answer.Id], Ct);
-            m!.Status = MikuCloud.Api.Data.MessageStatus.Interrupted;
+            m!.Status = MessageStatus.Interrupted;
             return await db.SaveChangesAsync(Ct);
         });
 

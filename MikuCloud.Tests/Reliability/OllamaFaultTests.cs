@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using MikuCloud.Api.Data;
 using MikuCloud.Tests.Api;
 using MikuCloud.Tests.Fakes;
 

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using MikuCloud.Api.Accounts;
 using MikuCloud.Tests.Api;
 using MikuCloud.Tests.Persistence;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using MikuCloud.Api.Accounts;
 using MikuCloud.Tests.Api;
 
 namespace MikuCloud.Tests.Security;

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using MikuCloud.Api.Accounts;
 
 namespace MikuCloud.Tests.Security;
 

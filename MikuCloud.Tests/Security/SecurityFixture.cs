@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using MikuCloud.Tests.Browser;
-using MikuCloud.Web.Auth;
 
 namespace MikuCloud.Tests.Security;
 

@@ -134,7 +134,7 @@ public sealed class SecurityStack : IAsyncDisposable
         using var client = ApiClient(token);
         using var response = await client.PostAsJsonAsync(path, body, TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<SignedInUser>(MikuCloud.Web.Api.ApiJson.Options, TestContext.Current.CancellationToken))!;
+        return (await response.Content.ReadFromJsonAsync<SignedInUser>(ApiJson.Options, TestContext.Current.CancellationToken))!;
     }
 
     public async ValueTask DisposeAsync()

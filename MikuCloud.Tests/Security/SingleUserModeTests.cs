@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using MikuCloud.Api.Accounts;
 using MikuCloud.Tests.Api;
 
 namespace MikuCloud.Tests.Security;

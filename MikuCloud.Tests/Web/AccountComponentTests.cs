@@ -1,5 +1,4 @@
 using Bunit;
-using MikuCloud.Web.Auth;
 using MikuCloud.Web.Components.Account;
 
 namespace MikuCloud.Tests.Web;
@@ -93,9 +92,9 @@ public class AccountComponentTests : WebComponentTest
     public void The_user_table_offers_each_action_once_and_none_that_would_lock_the_admin_out()
     {
         UseEnglish();
-        var me = new UserDto("a1", "admin", null, Roles.Admin, false, DateTime.UtcNow, DateTime.UtcNow, true, false);
+        var me = new UserDto("a1", "admin", "admin", Roles.Admin, false, DateTime.UtcNow, DateTime.UtcNow, true, false);
         var kaito = new UserDto("u2", "kaito", "KAITO", Roles.User, false, DateTime.UtcNow, null, true, false);
-        var gone = new UserDto("u3", "meiko", null, Roles.Admin, true, DateTime.UtcNow, null, false, true);
+        var gone = new UserDto("u3", "meiko", "meiko", Roles.Admin, true, DateTime.UtcNow, null, false, true);
 
         var cut = Render<UserTable>(p => p.Add(x => x.Users, [me, kaito, gone]).Add(x => x.CurrentUserId, "a1"));
 

@@ -1,5 +1,4 @@
 using Bunit;
-using MikuCloud.Web.Api;
 using MikuCloud.Web.Components.Chat;
 using MikuCloud.Web.Services;
 

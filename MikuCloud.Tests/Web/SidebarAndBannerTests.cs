@@ -1,5 +1,4 @@
 using Bunit;
-using MikuCloud.Web.Api;
 using MikuCloud.Web.Components.Chat;
 
 namespace MikuCloud.Tests.Web;
@@ -80,7 +79,7 @@ public class SidebarAndBannerTests : WebComponentTest
     [InlineData("unavailable", "模型服务暂时不可用")]
     public void Model_states_are_explained(string status, string text)
     {
-        var cut = Render<StatusBanner>(p => p.Add(x => x.Model, new ModelInfo("miku-vl", "qwen3-vl", 16384, status, null)));
+        var cut = Render<StatusBanner>(p => p.Add(x => x.Model, new HouseModelDto("miku-vl", "qwen3-vl", 16384, status, null)));
 
         Assert.Contains(text, cut.Find("[data-testid=model-state]").TextContent);
     }
@@ -88,7 +87,7 @@ public class SidebarAndBannerTests : WebComponentTest
     [Fact]
     public void A_ready_model_shows_no_banner_and_an_unreachable_api_does()
     {
-        var ready = Render<StatusBanner>(p => p.Add(x => x.Model, new ModelInfo("miku-vl", "qwen3-vl", 16384, "ready", null)));
+        var ready = Render<StatusBanner>(p => p.Add(x => x.Model, new HouseModelDto("miku-vl", "qwen3-vl", 16384, "ready", null)));
         Assert.Empty(ready.FindAll(".banner"));
 
         var down = Render<StatusBanner>(p => p.Add(x => x.ApiUnreachable, true));

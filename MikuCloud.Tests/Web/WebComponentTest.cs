@@ -46,10 +46,10 @@ public abstract class WebComponentTest : BunitContext
         Services.AddSingleton(new MikuCloud.Web.Auth.EndedSessions(TimeProvider.System));
     }
 
-    /// <summary>Makes the component's scope act for a user (as the circuit handler does in the app).</summary>
+    /// <summary>Makes the component's scope act for a user (as the circuit handler does in the app); without a display name, the API sends the user name.</summary>
     protected void SignIn(string id = "u1", string userName = "miku", string role = Roles.User, string? displayName = null) =>
         Services.GetRequiredService<CurrentUser>().UseCircuitUser(MikuClaims.Create(
-            new SignedInUser(new UserDto(id, userName, displayName, role, false, DateTime.UtcNow, null, true, false), "stamp-1"), "Test"));
+            new SignedInUser(new UserDto(id, userName, displayName ?? userName, role, false, DateTime.UtcNow, null, true, false), "stamp-1"), "Test"));
 
     protected FakeMikuApi Api { get; } = new();
 
@@ -71,12 +71,12 @@ public abstract class WebComponentTest : BunitContext
     protected static ImageDto Image(int width = 800, int height = 600) =>
         new(Guid.NewGuid(), "/api/images/x", "image/jpeg", width, height, 50_000, 480, "jpeg", width, height, 60_000);
 
-    protected static readonly IReadOnlyList<PresetInfo> Presets =
+    protected static readonly IReadOnlyList<PresetDto> Presets =
     [
-        new("balanced", "miku-vl", true, new() { ["zh"] = "均衡", ["en"] = "Balanced" }, new() { ["zh"] = "MikuChat 默认设置", ["en"] = "MikuChat's default" },
-            new() { ["temperature"] = System.Text.Json.JsonSerializer.SerializeToElement(0.7), ["num_predict"] = System.Text.Json.JsonSerializer.SerializeToElement(1024) }),
-        new("vision", "miku-vl", false, new() { ["zh"] = "看图", ["en"] = "Vision" }, new() { ["zh"] = "看图问答", ["en"] = "For images" },
-            new() { ["temperature"] = System.Text.Json.JsonSerializer.SerializeToElement(0.7), ["top_k"] = System.Text.Json.JsonSerializer.SerializeToElement(20) }),
+        new("balanced", "miku-vl", true, new Dictionary<string, string> { ["zh"] = "均衡", ["en"] = "Balanced" }, new Dictionary<string, string> { ["zh"] = "MikuChat 默认设置", ["en"] = "MikuChat's default" },
+            new Dictionary<string, System.Text.Json.JsonElement> { ["temperature"] = System.Text.Json.JsonSerializer.SerializeToElement(0.7), ["num_predict"] = System.Text.Json.JsonSerializer.SerializeToElement(1024) }),
+        new("vision", "miku-vl", false, new Dictionary<string, string> { ["zh"] = "看图", ["en"] = "Vision" }, new Dictionary<string, string> { ["zh"] = "看图问答", ["en"] = "For images" },
+            new Dictionary<string, System.Text.Json.JsonElement> { ["temperature"] = System.Text.Json.JsonSerializer.SerializeToElement(0.7), ["top_k"] = System.Text.Json.JsonSerializer.SerializeToElement(20) }),
     ];
 }
 
@@ -93,7 +93,7 @@ public sealed class FakeMikuApi : IMikuApi
 
     public Func<OutgoingMessage, IAsyncEnumerable<ChatEvent>>? Chat { get; set; }
 
-    public Task<IReadOnlyList<PresetInfo>> GetPresetsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<PresetInfo>>([]);
+    public Task<IReadOnlyList<PresetDto>> GetPresetsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<PresetDto>>([]);
 
     /// <summary>What <see cref="GetStatsAsync"/> answers.</summary>
     public StatsReport? Stats { get; set; }
@@ -101,8 +101,8 @@ public sealed class FakeMikuApi : IMikuApi
     public Task<StatsReport> GetStatsAsync(string window, CancellationToken cancellationToken = default) =>
         Stats is { } report ? Task.FromResult(report) : throw new HttpRequestException("no stats scripted");
 
-    public Task<IReadOnlyList<ModelInfo>> GetModelsAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ModelInfo>>([new ModelInfo("miku-vl", "qwen3-vl:8b-instruct-q4_K_M", 16384, "ready", null)]);
+    public Task<IReadOnlyList<HouseModelDto>> GetModelsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<HouseModelDto>>([new HouseModelDto("miku-vl", "qwen3-vl:8b-instruct-q4_K_M", 16384, "ready", null)]);
 
     public Task<Page<ConversationDto>> ListConversationsAsync(string? query, string? cursor, int limit = 50, CancellationToken cancellationToken = default)
     {

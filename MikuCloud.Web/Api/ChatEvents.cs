@@ -1,6 +1,10 @@
 namespace MikuCloud.Web.Api;
 
-/// <summary>One event of the chat stream (<c>text/event-stream</c> from <c>POST …/messages</c> or <c>…/regenerate</c>).</summary>
+/// <summary>
+/// One event of the chat stream (<c>text/event-stream</c> from <c>POST …/messages</c> or <c>…/regenerate</c>), as the
+/// UI consumes it. The wire names and data are the contract's (<see cref="ChatStreamEvents"/>, <see cref="MessageDto"/>,
+/// <see cref="DeltaDto"/>, <see cref="ErrorDto"/>); <see cref="MikuApiClient.Parse"/> maps them onto these.
+/// </summary>
 public abstract record ChatEvent;
 
 /// <summary><c>event: user</c> — the user's message as saved (with processed image ids).</summary>

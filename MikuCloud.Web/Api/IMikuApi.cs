@@ -6,9 +6,9 @@ namespace MikuCloud.Web.Api;
 /// </summary>
 public interface IMikuApi
 {
-    Task<IReadOnlyList<PresetInfo>> GetPresetsAsync(CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<PresetDto>> GetPresetsAsync(CancellationToken cancellationToken = default);
 
-    Task<IReadOnlyList<ModelInfo>> GetModelsAsync(CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<HouseModelDto>> GetModelsAsync(CancellationToken cancellationToken = default);
 
     Task<Page<ConversationDto>> ListConversationsAsync(string? query, string? cursor, int limit = 50, CancellationToken cancellationToken = default);
 

@@ -46,11 +46,11 @@ public sealed class MikuApiClient : ApiClientBase, IMikuApi
         return response;
     }
 
-    public async Task<IReadOnlyList<PresetInfo>> GetPresetsAsync(CancellationToken cancellationToken = default) =>
-        await GetAsync<List<PresetInfo>>("/api/presets", cancellationToken) ?? [];
+    public async Task<IReadOnlyList<PresetDto>> GetPresetsAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<List<PresetDto>>("/api/presets", cancellationToken) ?? [];
 
-    public async Task<IReadOnlyList<ModelInfo>> GetModelsAsync(CancellationToken cancellationToken = default) =>
-        await GetAsync<List<ModelInfo>>("/api/models", cancellationToken) ?? [];
+    public async Task<IReadOnlyList<HouseModelDto>> GetModelsAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<List<HouseModelDto>>("/api/models", cancellationToken) ?? [];
 
     public async Task<StatsReport> GetStatsAsync(string window, CancellationToken cancellationToken = default) =>
         await GetAsync<StatsReport>("/api/stats?window=" + Uri.EscapeDataString(window), cancellationToken)
@@ -178,10 +178,10 @@ public sealed class MikuApiClient : ApiClientBase, IMikuApi
     /// <summary>Maps one SSE event to a <see cref="ChatEvent"/>; unknown events are ignored (forward compatible).</summary>
     public static ChatEvent? Parse(SseEvent sse) => sse.Name switch
     {
-        "user" => new UserMessageSaved(Deserialize<MessageDto>(sse.Data)),
-        "delta" => new AnswerDelta(JsonNode.Parse(sse.Data)?["text"]?.GetValue<string>() ?? ""),
-        "done" => new AnswerDone(Deserialize<MessageDto>(sse.Data)),
-        "error" => new AnswerFailed(Deserialize<ErrorDto>(sse.Data)),
+        ChatStreamEvents.User => new UserMessageSaved(Deserialize<MessageDto>(sse.Data)),
+        ChatStreamEvents.Delta => new AnswerDelta(Deserialize<DeltaDto>(sse.Data).Text ?? ""),
+        ChatStreamEvents.Done => new AnswerDone(Deserialize<MessageDto>(sse.Data)),
+        ChatStreamEvents.Error => new AnswerFailed(Deserialize<ErrorDto>(sse.Data)),
         _ => null,
     };
 

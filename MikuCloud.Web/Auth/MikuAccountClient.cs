@@ -37,13 +37,13 @@ public sealed class MikuAccountClient(HttpClient http, UserApiCredentials creden
     public async Task<IReadOnlyList<UserDto>> ListUsersAsync(CancellationToken cancellationToken = default) =>
         await GetAsync<List<UserDto>>("/api/admin/users", cancellationToken) ?? [];
 
-    public async Task<UserDto> CreateUserAsync(AdminCreateUserRequest request, CancellationToken cancellationToken = default)
+    public async Task<UserDto> CreateUserAsync(CreateUserRequest request, CancellationToken cancellationToken = default)
     {
         using var response = await SendJsonAsync(HttpMethod.Post, "/api/admin/users", request, cancellationToken);
         return await ReadAsync<UserDto>(response, cancellationToken);
     }
 
-    public async Task<UserDto> UpdateUserAsync(string id, AdminUpdateUserRequest request, CancellationToken cancellationToken = default)
+    public async Task<UserDto> UpdateUserAsync(string id, UpdateUserRequest request, CancellationToken cancellationToken = default)
     {
         using var response = await SendJsonAsync(HttpMethod.Patch, $"/api/admin/users/{Uri.EscapeDataString(id)}", request, cancellationToken);
         return await ReadAsync<UserDto>(response, cancellationToken);
@@ -56,12 +56,12 @@ public sealed class MikuAccountClient(HttpClient http, UserApiCredentials creden
         await EnsureOkAsync(response, cancellationToken);
     }
 
-    public async Task<AdminSettings> GetSettingsAsync(CancellationToken cancellationToken = default) =>
-        await GetAsync<AdminSettings>("/api/admin/settings", cancellationToken) ?? new AdminSettings(false);
+    public async Task<AuthSettingsDto> GetSettingsAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<AuthSettingsDto>("/api/admin/settings", cancellationToken) ?? new AuthSettingsDto(false);
 
-    public async Task<AdminSettings> PutSettingsAsync(AdminSettings settings, CancellationToken cancellationToken = default)
+    public async Task<AuthSettingsDto> PutSettingsAsync(AuthSettingsDto settings, CancellationToken cancellationToken = default)
     {
         using var response = await SendJsonAsync(HttpMethod.Put, "/api/admin/settings", settings, cancellationToken);
-        return await ReadAsync<AdminSettings>(response, cancellationToken);
+        return await ReadAsync<AuthSettingsDto>(response, cancellationToken);
     }
 }

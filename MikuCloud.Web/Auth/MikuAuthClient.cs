@@ -9,16 +9,16 @@ namespace MikuCloud.Web.Auth;
 /// </summary>
 public sealed class MikuAuthClient(HttpClient http, ServiceApiCredentials credentials) : ApiClientBase(http, credentials)
 {
-    public async Task<AuthStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
-        await GetAsync<AuthStatus>("/api/auth/status", cancellationToken) ?? throw new InvalidOperationException("The API sent no status.");
+    public async Task<AuthStatusDto> GetStatusAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<AuthStatusDto>("/api/auth/status", cancellationToken) ?? throw new InvalidOperationException("The API sent no status.");
 
-    public Task<SignedInUser> SetupAsync(NewAccountRequest request, CancellationToken cancellationToken = default) =>
+    public Task<SignedInUser> SetupAsync(CredentialsRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("/api/auth/setup", request, cancellationToken);
 
-    public Task<SignedInUser> LoginAsync(LoginRequest request, CancellationToken cancellationToken = default) =>
+    public Task<SignedInUser> LoginAsync(CredentialsRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("/api/auth/login", request, cancellationToken);
 
-    public Task<SignedInUser> SignUpAsync(NewAccountRequest request, CancellationToken cancellationToken = default) =>
+    public Task<SignedInUser> SignUpAsync(CredentialsRequest request, CancellationToken cancellationToken = default) =>
         PostAsync("/api/auth/signup", request, cancellationToken);
 
     public Task<SignedInUser> ExternalAsync(ExternalSignInRequest request, CancellationToken cancellationToken = default) =>

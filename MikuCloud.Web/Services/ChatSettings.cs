@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MikuCloud.Web.Api;
 
 namespace MikuCloud.Web.Services;
 
@@ -74,7 +73,7 @@ public sealed class ChatSettings
     }
 
     /// <summary>The preset's value for an option, as text, or null when the preset leaves it to the model.</summary>
-    public static string? PresetValue(PresetInfo? preset, string name) =>
+    public static string? PresetValue(PresetDto? preset, string name) =>
         preset?.Options is { } options && options.TryGetValue(name, out var value)
             ? value.ValueKind == JsonValueKind.Number ? value.GetDouble().ToString(CultureInfo.InvariantCulture) : value.ToString()
             : null;

@@ -1,5 +1,4 @@
 using System.Text;
-using MikuCloud.Web.Api;
 
 namespace MikuCloud.Web.Services;
 
@@ -22,7 +21,7 @@ public sealed class MessageView
 
     public string Role { get; }
 
-    public bool IsUser => Role == "user";
+    public bool IsUser => Role == MessageRole.User;
 
     public string Content => contentCache ??= content.ToString();
 
@@ -73,14 +72,14 @@ public sealed class MessageView
     /// <summary>The user's message as typed, shown at once, before the API confirms it.</summary>
     public static MessageView PendingUser(string text, IReadOnlyList<ImageView> images)
     {
-        var view = new MessageView("user") { IsPending = true, Images = images };
+        var view = new MessageView(MessageRole.User) { IsPending = true, Images = images };
         view.content.Append(text);
         return view;
     }
 
     /// <summary>An empty answer that will stream.</summary>
     public static MessageView StreamingAssistant(string? presetId) =>
-        new("assistant") { Status = MessageStatus.Streaming, PresetId = presetId };
+        new(MessageRole.Assistant) { Status = MessageStatus.Streaming, PresetId = presetId };
 
     public void Append(string text)
     {

@@ -1,4 +1,3 @@
-using MikuCloud.Web.Api;
 using MikuCloud.Web.Services;
 
 namespace MikuCloud.Web.Components.Pages;

@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+
+namespace MikuCloud.Contracts;
+
+/// <summary>
+/// The JSON form of <c>POST /api/conversations/{id}/messages</c> (multipart carries the same fields, images as files);
+/// the answer is a stream of <c>user</c>, <c>delta</c>, then <c>done</c> or <c>error</c> events.
+/// </summary>
+public sealed record SendMessageRequest(string? Content, IReadOnlyList<ImageUpload>? Images, string? PresetId, JsonObject? Options);
+
+/// <summary>An image in the JSON form of <c>POST /api/conversations/{id}/messages</c> (<c>data</c> in base64).</summary>
+public sealed record ImageUpload(string? MediaType, string? Data);
+
+/// <summary>
+/// The optional body of <c>POST /api/conversations/{id}/messages/{messageId}/regenerate</c>: another preset or options
+/// for the new answer (left out: the conversation's).
+/// </summary>
+public sealed record RegenerateRequest(string? PresetId = null, JsonObject? Options = null);
+
+/// <summary>The data of the chat stream's <c>delta</c> event: the next piece of the answer.</summary>
+public sealed record DeltaDto(string Text);
+
+/// <summary>
+/// Event names of the chat stream (<c>text/event-stream</c> from <c>POST …/messages</c> and <c>…/regenerate</c>):
+/// <see cref="User"/>, any number of <see cref="Delta"/>, then <see cref="Done"/> or <see cref="Error"/>.
+/// </summary>
+/// <remarks>Clients ignore names they do not know, so the API can add events without breaking them.</remarks>
+public static class ChatStreamEvents
+{
+    /// <summary>The user's message as saved (<see cref="MessageDto"/>, with the processed images).</summary>
+    public const string User = "user";
+
+    /// <summary>A piece of the answer (<see cref="DeltaDto"/>).</summary>
+    public const string Delta = "delta";
+
+    /// <summary>The answer as saved (<see cref="MessageDto"/>: status, usage, timings).</summary>
+    public const string Done = "done";
+
+    /// <summary>Generation failed or was stopped (<see cref="ErrorDto"/>); the partial answer is saved.</summary>
+    public const string Error = "error";
+}
