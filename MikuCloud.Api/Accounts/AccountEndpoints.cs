@@ -50,26 +50,33 @@ public static class AccountEndpoints
                 return list.Select(k => k.ToDto()).ToList();
             })
             .WithSummary("Your personal API keys (never the keys themselves).");
-        keys.MapPost("", async (CreateApiKeyRequest request, HttpContext http, ApiKeyService service, ChatDbContext db) =>
+        keys.MapPost("", async (CreateApiKeyRequest request, HttpContext http, ApiKeyService service, ChatDbContext db, TimeProvider time) =>
             {
                 var name = request.Name?.Trim() ?? "";
                 if (name.Length is 0 or > 100)
                 {
-                    return new ApiProblem(400, "invalid_request", "Give the key a name (1–100 characters).",
-                        new Dictionary<string, string[]> { ["name"] = ["Give the key a name (1–100 characters)."] }).ToResult(http);
+                    return Invalid(http, "name", "Give the key a name (1–100 characters).");
+                }
+
+                if (request.ExpiresInDays is < 1 or > ApiKeyService.MaxLifetimeDays)
+                {
+                    return Invalid(http, "expiresInDays", $"A key expires after 1–{ApiKeyService.MaxLifetimeDays} days, or never (leave it out).");
                 }
 
                 var owner = CurrentOwner.Of(http);
-                if (await db.ApiKeys.CountAsync(k => k.UserId == owner && k.RevokedAt == null, http.RequestAborted) >= MaxActiveKeys)
+                var now = Timestamps.Now(time);
+                if (await db.ApiKeys.CountAsync(k => k.UserId == owner && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now),
+                        http.RequestAborted) >= MaxActiveKeys)
                 {
                     return new ApiProblem(409, "too_many_keys", $"You have {MaxActiveKeys} active keys; revoke one first.").ToResult(http);
                 }
 
-                var (key, secret) = await service.CreateAsync(owner, name, http.RequestAborted);
+                var (key, secret) = await service.CreateAsync(owner, name, request.ExpiresInDays, http.RequestAborted);
                 return Results.Created($"/api/keys/{key.Id}",
-                    new CreatedApiKey(key.Id, key.Name, key.Prefix, key.CreatedAt, key.LastUsedAt, key.RevokedAt, secret));
+                    new CreatedApiKey(key.Id, key.Name, key.Prefix, key.CreatedAt, key.LastUsedAt, key.RevokedAt, key.ExpiresAt, secret));
             })
-            .WithSummary("Create a personal API key for scripts. The key is in this answer only; send it as 'Authorization: Bearer mkc_…'.");
+            .WithSummary("Create a personal API key for scripts, optionally expiring after expiresInDays. The key is in this answer only; " +
+                         "send it as 'Authorization: Bearer mkc_…'.");
         keys.MapDelete("/{id:guid}", async (Guid id, HttpContext http, ChatDbContext db, TimeProvider time) =>
             {
                 var owner = CurrentOwner.Of(http);
@@ -88,6 +95,9 @@ public static class AccountEndpoints
 
     /// <summary>Active keys per user: enough for every script, few enough that a leaked session cannot mint thousands.</summary>
     public const int MaxActiveKeys = 20;
+
+    private static IResult Invalid(HttpContext http, string field, string message) =>
+        new ApiProblem(400, "invalid_request", message, new Dictionary<string, string[]> { [field] = [message] }).ToResult(http);
 
     /// <summary>A sign-in style endpoint: the request in, the account and its session stamp out.</summary>
     private static void MapSignIn<TRequest>(RouteGroupBuilder group, string path,

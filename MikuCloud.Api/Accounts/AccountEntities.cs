@@ -32,6 +32,11 @@ public sealed class ApiKey
     public DateTime CreatedAt { get; set; }
     public DateTime? LastUsedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+    /// <summary>When the key stops working by itself; null: never (until revoked).</summary>
+    public DateTime? ExpiresAt { get; set; }
+
+    /// <summary>Neither revoked nor expired at <paramref name="now"/>.</summary>
+    public bool IsActive(DateTime now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 }
 
 /// <summary>Install-wide settings an admin changes at runtime (e.g. whether sign-up is open).</summary>

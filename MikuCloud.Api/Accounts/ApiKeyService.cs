@@ -15,9 +15,16 @@ public sealed class ApiKeyService(ChatDbContext db, TimeProvider time)
     /// <summary>How often <see cref="ApiKey.LastUsedAt"/> is written at most (a busy script should not write on every call).</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
-    /// <summary>Creates a key for the user; the returned key string exists only in this answer.</summary>
-    public async Task<(ApiKey Entity, string Key)> CreateAsync(string userId, string name, CancellationToken ct)
+    /// <summary>The longest lifetime a key can be given (about ten years); beyond that, "never" says it better.</summary>
+    public const int MaxLifetimeDays = 3650;
+
+    /// <summary>
+    /// Creates a key for the user, working for <paramref name="lifetimeDays"/> (null: until revoked); the returned key
+    /// string exists only in this answer.
+    /// </summary>
+    public async Task<(ApiKey Entity, string Key)> CreateAsync(string userId, string name, int? lifetimeDays, CancellationToken ct)
     {
+        var now = Timestamps.Now(time);
         var key = ApiTokens.ApiKeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var entity = new ApiKey
         {
@@ -26,15 +33,19 @@ public sealed class ApiKeyService(ChatDbContext db, TimeProvider time)
             Name = name,
             Prefix = key[..12],
             Hash = Hash(key),
-            CreatedAt = Timestamps.Now(time),
+            CreatedAt = now,
+            ExpiresAt = lifetimeDays is { } days ? now.AddDays(days) : null,
         };
         db.ApiKeys.Add(entity);
         await db.SaveChangesAsync(ct);
         return (entity, key);
     }
 
-    /// <summary>The key's owner if the key exists and is not revoked; bumps its last-used time.</summary>
-    public async Task<(ApiKey Key, UserAccount User)?> FindActiveAsync(string key, CancellationToken ct)
+    /// <summary>
+    /// The key's owner if the key exists and is not revoked; bumps its last-used time when it has not expired either
+    /// (the caller tells an expired key apart, so a script's owner learns why it stopped).
+    /// </summary>
+    public async Task<(ApiKey Key, UserAccount User)?> FindAsync(string key, CancellationToken ct)
     {
         if (key.Length > 100)
         {
@@ -52,7 +63,7 @@ public sealed class ApiKeyService(ChatDbContext db, TimeProvider time)
         }
 
         var now = Timestamps.Now(time);
-        if (found.Key.LastUsedAt is not { } last || now - last > LastUsedResolution)
+        if (found.Key.IsActive(now) && (found.Key.LastUsedAt is not { } last || now - last > LastUsedResolution))
         {
             await db.ApiKeys.Where(k => k.Id == found.Key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
         }

@@ -25,8 +25,8 @@ public sealed class MikuAuthenticationHandler(
 {
     public const string SchemeName = "MikuCloud";
 
-    /// <summary>Where a refusal's problem <c>code</c> waits for <see cref="HandleChallengeAsync"/>.</summary>
-    private const string FailureCodeItem = "mikucloud.auth.failure";
+    /// <summary>Where a refusal's problem <c>code</c> and detail wait for <see cref="HandleChallengeAsync"/>.</summary>
+    private const string FailureItem = "mikucloud.auth.failure";
 
     private static readonly JsonWebTokenHandler Tokens = new() { MapInboundClaims = false };
 
@@ -52,10 +52,16 @@ public sealed class MikuAuthenticationHandler(
 
     private async Task<AuthenticateResult> FromApiKeyAsync(string key)
     {
-        var found = await apiKeys.FindActiveAsync(key, Context.RequestAborted);
+        var found = await apiKeys.FindAsync(key, Context.RequestAborted);
         if (found is null)
         {
             return Fail("invalid_api_key", "The API key is not valid or has been revoked.");
+        }
+
+        if (found.Value.Key.ExpiresAt is { } expires && !found.Value.Key.IsActive(Timestamps.Now(TimeProvider)))
+        {
+            // Only the key's holder can get here, so saying when it expired tells nobody anything new.
+            return Fail("api_key_expired", $"The API key expired at {expires:yyyy-MM-dd HH:mm} UTC; create a new one.");
         }
 
         if (found.Value.User.Disabled)
@@ -107,17 +113,10 @@ public sealed class MikuAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var code = Context.Items[FailureCodeItem] as string ?? "unauthenticated";
+        var (code, detail) = Context.Items[FailureItem] as (string, string)?
+                             ?? ("unauthenticated", "Sign in, or send a personal API key as 'Authorization: Bearer mkc_…'.");
         Response.Headers.WWWAuthenticate = "Bearer";
-        await WriteProblemAsync(StatusCodes.Status401Unauthorized, code, code switch
-        {
-            "session_expired" => "This session has ended; please sign in again.",
-            "account_disabled" => "This account is disabled.",
-            "invalid_api_key" => "The API key is not valid or has been revoked.",
-            "invalid_token" => "The token is not valid or has expired.",
-            "single_user_loopback_only" => "Single-user mode answers loopback callers only.",
-            _ => "Sign in, or send a personal API key as 'Authorization: Bearer mkc_…'.",
-        });
+        await WriteProblemAsync(StatusCodes.Status401Unauthorized, code, detail);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
@@ -132,7 +131,7 @@ public sealed class MikuAuthenticationHandler(
 
     private AuthenticateResult Fail(string code, string message)
     {
-        Context.Items[FailureCodeItem] = code;
+        Context.Items[FailureItem] = (code, message);
         return AuthenticateResult.Fail(message);
     }
 

@@ -40,14 +40,20 @@ public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewP
 /// <summary>The answer to <c>POST /api/me/password</c>: the new session stamp (every other session ends).</summary>
 public sealed record StampDto(string Stamp);
 
-/// <summary>The body of <c>POST /api/keys</c>: the new personal API key's name.</summary>
-public sealed record CreateApiKeyRequest(string? Name);
+/// <summary>
+/// The body of <c>POST /api/keys</c>: the new personal API key's name, and after how many days it stops working
+/// (1–3650; left out or null: it works until revoked).
+/// </summary>
+public sealed record CreateApiKeyRequest(string? Name, int? ExpiresInDays = null);
 
 /// <summary>A personal API key as <c>GET /api/keys</c> lists it: its prefix, never the key.</summary>
-public sealed record ApiKeyDto(Guid Id, string Name, string Prefix, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt);
+/// <remarks><c>expiresAt</c> null: it works until revoked.</remarks>
+public sealed record ApiKeyDto(Guid Id, string Name, string Prefix, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt,
+    DateTime? ExpiresAt);
 
 /// <summary>The answer to <c>POST /api/keys</c>; <c>key</c> is in this answer only (the API keeps a hash).</summary>
-public sealed record CreatedApiKey(Guid Id, string Name, string Prefix, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt, string Key);
+public sealed record CreatedApiKey(Guid Id, string Name, string Prefix, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt,
+    DateTime? ExpiresAt, string Key);
 
 /// <summary>The body of <c>POST /api/admin/users</c>: an account with an initial password (role <c>user</c> unless given).</summary>
 public sealed record CreateUserRequest(string? UserName, string? Password, string? DisplayName = null, string? Role = null);

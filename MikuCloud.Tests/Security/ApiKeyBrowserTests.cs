@@ -21,7 +21,14 @@ public class ApiKeyBrowserTests(SecurityFixture fixture) : SecurityBrowserTest(f
         await page.GotoAsync("account");
         await Expect(page.Locator("[data-testid=no-keys]")).ToBeVisibleAsync();
         await page.FillAsync("#key-name", "laptop script");
+        // Keys expire after 90 days unless the user picks otherwise.
+        await Expect(page.Locator("[data-testid=key-expiry]")).ToHaveValueAsync("90");
+        var due = DateTime.UtcNow.AddDays(90).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await page.ClickAsync("[data-testid=create-key]");
+        var dueAfter = DateTime.UtcNow.AddDays(90).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var dueDate = new System.Text.RegularExpressions.Regex($"({due}|{dueAfter}) \\d\\d:\\d\\d UTC");
+        await Expect(page.Locator("[data-testid=new-key-expires]")).ToContainTextAsync(dueDate);
+        await Expect(page.Locator("[data-testid=keys] [data-testid=key-expires]")).ToHaveTextAsync(dueDate);
 
         var shown = page.Locator("[data-testid=new-key-value]");
         await Expect(shown).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^mkc_"));
@@ -46,9 +53,16 @@ public class ApiKeyBrowserTests(SecurityFixture fixture) : SecurityBrowserTest(f
             Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
         }
 
-        await page.Locator("[data-testid=keys] button", new() { HasText = "撤销" }).ClickAsync();
+        // A key that never expires says so, and asks to be revoked when done.
+        await page.FillAsync("#key-name", "forever");
+        await page.SelectOptionAsync("[data-testid=key-expiry]", "");
+        await page.ClickAsync("[data-testid=create-key]");
+        await Expect(page.Locator("[data-testid=new-key-expires]")).ToContainTextAsync("不会自动过期");
+        await Expect(page.Locator("[data-testid=keys] tr", new() { HasText = "forever" }).Locator("[data-testid=key-expires]")).ToHaveTextAsync("永不过期");
+
+        await page.Locator("[data-testid=keys] tr", new() { HasText = "laptop script" }).Locator("button", new() { HasText = "撤销" }).ClickAsync();
         await Expect(page.Locator("[data-testid=account-done]")).ToBeVisibleAsync();
-        await Expect(page.Locator("[data-testid=keys] .badge")).ToHaveTextAsync("已撤销");
+        await Expect(page.Locator("[data-testid=keys] tr", new() { HasText = "laptop script" }).Locator(".badge")).ToHaveTextAsync("已撤销");
 
         using (var script = Stack.ApiClient(key))
         {

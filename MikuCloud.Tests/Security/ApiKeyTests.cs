@@ -113,6 +113,63 @@ public class ApiKeyTests : AccountsApiTest
         using var stillWorks = WithApiKey(key.Key);
         Assert.Equal(HttpStatusCode.OK, (await stillWorks.GetAsync("/api/conversations", Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task A_key_with_a_lifetime_works_until_it_expires_then_says_so_and_frees_its_place()
+    {
+        var admin = await SetupAdminAsync();
+        using var session = As(admin);
+        var before = DateTime.UtcNow;
+        using var created = await session.PostAsJsonAsync("/api/keys", new { name = "quarterly", expiresInDays = 90 }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var key = (await created.Content.ReadFromJsonAsync<CreatedApiKey>(Ct))!;
+        Assert.InRange(key.ExpiresAt!.Value, before.AddDays(90).AddMinutes(-1), DateTime.UtcNow.AddDays(90).AddMinutes(1));
+        Assert.Equal(key.ExpiresAt, (await session.GetFromJsonAsync<List<ApiKeyDto>>("/api/keys", Ct))!.Single().ExpiresAt);
+
+        using var script = WithApiKey(key.Key);
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/conversations", Ct)).StatusCode);
+
+        // Ninety days later (the stored expiry moved into the past): refused, with the reason a script's owner needs.
+        var expired = DateTime.UtcNow.AddMinutes(-1);
+        await api.WithDbAsync(db => db.ApiKeys.ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, expired).SetProperty(k => k.LastUsedAt, (DateTime?)null), Ct));
+        using (var refused = await script.GetAsync("/api/conversations", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            var problem = (await refused.Content.ReadFromJsonAsync<JsonObject>(Ct))!;
+            Assert.Equal("api_key_expired", problem["code"]!.GetValue<string>());
+            Assert.Contains("expired", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        // A refused call is not a use.
+        Assert.Null(await api.WithDbAsync(db => db.ApiKeys.Select(k => k.LastUsedAt).SingleAsync(Ct)));
+
+        // An expired key no longer counts toward the active-key limit.
+        for (var i = 0; i < 20; i++)
+        {
+            using var more = await session.PostAsJsonAsync("/api/keys", new { name = $"k{i}" }, Ct);
+            Assert.Equal(HttpStatusCode.Created, more.StatusCode);
+        }
+
+        using var tooMany = await session.PostAsJsonAsync("/api/keys", new { name = "one more" }, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, tooMany.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-30)]
+    [InlineData(3651)]
+    public async Task An_absurd_lifetime_is_a_400_naming_the_field_and_creates_nothing(int days)
+    {
+        var admin = await SetupAdminAsync();
+        using var session = As(admin);
+
+        using var response = await session.PostAsJsonAsync("/api/keys", new { name = "k", expiresInDays = days }, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!;
+        Assert.NotNull(problem["errors"]!["expiresInDays"]);
+        Assert.Empty((await session.GetFromJsonAsync<List<ApiKeyDto>>("/api/keys", Ct))!);
+    }
 }
 
 /// <summary>The same on PostgreSQL.</summary>

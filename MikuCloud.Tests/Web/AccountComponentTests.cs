@@ -46,26 +46,33 @@ public class AccountComponentTests : WebComponentTest
     }
 
     [Fact]
-    public void Keys_are_listed_by_name_and_prefix_and_only_active_ones_can_be_revoked()
+    public void Keys_are_listed_by_name_prefix_and_expiry_and_only_active_ones_can_be_revoked()
     {
         UseEnglish();
-        var active = new ApiKeyDto(Guid.NewGuid(), "laptop", "mkc_ab12", DateTime.UtcNow, null, null);
-        var used = new ApiKeyDto(Guid.NewGuid(), "ci", "mkc_cd34", DateTime.UtcNow, new DateTime(2026, 11, 1, 8, 30, 0, DateTimeKind.Utc), null);
-        var revoked = new ApiKeyDto(Guid.NewGuid(), "old", "mkc_ef56", DateTime.UtcNow, null, DateTime.UtcNow);
+        var active = new ApiKeyDto(Guid.NewGuid(), "laptop", "mkc_ab12", DateTime.UtcNow, null, null, null);
+        var used = new ApiKeyDto(Guid.NewGuid(), "ci", "mkc_cd34", DateTime.UtcNow, new DateTime(2026, 11, 1, 8, 30, 0, DateTimeKind.Utc), null,
+            new DateTime(2099, 2, 3, 4, 5, 0, DateTimeKind.Utc));
+        var revoked = new ApiKeyDto(Guid.NewGuid(), "old", "mkc_ef56", DateTime.UtcNow, null, DateTime.UtcNow, null);
+        var expired = new ApiKeyDto(Guid.NewGuid(), "spring", "mkc_gh78", DateTime.UtcNow.AddDays(-40), null, null, DateTime.UtcNow.AddDays(-10));
 
-        var cut = Render<ApiKeyList>(p => p.Add(x => x.Keys, [active, used, revoked]));
+        var cut = Render<ApiKeyList>(p => p.Add(x => x.Keys, [active, used, revoked, expired]));
 
         var rows = cut.FindAll("tbody tr");
-        Assert.Equal(3, rows.Count);
+        Assert.Equal(4, rows.Count);
         Assert.Contains("mkc_ab12…", rows[0].TextContent, StringComparison.Ordinal);
         Assert.Contains("Never", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Equal("Never expires", rows[0].QuerySelector("[data-testid=key-expires]")!.TextContent);
         Assert.Contains("2026-11-01 08:30 UTC", rows[1].TextContent, StringComparison.Ordinal);
+        Assert.Equal("2099-02-03 04:05 UTC", rows[1].QuerySelector("[data-testid=key-expires]")!.TextContent);
         var revoke = rows[0].QuerySelector("button[type=submit]")!;
         Assert.Equal("Revoke.Id", revoke.GetAttribute("name"));
         Assert.Equal(active.Id.ToString(), revoke.GetAttribute("value"));
         Assert.Equal("Revoke key laptop", revoke.GetAttribute("aria-label"));
+        Assert.NotNull(rows[1].QuerySelector("button[type=submit]"));
         Assert.Null(rows[2].QuerySelector("button"));
         Assert.Equal("Revoked", rows[2].QuerySelector(".badge")!.TextContent);
+        Assert.Null(rows[3].QuerySelector("button"));
+        Assert.Equal("Expired", rows[3].QuerySelector(".badge")!.TextContent);
     }
 
     [Fact]
@@ -79,13 +86,26 @@ public class AccountComponentTests : WebComponentTest
     [Fact]
     public void A_new_key_is_shown_with_a_copy_button_and_a_once_only_warning()
     {
-        var key = new CreatedApiKey(Guid.NewGuid(), "script", "mkc_ab12", DateTime.UtcNow, null, null, "mkc_ab12_secretsecretsecret");
+        var key = new CreatedApiKey(Guid.NewGuid(), "script", "mkc_ab12", DateTime.UtcNow, null, null,
+            new DateTime(2027, 2, 23, 9, 0, 0, DateTimeKind.Utc), "mkc_ab12_secretsecretsecret");
 
         var cut = Render<NewApiKeyNotice>(p => p.Add(x => x.Key, key));
 
         Assert.Equal("mkc_ab12_secretsecretsecret", cut.Find("#new-key-value").TextContent);
         Assert.Equal("new-key-value", cut.Find("button[data-copy-target]").GetAttribute("data-copy-target"));
         Assert.Contains("只显示这一次", cut.Markup, StringComparison.Ordinal);
+        Assert.Equal("有效期至 2027-02-23 09:00 UTC。", cut.Find("[data-testid=new-key-expires]").TextContent);
+    }
+
+    [Fact]
+    public void A_new_key_without_expiry_says_to_revoke_it_when_done()
+    {
+        UseEnglish();
+        var key = new CreatedApiKey(Guid.NewGuid(), "script", "mkc_ab12", DateTime.UtcNow, null, null, null, "mkc_ab12_secretsecretsecret");
+
+        var cut = Render<NewApiKeyNotice>(p => p.Add(x => x.Key, key));
+
+        Assert.Equal("It does not expire; revoke it when you no longer need it.", cut.Find("[data-testid=new-key-expires]").TextContent);
     }
 
     [Fact]

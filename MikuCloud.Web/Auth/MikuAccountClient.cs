@@ -19,9 +19,9 @@ public sealed class MikuAccountClient(HttpClient http, UserApiCredentials creden
     public async Task<IReadOnlyList<ApiKeyDto>> ListKeysAsync(CancellationToken cancellationToken = default) =>
         await GetAsync<List<ApiKeyDto>>("/api/keys", cancellationToken) ?? [];
 
-    public async Task<CreatedApiKey> CreateKeyAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<CreatedApiKey> CreateKeyAsync(string name, int? expiresInDays, CancellationToken cancellationToken = default)
     {
-        using var response = await SendJsonAsync(HttpMethod.Post, "/api/keys", new CreateApiKeyRequest(name), cancellationToken);
+        using var response = await SendJsonAsync(HttpMethod.Post, "/api/keys", new CreateApiKeyRequest(name, expiresInDays), cancellationToken);
         return await ReadAsync<CreatedApiKey>(response, cancellationToken);
     }
 
