@@ -55,18 +55,16 @@ public static class AccountEndpoints
                 var name = request.Name?.Trim() ?? "";
                 if (name.Length is 0 or > 100)
                 {
-                    return Invalid(http, "name", "Give the key a name (1–100 characters).");
+                    return ApiProblem.Invalid("name", "Give the key a name (1–100 characters).").ToResult(http);
                 }
 
-                if (request.ExpiresInDays is < 1 or > ApiKeyService.MaxLifetimeDays)
+                if (request.ExpiresInDays is < 1 or > ApiKeyLifetime.MaxDays)
                 {
-                    return Invalid(http, "expiresInDays", $"A key expires after 1–{ApiKeyService.MaxLifetimeDays} days, or never (leave it out).");
+                    return ApiProblem.Invalid("expiresInDays", $"A key expires after 1–{ApiKeyLifetime.MaxDays} days, or never (leave it out).").ToResult(http);
                 }
 
                 var owner = CurrentOwner.Of(http);
-                var now = Timestamps.Now(time);
-                if (await db.ApiKeys.CountAsync(k => k.UserId == owner && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now),
-                        http.RequestAborted) >= MaxActiveKeys)
+                if (await db.ApiKeys.Where(k => k.UserId == owner).CountAsync(ApiKey.ActiveAt(Timestamps.Now(time)), http.RequestAborted) >= MaxActiveKeys)
                 {
                     return new ApiProblem(409, "too_many_keys", $"You have {MaxActiveKeys} active keys; revoke one first.").ToResult(http);
                 }
@@ -95,9 +93,6 @@ public static class AccountEndpoints
 
     /// <summary>Active keys per user: enough for every script, few enough that a leaked session cannot mint thousands.</summary>
     public const int MaxActiveKeys = 20;
-
-    private static IResult Invalid(HttpContext http, string field, string message) =>
-        new ApiProblem(400, "invalid_request", message, new Dictionary<string, string[]> { [field] = [message] }).ToResult(http);
 
     /// <summary>A sign-in style endpoint: the request in, the account and its session stamp out.</summary>
     private static void MapSignIn<TRequest>(RouteGroupBuilder group, string path,

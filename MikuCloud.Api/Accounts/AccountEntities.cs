@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace MikuCloud.Api.Accounts;
 
 /// <summary>A person who can sign in. Owns conversations through <c>Conversation.OwnerId == Id</c>.</summary>
@@ -36,7 +38,10 @@ public sealed class ApiKey
     public DateTime? ExpiresAt { get; set; }
 
     /// <summary>Neither revoked nor expired at <paramref name="now"/>.</summary>
-    public bool IsActive(DateTime now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
+    public bool IsActive(DateTime now) => ApiKeyLifetime.IsActive(RevokedAt, ExpiresAt, now);
+
+    /// <summary><see cref="IsActive"/> for database queries (EF Core translates this form, not the method).</summary>
+    public static Expression<Func<ApiKey, bool>> ActiveAt(DateTime now) => k => k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now);
 }
 
 /// <summary>Install-wide settings an admin changes at runtime (e.g. whether sign-up is open).</summary>

@@ -15,9 +15,6 @@ public sealed class ApiKeyService(ChatDbContext db, TimeProvider time)
     /// <summary>How often <see cref="ApiKey.LastUsedAt"/> is written at most (a busy script should not write on every call).</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
-    /// <summary>The longest lifetime a key can be given (about ten years); beyond that, "never" says it better.</summary>
-    public const int MaxLifetimeDays = 3650;
-
     /// <summary>
     /// Creates a key for the user, working for <paramref name="lifetimeDays"/> (null: until revoked); the returned key
     /// string exists only in this answer.
@@ -42,10 +39,10 @@ public sealed class ApiKeyService(ChatDbContext db, TimeProvider time)
     }
 
     /// <summary>
-    /// The key's owner if the key exists and is not revoked; bumps its last-used time when it has not expired either
-    /// (the caller tells an expired key apart, so a script's owner learns why it stopped).
+    /// The key and its owner if the key exists and is not revoked, and whether it has expired (so the caller can say why
+    /// a script stopped); bumps the last-used time of a key that still works.
     /// </summary>
-    public async Task<(ApiKey Key, UserAccount User)?> FindAsync(string key, CancellationToken ct)
+    public async Task<FoundApiKey?> FindAsync(string key, CancellationToken ct)
     {
         if (key.Length > 100)
         {
@@ -63,13 +60,17 @@ public sealed class ApiKeyService(ChatDbContext db, TimeProvider time)
         }
 
         var now = Timestamps.Now(time);
-        if (found.Key.IsActive(now) && (found.Key.LastUsedAt is not { } last || now - last > LastUsedResolution))
+        var expired = !found.Key.IsActive(now);
+        if (!expired && (found.Key.LastUsedAt is not { } last || now - last > LastUsedResolution))
         {
             await db.ApiKeys.Where(k => k.Id == found.Key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
         }
 
-        return (found.Key, found.User);
+        return new FoundApiKey(found.Key, found.User, expired);
     }
+
+    /// <summary>A presented key: the stored key, its owner, and whether it has expired.</summary>
+    public readonly record struct FoundApiKey(ApiKey Key, UserAccount User, bool Expired);
 
     internal static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 

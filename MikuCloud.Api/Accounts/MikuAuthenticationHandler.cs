@@ -58,10 +58,10 @@ public sealed class MikuAuthenticationHandler(
             return Fail("invalid_api_key", "The API key is not valid or has been revoked.");
         }
 
-        if (found.Value.Key.ExpiresAt is { } expires && !found.Value.Key.IsActive(Timestamps.Now(TimeProvider)))
+        if (found.Value.Expired)
         {
             // Only the key's holder can get here, so saying when it expired tells nobody anything new.
-            return Fail("api_key_expired", $"The API key expired at {expires:yyyy-MM-dd HH:mm} UTC; create a new one.");
+            return Fail("api_key_expired", $"The API key expired at {found.Value.Key.ExpiresAt:yyyy-MM-dd HH:mm} UTC; create a new one.");
         }
 
         if (found.Value.User.Disabled)

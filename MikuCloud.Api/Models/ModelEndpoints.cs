@@ -10,7 +10,9 @@ public static class ModelEndpoints
     {
         var group = app.MapGroup("/api").WithTags("Models");
 
-        group.MapGet("/presets", (HouseModelCatalog catalog) => catalog.Presets.Select(ToDto))
+        // The catalog is loaded once at startup and never changes: its presets are turned into the contract once too.
+        IReadOnlyList<PresetDto>? presets = null;
+        group.MapGet("/presets", (HouseModelCatalog catalog) => presets ??= [.. catalog.Presets.Select(ToDto)])
             .WithSummary("Sampling presets, from modelfiles/presets.");
 
         group.MapGet("/models", async (HouseModelCatalog catalog, OllamaEndpoint endpoint, OllamaModelClient client, CancellationToken ct) =>

@@ -49,7 +49,21 @@ public sealed record CreateApiKeyRequest(string? Name, int? ExpiresInDays = null
 /// <summary>A personal API key as <c>GET /api/keys</c> lists it: its prefix, never the key.</summary>
 /// <remarks><c>expiresAt</c> null: it works until revoked.</remarks>
 public sealed record ApiKeyDto(Guid Id, string Name, string Prefix, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt,
-    DateTime? ExpiresAt);
+    DateTime? ExpiresAt)
+{
+    /// <summary>Whether the key works at <paramref name="now"/> (UTC).</summary>
+    public bool IsActiveAt(DateTime now) => ApiKeyLifetime.IsActive(RevokedAt, ExpiresAt, now);
+}
+
+/// <summary>When a personal API key works: from creation until revoked or past <c>expiresAt</c>, whichever comes first.</summary>
+public static class ApiKeyLifetime
+{
+    /// <summary>The longest <c>expiresInDays</c> (about ten years); beyond that, "never" says it better.</summary>
+    public const int MaxDays = 3650;
+
+    /// <summary>Neither revoked nor expired at <paramref name="now"/> (UTC).</summary>
+    public static bool IsActive(DateTime? revokedAt, DateTime? expiresAt, DateTime now) => revokedAt is null && (expiresAt is null || expiresAt > now);
+}
 
 /// <summary>The answer to <c>POST /api/keys</c>; <c>key</c> is in this answer only (the API keeps a hash).</summary>
 public sealed record CreatedApiKey(Guid Id, string Name, string Prefix, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt,
