@@ -100,7 +100,11 @@ public sealed class ApiFactory : WebApplicationFactory<MikuCloud.Api.ApiMarker>,
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Ollama.DisposeAsync();
+        if (Ollama is { } ollama) // null when the factory was never initialised (a fixture that skipped early)
+        {
+            await ollama.DisposeAsync();
+        }
+
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(dbPath + suffix);

@@ -24,6 +24,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
     ];
 
+    private readonly string chromiumPath;
+
+    public BrowserFixture()
+        : this(ChromiumPath)
+    {
+    }
+
+    /// <summary>With another Chromium path (a test's missing one: the fixture must skip, not fail).</summary>
+    internal BrowserFixture(string chromiumPath) => this.chromiumPath = chromiumPath;
+
     public ApiFactory Api { get; } = new();
 
     public WebFactory Web { get; private set; } = null!;
@@ -47,9 +57,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
+        if (!File.Exists(chromiumPath))
         {
-            SkipReason = $"{ChromiumPath} is not installed (apt-get install chromium; .ci/run does this).";
+            SkipReason = $"{chromiumPath} is not installed (apt-get install chromium; ./test.sh does this).";
             return;
         }
 
@@ -84,7 +94,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = ChromiumPath,
+            ExecutablePath = chromiumPath,
             Headless = true,
             Args = ChromiumArgs,
             Timeout = 60_000,

@@ -52,7 +52,8 @@ public static partial class Kustomize
 
     private static Renderer FindRenderer()
     {
-        var kubectl = Which("kubectl");
+        // ./test.sh keeps a kubectl of its own in .tools/bin when the machine's is missing or too old.
+        var kubectl = Which("kubectl", Path.Combine(Repo.Root, ".tools", "bin"));
         string? kubectlProblem = null;
         if (kubectl is not null)
         {
@@ -78,14 +79,14 @@ public static partial class Kustomize
             }
         }
 
-        return new Renderer(null, [], "", kubectlProblem ?? "kubectl not found on PATH (and no standalone kustomize): deploy/k8s cannot be rendered. .ci/run installs Debian's kubernetes-client.");
+        return new Renderer(null, [], "", kubectlProblem ?? "kubectl not found on PATH (and no standalone kustomize): deploy/k8s cannot be rendered. ./test.sh installs one.");
     }
 
     private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "no version output";
 
-    private static string? Which(string name)
+    private static string? Which(string name, params string[] first)
     {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var dir in first.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)))
         {
             foreach (var candidate in OperatingSystem.IsWindows() ? new[] { name + ".exe", name } : [name])
             {

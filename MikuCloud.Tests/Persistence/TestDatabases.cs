@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using MikuCloud.Tests.Api;
+using MikuCloud.Tests.Reliability;
 using Npgsql;
 
 namespace MikuCloud.Tests.Persistence;
@@ -53,24 +54,48 @@ public sealed class SqliteTestDatabase : TestDatabase
     }
 }
 
-/// <summary>A fresh database on the server named by <c>MIKUCLOUD_TEST_POSTGRES</c>, dropped afterwards.</summary>
+/// <summary>
+/// A fresh database, dropped afterwards, on the server named by <c>MIKUCLOUD_TEST_POSTGRES</c> or else on a throwaway
+/// server the tests start themselves from the installed binaries — so a plain <c>dotnet test</c> covers both providers
+/// wherever PostgreSQL is installed.
+/// </summary>
 public sealed class PostgresTestDatabase : TestDatabase
 {
     public const string EnvironmentVariable = "MIKUCLOUD_TEST_POSTGRES";
-    public const string SkipReason = "PostgreSQL tests need MIKUCLOUD_TEST_POSTGRES (set by .ci/run, which starts a local server)";
+
+    private static readonly Lazy<(string? ConnectionString, string? Missing)> Server = new(() => ResolveServer(Environment.GetEnvironmentVariable(EnvironmentVariable)));
 
     private readonly string name = $"mikucloud_test_{Guid.NewGuid():N}";
 
-    public static string? ServerConnectionString => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } value ? value : null;
+    /// <summary>Why the PostgreSQL tests cannot run here; null when they can.</summary>
+    public static string? SkipReason => Server.Value.Missing;
+
+    public static string? ServerConnectionString => Server.Value.ConnectionString;
 
     public static bool IsAvailable => ServerConnectionString is not null;
 
-    /// <summary>Skips the calling test (xunit v3 dynamic skip, reason shown) when no server is configured.</summary>
+    /// <summary>
+    /// The server to use: the configured one when <paramref name="configured"/> is set, else one started here (once per
+    /// test process, stopped when it exits), else none, with the reason.
+    /// </summary>
+    public static (string? ConnectionString, string? Missing) ResolveServer(string? configured)
+    {
+        if (configured is { Length: > 0 })
+        {
+            return (configured, null);
+        }
+
+        return PrivatePostgres.StartThrowaway() is { } server
+            ? (server.ConnectionString, null)
+            : (null, $"PostgreSQL tests need a server: {PrivatePostgres.NotInstalled} Or name one in {EnvironmentVariable}.");
+    }
+
+    /// <summary>Skips the calling test (xunit v3 dynamic skip, reason shown) when no server can be had.</summary>
     public static void SkipIfUnavailable()
     {
         if (!IsAvailable)
         {
-            Assert.Skip(SkipReason);
+            Assert.Skip(SkipReason!);
         }
     }
 
@@ -119,7 +144,7 @@ public abstract class ApiFixture : IAsyncLifetime
     private ApiFactory? api;
     private HttpClient? client;
 
-    /// <summary>False for PostgreSQL when <c>MIKUCLOUD_TEST_POSTGRES</c> is not set; the test classes then skip.</summary>
+    /// <summary>False for PostgreSQL when no server can be had (see <see cref="PostgresTestDatabase"/>); the test classes then skip.</summary>
     public abstract bool IsAvailable { get; }
 
     public TestDatabase Database => database ?? throw new InvalidOperationException("The fixture is not available.");
@@ -134,7 +159,7 @@ public abstract class ApiFixture : IAsyncLifetime
     {
         if (!IsAvailable)
         {
-            Assert.Skip(PostgresTestDatabase.SkipReason);
+            Assert.Skip(PostgresTestDatabase.SkipReason!);
         }
     }
 

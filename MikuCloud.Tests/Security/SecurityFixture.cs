@@ -4,9 +4,10 @@ using MikuCloud.Tests.Browser;
 namespace MikuCloud.Tests.Security;
 
 /// <summary>
-/// Headless Chromium plus one shared <see cref="SecurityStack"/> whose admin exists already (tests that need a fresh
-/// install start their own stack with <see cref="NewStackAsync"/>). Tests use their own user names, so their order
-/// does not matter.
+/// One shared <see cref="SecurityStack"/> whose admin exists already (tests that need a fresh install start their own
+/// stack with <see cref="NewStackAsync"/>), plus headless Chromium where it is installed. The stack never depends on
+/// the browser: the HTTP-only tests of this collection run on a machine without Chromium, and only the browser tests
+/// skip there (<see cref="SkipReason"/>). Tests use their own user names, so their order does not matter.
 /// </summary>
 public sealed class SecurityFixture : IAsyncLifetime
 {
@@ -20,6 +21,15 @@ public sealed class SecurityFixture : IAsyncLifetime
     ];
 
     private readonly List<SecurityStack> stacks = [];
+    private readonly string chromiumPath;
+
+    public SecurityFixture()
+        : this(BrowserFixture.ChromiumPath)
+    {
+    }
+
+    /// <summary>With another Chromium path (a test's missing one: the fixture must still give the HTTP tests their stack).</summary>
+    internal SecurityFixture(string chromiumPath) => this.chromiumPath = chromiumPath;
 
     public SecurityStack Stack { get; private set; } = null!;
 
@@ -30,24 +40,25 @@ public sealed class SecurityFixture : IAsyncLifetime
 
     public IBrowser? Browser { get; private set; }
 
+    /// <summary>Why the browser tests cannot run here (no Chromium); null when they can. The stack is there either way.</summary>
     public string? SkipReason { get; private set; }
 
     public async ValueTask InitializeAsync()
     {
-        if (!File.Exists(BrowserFixture.ChromiumPath))
+        Stack = await NewStackAsync();
+        Admin = await Stack.SetupAsync(AdminName, AdminPassword);
+        if (!File.Exists(chromiumPath))
         {
-            SkipReason = $"{BrowserFixture.ChromiumPath} is not installed (apt-get install chromium; .ci/run does this).";
+            SkipReason = $"{chromiumPath} is not installed (apt-get install chromium; ./test.sh does this).";
             return;
         }
 
-        Stack = await NewStackAsync();
-        Admin = await Stack.SetupAsync(AdminName, AdminPassword);
         Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
         Assertions.SetDefaultExpectTimeout(15_000);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = BrowserFixture.ChromiumPath,
+            ExecutablePath = chromiumPath,
             Headless = true,
             Args = ChromiumArgs,
             Timeout = 60_000,
