@@ -105,40 +105,6 @@
     }
     function scrollToBottom(container, force) { container?._mikuScroller?.toBottom(force); }
 
-    // ---- input typed before the page is interactive --------------------------------------------------------
-    // The chat is prerendered: the message box shows before the circuit starts, and starting it replaces the box
-    // with a new, empty one. Until attachInput runs, what is typed (and an Enter meaning "send") is kept here and
-    // moved into each new box as it appears, so nothing typed in that gap is lost (issue 13, item 5).
-    const early = { text: "", send: false, observer: null };
-    const isWaitingBox = (el) => el instanceof HTMLTextAreaElement && el.id === "chat-text" && !el._mikuInput;
-    document.addEventListener("input", (e) => { if (isWaitingBox(e.target)) early.text = e.target.value; }, true);
-    document.addEventListener("keydown", (e) => {
-        if (!isWaitingBox(e.target) || e.key !== "Enter" || e.shiftKey || e.isComposing || e.keyCode === 229) return;
-        e.preventDefault(); // not a new line: a send, done as soon as the box is live
-        early.send = true;
-        e.target.closest("form")?.classList.add("send-queued");
-    }, true);
-    if (document.getElementById("chat-text")) {
-        early.observer = new MutationObserver(() => {
-            const box = document.getElementById("chat-text");
-            if (!isWaitingBox(box)) return;
-            if (early.text && box.value !== early.text) carryInto(box);
-            if (early.send) box.closest("form")?.classList.add("send-queued");
-        });
-        early.observer.observe(document.body, { childList: true, subtree: true });
-    }
-    // Puts the early text into a new box and tells Blazor (an input event, the same path as typing), so the
-    // circuit's copy of the text follows the box rather than the other way round.
-    function carryInto(box) {
-        const focused = document.activeElement === document.body || document.activeElement === null;
-        box.value = early.text;
-        box.dispatchEvent(new Event("input", { bubbles: true }));
-        if (focused) {
-            box.focus({ preventScroll: true });
-            box.setSelectionRange(box.value.length, box.value.length);
-        }
-    }
-
     // ---- input: Enter to send, Shift+Enter newline, auto-grow, drafts --------------------------------------
     function attachInput(textarea, form, draftKey) {
         if (!textarea || textarea._mikuInput) return;
@@ -146,13 +112,11 @@
             textarea.style.height = "auto";
             textarea.style.height = Math.min(textarea.scrollHeight, window.innerHeight * 0.4) + "px";
         };
-        // What the box starts with: text typed before the page was interactive wins over the saved draft (and
-        // replaces it); never both glued together. Set here, not by the circuit, so nothing typed meanwhile is
-        // overwritten by a value the circuit had before it saw the typing.
-        early.observer?.disconnect();
-        early.observer = null;
+        // What the box starts with: text typed before the page was interactive (early-input.js) wins over the saved
+        // draft, and replaces it; never both glued together. Set here, not by the circuit, so nothing typed meanwhile
+        // is overwritten by a value the circuit had before it saw the typing.
+        const early = window.mikuEarlyInput?.take(textarea) ?? { text: "", send: false };
         if (early.text) {
-            if (!textarea.value) carryInto(textarea);
             storage.set("miku.draft." + draftKey, early.send ? "" : textarea.value);
         } else if (!textarea.value) {
             const draft = storage.get("miku.draft." + draftKey);
@@ -161,7 +125,6 @@
                 textarea.dispatchEvent(new Event("input", { bubbles: true }));
             }
         }
-        early.text = "";
         let draftTimer = 0;
         const state = { draftKey };
         textarea.addEventListener("keydown", (e) => {
@@ -183,10 +146,7 @@
         grow();
         focusIfDesktop(textarea);
         form.classList.remove("send-queued");
-        if (early.send) {
-            early.send = false;
-            form.requestSubmit(); // Enter was pressed before the page could send
-        }
+        if (early.send) form.requestSubmit(); // Enter was pressed before the page could send
         // The page is interactive from here on (the prerendered HTML was not): lets automation wait for it.
         document.documentElement.setAttribute("data-interactive", "true");
     }
