@@ -112,6 +112,19 @@
             textarea.style.height = "auto";
             textarea.style.height = Math.min(textarea.scrollHeight, window.innerHeight * 0.4) + "px";
         };
+        // What the box starts with: text typed before the page was interactive (early-input.js) wins over the saved
+        // draft, and replaces it; never both glued together. Set here, not by the circuit, so nothing typed meanwhile
+        // is overwritten by a value the circuit had before it saw the typing.
+        const early = window.mikuEarlyInput?.take(textarea) ?? { text: "", send: false };
+        if (early.text) {
+            storage.set("miku.draft." + draftKey, early.send ? "" : textarea.value);
+        } else if (!textarea.value) {
+            const draft = storage.get("miku.draft." + draftKey);
+            if (draft) {
+                textarea.value = draft;
+                textarea.dispatchEvent(new Event("input", { bubbles: true }));
+            }
+        }
         let draftTimer = 0;
         const state = { draftKey };
         textarea.addEventListener("keydown", (e) => {
@@ -132,6 +145,8 @@
         };
         grow();
         focusIfDesktop(textarea);
+        form.classList.remove("send-queued");
+        if (early.send) form.requestSubmit(); // Enter was pressed before the page could send
         // The page is interactive from here on (the prerendered HTML was not): lets automation wait for it.
         document.documentElement.setAttribute("data-interactive", "true");
     }
