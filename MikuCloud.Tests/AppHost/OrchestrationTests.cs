@@ -102,14 +102,18 @@ public class OrchestrationTests
         dataDir.Delete(recursive: true);
     }
 
-    /// <summary>The AppHost's own console lines, once one matches <paramref name="until"/> (the ready event may come just after health).</summary>
+    /// <summary>
+    /// The AppHost's own console lines, once one matches <paramref name="until"/> or after 30 s (the ready event may come
+    /// just after the health check passes).
+    /// </summary>
     private static async Task<List<string>> AppHostLinesAsync(DistributedApplication app, Func<string, bool> until, CancellationToken ct)
     {
         var logs = app.Services.GetFakeLogCollector();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
             var lines = logs.GetSnapshot().Where(r => r.Category == MikuCloud.AppHost.ProjectResourceExtensions.ConsoleCategory).Select(r => r.Message).ToList();
-            if (lines.Any(until))
+            if (lines.Any(until) || DateTime.UtcNow > deadline)
             {
                 return lines;
             }
