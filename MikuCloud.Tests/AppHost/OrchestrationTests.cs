@@ -90,6 +90,16 @@ public class OrchestrationTests
         Assert.Contains("均衡", html, StringComparison.Ordinal);
         Assert.Contains("ready", html, StringComparison.Ordinal);
 
+        // The dashboard shows the external server as a running resource with its commands, and says which mode and why.
+        Assert.True(app.ResourceNotifications.TryGetCurrentState("ollama", out var server));
+        Assert.Equal(KnownResourceStates.Running, server.Snapshot.State?.Text);
+        Assert.Contains(server.Snapshot.Properties, p => p.Name == MikuCloud.AppHost.Ollama.OllamaResourceBuilderExtensions.ModeProperty
+            && Equals(p.Value, "external: Ollama:Mode=external is set."));
+        var commands = server.Snapshot.Commands.Select(c => c.Name).ToList();
+        Assert.Contains(MikuCloud.AppHost.Ollama.OllamaResourceBuilderExtensions.ListModelsCommand, commands);
+        Assert.Contains(MikuCloud.AppHost.Ollama.OllamaResourceBuilderExtensions.RunningModelsCommand, commands);
+        Assert.Contains(MikuCloud.AppHost.Ollama.OllamaResourceBuilderExtensions.UnloadAllCommand, commands);
+
         // The AppHost's console says where to chat, not only where the dashboard is.
         var webUrl = app.GetEndpoint("web", "http").ToString().TrimEnd('/');
         var said = await AppHostLinesAsync(app, line => line.StartsWith("MikuCloud is ready", StringComparison.Ordinal), timeout.Token);
