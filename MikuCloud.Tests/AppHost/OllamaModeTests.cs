@@ -111,9 +111,13 @@ public class OllamaModeTests
         start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:0";
         start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = "http://127.0.0.1:0";
         start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
-        // A fixed port of its own, away from a developer's own Ollama on 11434.
-        start.ArgumentList.Add("--Ollama:Port");
-        start.ArgumentList.Add("11499");
+        // Docker is the engine the stand-in answers for, whatever this machine is set up with.
+        start.Environment["ASPIRE_CONTAINER_RUNTIME"] = "docker";
+        // auto even when a developer's user secrets choose a mode; a fixed port of its own, away from a real Ollama on 11434.
+        foreach (var arg in new[] { "--Ollama:Mode", "auto", "--Ollama:Port", "11499" })
+        {
+            start.ArgumentList.Add(arg);
+        }
 
         using var process = Process.Start(start)!;
         var output = new System.Text.StringBuilder();
