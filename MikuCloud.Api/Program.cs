@@ -7,6 +7,8 @@ using MikuCloud.Api.Models;
 using MikuCloud.Api.Stats;
 using Scalar.AspNetCore;
 
+// A refusal while building (settings, Modelfiles) is one line and exit code 1, like one while starting (RunOrExplain).
+StartupRefusal.ExplainRefusals(typeof(Program).Assembly);
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -62,6 +64,6 @@ app.MapConversationEndpoints();
 app.MapChatEndpoints();
 app.MapStatsEndpoints();
 
-// Single-user mode on a network address ends here with one line and exit code 1 (as the AppHost does for a missing
-// container engine), not a stack trace.
+// A refused start (invalid options, single-user mode on a network address, the database or the port unusable) ends here
+// with one line and exit code 1, as the AppHost does for a missing container engine, not a stack trace.
 return app.RunOrExplain();

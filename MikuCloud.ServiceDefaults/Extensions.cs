@@ -43,6 +43,8 @@ public static class Extensions
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
+        // A refused start is one line (StartupRefusal), not the host's logged stack trace.
+        builder.Logging.AddStartupRefusalConsoleFilter();
 
         return builder;
     }

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Reflection;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,40 +49,13 @@ public static class Loopback
 
     /// <summary>
     /// Fails the start with <see cref="LoopbackRequiredException"/> when Kestrel has bound any non-loopback address
-    /// (<see cref="LoopbackRun.RunOrExplain"/> turns it into one line and exit code 1). <paramref name="reason"/> says why this app
+    /// (<see cref="StartupRefusal.RunOrExplain"/> turns it into one line and exit code 1). <paramref name="reason"/> says why this app
     /// must stay on loopback.
     /// </summary>
     public static IServiceCollection AddLoopbackOnlyGuard(this IServiceCollection services, string reason)
     {
         ArgumentNullException.ThrowIfNull(services);
         return services.AddHostedService(sp => new LoopbackOnlyGuard(sp.GetRequiredService<IServer>(), reason));
-    }
-}
-
-/// <summary>Running an app whose single-user mode may refuse to start.</summary>
-public static class LoopbackRun
-{
-    /// <summary>
-    /// Runs the app and returns its exit code. A <see cref="LoopbackRequiredException"/> from the guard is a setup problem,
-    /// not a crash: it ends the process with its one line on stderr and exit code 1 instead of an unhandled-exception abort.
-    /// Only when the app is the process: hosted inside another one (WebApplicationFactory runs this entry point in the
-    /// test process) the exception propagates, so the host that started it sees why.
-    /// </summary>
-    public static int RunOrExplain(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        // Read before running: a host that failed to start is disposed, its services with it.
-        var isTheProcess = string.Equals(Assembly.GetEntryAssembly()?.GetName().Name, app.Environment.ApplicationName, StringComparison.Ordinal);
-        try
-        {
-            app.Run();
-            return 0;
-        }
-        catch (Exception ex) when (ex.GetBaseException() is LoopbackRequiredException exposed && isTheProcess)
-        {
-            Console.Error.WriteLine(exposed.Message);
-            return 1;
-        }
     }
 }
 
@@ -112,4 +83,4 @@ public sealed class LoopbackOnlyGuard(IServer server, string reason) : IHostedLi
 }
 
 /// <summary>A loopback-only app was bound to a network address: a setup problem, reported as one line.</summary>
-public sealed class LoopbackRequiredException(string message) : Exception(message);
+public sealed class LoopbackRequiredException(string message) : StartupRefusedException(message);

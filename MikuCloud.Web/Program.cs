@@ -4,6 +4,8 @@ using MikuCloud.Web.Auth;
 using MikuCloud.Web.Components;
 using MikuCloud.Web.Services;
 
+// A refusal while building (settings, Modelfiles) is one line and exit code 1, like one while starting (RunOrExplain).
+StartupRefusal.ExplainRefusals(typeof(Program).Assembly);
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -47,5 +49,5 @@ app.MapMikuWebEndpoints();
 app.MapMikuAccountEndpoints();
 app.MapDefaultEndpoints();
 
-// Single-user mode on a network address ends here with one line and exit code 1, like the API.
+// A refused start ends here with one line and exit code 1, like the API.
 return app.RunOrExplain();

@@ -86,23 +86,36 @@ public sealed class OrphanedAnswerSweeper(IServiceProvider services, TimeProvide
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(5), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await using var scope = services.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
-                var now = Timestamps.Now(time);
-                var recovered = await ChatDatabaseInitializer.RecoverAsync(db, now, ChatDatabaseInitializer.OrphanCutoff(db, now, chat.Value), stoppingToken);
-                if (recovered > 0)
-                {
-                    logger.LogWarning("Closed {Count} answer(s) orphaned by a replica that stopped mid-stream.", recovered);
-                }
+                await SweepAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping. Also after a refused start (the database unreachable): the host is then disposed without being
+            // stopped, and a cancelled sweeper would be reported as a crashed service, stack trace and all.
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+            var now = Timestamps.Now(time);
+            var recovered = await ChatDatabaseInitializer.RecoverAsync(db, now, ChatDatabaseInitializer.OrphanCutoff(db, now, chat.Value), stoppingToken);
+            if (recovered > 0)
             {
-                logger.LogWarning("Orphan sweep failed (will retry): {Message}", ex.Message);
+                logger.LogWarning("Closed {Count} answer(s) orphaned by a replica that stopped mid-stream.", recovered);
             }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Orphan sweep failed (will retry): {Message}", ex.Message);
         }
     }
 }

@@ -32,13 +32,23 @@ public static class ChatDatabaseSetup
 
     public static IHostApplicationBuilder AddChatDatabase(this IHostApplicationBuilder builder)
     {
-        var provider = ParseProvider(builder.Configuration["Database:Provider"]);
+        ChatDatabaseProvider provider;
+        try
+        {
+            provider = ParseProvider(builder.Configuration["Database:Provider"]);
+        }
+        catch (InvalidOperationException invalid)
+        {
+            // A setting the API cannot start with: one line and exit code 1 (StartupRefusal).
+            throw new StartupRefusedException(invalid.Message, invalid);
+        }
+
         var connection = builder.Configuration.GetConnectionString(ConnectionName);
         if (provider == ChatDatabaseProvider.Postgres)
         {
             if (string.IsNullOrWhiteSpace(connection))
             {
-                throw new InvalidOperationException(
+                throw new StartupRefusedException(
                     "Database:Provider=postgres needs ConnectionStrings:chatdb (e.g. 'Host=db;Database=mikucloud;Username=…;Password=…').");
             }
 

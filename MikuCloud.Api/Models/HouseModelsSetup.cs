@@ -16,12 +16,21 @@ public static class HouseModelsSetup
 
     public static IHostApplicationBuilder AddHouseModels(this IHostApplicationBuilder builder)
     {
-        var catalog = HouseModelCatalog.Load(HouseModelCatalog.LocateDirectory(builder.Configuration["Modelfiles:Path"]));
-        builder.Services.AddSingleton(catalog);
+        HouseModelCatalog catalog;
+        OllamaConnectionString parsed;
+        try
+        {
+            catalog = HouseModelCatalog.Load(HouseModelCatalog.LocateDirectory(builder.Configuration["Modelfiles:Path"]));
+            parsed = OllamaConnectionString.Parse(builder.Configuration.GetConnectionString("ollama")
+                ?? throw new StartupRefusedException("ConnectionStrings:ollama is not set. Use 'Endpoint=http://host:11434' (optionally ';Model=miku-vl')."));
+        }
+        catch (Exception ex) when (ex is ModelfileException or FormatException or IOException)
+        {
+            // A Modelfile error reads `file:line: reason`; the API cannot start without its house model: one line, exit code 1.
+            throw new StartupRefusedException(ex.Message, ex);
+        }
 
-        var connection = builder.Configuration.GetConnectionString("ollama")
-            ?? throw new InvalidOperationException("ConnectionStrings:ollama is not set. Use 'Endpoint=http://host:11434' (optionally ';Model=miku-vl').");
-        var parsed = OllamaConnectionString.Parse(connection);
+        builder.Services.AddSingleton(catalog);
         var endpoint = new OllamaEndpoint(parsed.Endpoint, parsed.Model ?? catalog.Models[0].Name);
         builder.Services.AddSingleton(endpoint);
 

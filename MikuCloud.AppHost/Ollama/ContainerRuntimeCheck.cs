@@ -18,8 +18,14 @@ public static class ContainerRuntimeCheck
         "'--Ollama:Mode local' starts `ollama serve` from your PATH, and " +
         "'--Ollama:Mode external --ConnectionStrings:ollama Endpoint=http://host:11434' uses an Ollama you already run.";
 
-    /// <summary>Registers the check to run just before the application starts (never when publishing).</summary>
-    public static IResourceBuilder<OllamaResource> WithContainerRuntimeCheck(this IResourceBuilder<OllamaResource> builder, ContainerRuntimeKind runtime)
+    /// <summary>The start of the message when <c>Ollama:Mode=auto</c> found neither an engine nor <c>ollama</c> on PATH.</summary>
+    public const string AutoFailurePrefix = "Ollama:Mode=auto found no `ollama` on PATH either. ";
+
+    /// <summary>
+    /// Registers the check to run just before the application starts (never when publishing). <paramref name="auto"/>:
+    /// container mode was chosen by <c>auto</c> as the last resort, so the message also says <c>ollama</c> is not on PATH.
+    /// </summary>
+    public static IResourceBuilder<OllamaResource> WithContainerRuntimeCheck(this IResourceBuilder<OllamaResource> builder, ContainerRuntimeKind runtime, bool auto = false)
     {
         ArgumentNullException.ThrowIfNull(builder);
         if (builder.ApplicationBuilder.ExecutionContext.IsRunMode)
@@ -28,7 +34,7 @@ public static class ContainerRuntimeCheck
             {
                 if (await ProbeAsync(Command(runtime), ct).ConfigureAwait(false) is { } problem)
                 {
-                    throw new ContainerRuntimeUnavailableException(Describe(runtime, problem));
+                    throw new ContainerRuntimeUnavailableException((auto ? AutoFailurePrefix : "") + Describe(runtime, problem));
                 }
             });
         }
@@ -83,7 +89,8 @@ public static class ContainerRuntimeCheck
         }
     }
 
-    private static string Command(ContainerRuntimeKind runtime) => runtime == ContainerRuntimeKind.Podman ? "podman" : "docker";
+    /// <summary>The engine's CLI: <c>docker</c> or <c>podman</c>.</summary>
+    public static string Command(ContainerRuntimeKind runtime) => runtime == ContainerRuntimeKind.Podman ? "podman" : "docker";
 }
 
 /// <summary>No container engine answers in <c>container</c> mode; the message names the alternatives.</summary>

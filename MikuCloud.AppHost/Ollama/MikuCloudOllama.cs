@@ -8,11 +8,13 @@ namespace MikuCloud.AppHost.Ollama;
 /// <param name="Model">The house model (child of the server).</param>
 /// <param name="Settings">The server knobs as parameters.</param>
 /// <param name="Options">The options that chose all this.</param>
+/// <param name="Choice">The mode Ollama runs in this time, and why (<c>auto</c> decides here).</param>
 public sealed record MikuCloudOllama(
     IResourceBuilder<IResourceWithConnectionString> Server,
     IResourceBuilder<OllamaModelResource> Model,
     OllamaServerSettings Settings,
-    OllamaHostingOptions Options);
+    OllamaHostingOptions Options,
+    OllamaModeChoice Choice);
 
 /// <summary>Composes MikuCloud's Ollama from configuration (<c>Ollama:*</c>) and <c>modelfiles/</c>.</summary>
 public static class MikuCloudOllamaExtensions
@@ -21,13 +23,20 @@ public static class MikuCloudOllamaExtensions
     public const string ServerName = "ollama";
 
     /// <summary>
-    /// Adds the Ollama server in the configured mode (container by default) and the house model from
-    /// <c>modelfiles/</c> with the configured quantization.
+    /// Adds the Ollama server in the configured mode (<c>auto</c> by default: see <see cref="OllamaModeChoice.Choose"/>)
+    /// and the house model from <c>modelfiles/</c> with the configured quantization.
     /// </summary>
-    public static MikuCloudOllama AddMikuCloudOllama(this IDistributedApplicationBuilder builder)
+    /// <param name="builder">The AppHost's builder.</param>
+    /// <param name="probes">What <c>auto</c> asks the machine; <see cref="OllamaModeProbes.System"/> when null.</param>
+    public static MikuCloudOllama AddMikuCloudOllama(this IDistributedApplicationBuilder builder, OllamaModeProbes? probes = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = OllamaHostingOptions.From(builder.Configuration);
+        probes ??= OllamaModeProbes.System;
+        // Publishing describes a deployment, not this machine: there auto means the container.
+        var choice = builder.ExecutionContext.IsRunMode
+            ? OllamaModeChoice.Choose(options.Mode, ContainerRuntimeCheck.Command(options.ContainerRuntime), () => probes.Engine(options.ContainerRuntime), probes.Ollama)
+            : new OllamaModeChoice(options.Mode == OllamaMode.Auto ? OllamaMode.Container : options.Mode, "Publishing.");
         var catalog = HouseModelCatalog.Load(HouseModelCatalog.LocateDirectory(options.ModelfilesPath));
         var house = options.HouseModel is null
             ? catalog.Models[0]
@@ -39,19 +48,21 @@ public static class MikuCloudOllamaExtensions
         }
 
         var settings = OllamaServerSettings.AddParameters(builder, house.ContextLength);
-        IResourceBuilder<IResourceWithConnectionString> server = options.Mode switch
+        IResourceBuilder<IResourceWithConnectionString> server = choice.Mode switch
         {
             OllamaMode.Container => builder.AddOllama(ServerName, options.Port)
                 .WithDataVolume()
                 .WithGpuSupport(options.Gpu, options.ContainerRuntime)
                 .WithServerSettings(settings)
-                .WithContainerRuntimeCheck(options.ContainerRuntime),
+                .WithContainerRuntimeCheck(options.ContainerRuntime, auto: choice.Fallback),
             OllamaMode.Local => builder.AddOllamaLocal(ServerName, options.Port).WithServerSettings(settings),
+            // Run mode: a resource of its own, so the dashboard shows it with its commands. Publishing: a plain connection string.
+            _ when builder.ExecutionContext.IsRunMode => builder.AddOllamaExternal(ServerName),
             _ => builder.AddConnectionString(ServerName),
         };
-        server.WithModelCommands();
+        server.WithModelCommands().WithModeChoice(choice);
 
         var model = server.AddHouseModel(house).WithUnloadCommand();
-        return new MikuCloudOllama(server, model, settings, options);
+        return new MikuCloudOllama(server, model, settings, options, choice);
     }
 }

@@ -5,7 +5,12 @@ namespace MikuCloud.AppHost.Ollama;
 /// <summary>Where Ollama runs.</summary>
 public enum OllamaMode
 {
-    /// <summary><c>docker.io/ollama/ollama</c> in Docker or Podman (default).</summary>
+    /// <summary>
+    /// The default: <see cref="Container"/> when Docker or Podman answers, else <see cref="Local"/> when <c>ollama</c> is
+    /// on PATH, else <see cref="Container"/> (which then stops with a message naming the ways out). See <see cref="OllamaModeChoice"/>.
+    /// </summary>
+    Auto,
+    /// <summary><c>docker.io/ollama/ollama</c> in Docker or Podman.</summary>
     Container,
     /// <summary><c>ollama serve</c> from PATH: the only GPU path on macOS.</summary>
     Local,
@@ -39,7 +44,7 @@ public enum ContainerRuntimeKind
 public sealed class OllamaHostingOptions
 {
     /// <summary><c>Ollama:Mode</c>.</summary>
-    public OllamaMode Mode { get; set; } = OllamaMode.Container;
+    public OllamaMode Mode { get; set; } = OllamaMode.Auto;
 
     /// <summary><c>Ollama:Gpu</c>.</summary>
     public OllamaGpu Gpu { get; set; } = OllamaGpu.Auto;
@@ -66,7 +71,7 @@ public sealed class OllamaHostingOptions
         var section = configuration.GetSection("Ollama");
         return new OllamaHostingOptions
         {
-            Mode = ParseEnum(section["Mode"], OllamaMode.Container, "Ollama:Mode"),
+            Mode = ParseEnum(section["Mode"], OllamaMode.Auto, "Ollama:Mode"),
             Gpu = ParseEnum(section["Gpu"], OllamaGpu.Auto, "Ollama:Gpu"),
             Quantization = section["Quantization"],
             HouseModel = section["HouseModel"],

@@ -49,6 +49,37 @@ public static partial class OllamaResourceBuilderExtensions
             .WithIconName("BrainCircuit");
     }
 
+    /// <summary>
+    /// An Ollama server someone else runs, at <c>ConnectionStrings:{name}</c> (<c>Endpoint=http://host:11434</c>), shown in
+    /// the dashboard as Running from the start (the AppHost does not manage it; its house model shows whether it answers).
+    /// </summary>
+    public static IResourceBuilder<OllamaExternalResource> AddOllamaExternal(this IDistributedApplicationBuilder builder, string name)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var endpoint = builder.AddParameterFromConfiguration($"{name}-endpoint", $"ConnectionStrings:{name}");
+
+        return builder.AddResource(new OllamaExternalResource(name, endpoint.Resource))
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "Ollama",
+                State = KnownResourceStates.NotStarted,
+                Properties = [new("mode", "external")],
+            })
+            .WithReferenceRelationship(endpoint)
+            .WithIconName("BrainCircuit")
+            .OnInitializeResource(async (server, e, ct) =>
+            {
+                await e.Eventing.PublishAsync(new BeforeResourceStartedEvent(server, e.Services), ct).ConfigureAwait(false);
+                await e.Notifications.PublishUpdateAsync(server, s => s with
+                {
+                    State = KnownResourceStates.Running,
+                    StartTimeStamp = DateTime.UtcNow,
+                }).ConfigureAwait(false);
+                await e.Eventing.PublishAsync(new ConnectionStringAvailableEvent(server, e.Services), ct).ConfigureAwait(false);
+            });
+    }
+
     /// <summary>Sets the server knobs (<c>OLLAMA_NUM_PARALLEL</c>, <c>OLLAMA_KEEP_ALIVE</c>, …) from their parameters.</summary>
     public static IResourceBuilder<T> WithServerSettings<T>(this IResourceBuilder<T> builder, OllamaServerSettings settings)
         where T : IResourceWithEnvironment

@@ -11,7 +11,7 @@ public class AppHostModelTests
     [Fact]
     public async Task Container_mode_pins_the_image_exposes_11434_and_persists_models()
     {
-        await using var app = await AppModel.BuildAsync("Ollama:Gpu=none");
+        await using var app = await AppModel.BuildAsync("Ollama:Mode=container", "Ollama:Gpu=none");
         var ollama = app.Resource<OllamaResource>("ollama");
 
         var image = Assert.Single(ollama.Annotations.OfType<ContainerImageAnnotation>());
@@ -33,7 +33,7 @@ public class AppHostModelTests
     [Fact]
     public async Task Server_knobs_have_defaults_and_can_be_overridden()
     {
-        await using var app = await AppModel.BuildAsync("Ollama:Gpu=none", "Parameters:ollama-num-parallel=4", "Parameters:ollama-keep-alive=-1");
+        await using var app = await AppModel.BuildAsync("Ollama:Mode=container", "Ollama:Gpu=none", "Parameters:ollama-num-parallel=4", "Parameters:ollama-keep-alive=-1");
 
         var env = await app.Resource("ollama").EnvironmentAsync();
 
@@ -50,7 +50,7 @@ public class AppHostModelTests
     [InlineData("podman", "--device nvidia.com/gpu=all")]
     public async Task Nvidia_gets_the_right_runtime_arguments(string runtime, string expected)
     {
-        await using var app = await AppModel.BuildAsync("Ollama:Gpu=nvidia", $"ASPIRE_CONTAINER_RUNTIME={runtime}");
+        await using var app = await AppModel.BuildAsync("Ollama:Mode=container", "Ollama:Gpu=nvidia", $"ASPIRE_CONTAINER_RUNTIME={runtime}");
         var ollama = app.Resource<OllamaResource>("ollama");
 
         Assert.Equal(expected, string.Join(' ', await ollama.RuntimeArgsAsync()));
@@ -62,7 +62,7 @@ public class AppHostModelTests
     [InlineData("podman")]
     public async Task Amd_gets_rocm_image_and_devices(string runtime)
     {
-        await using var app = await AppModel.BuildAsync("Ollama:Gpu=amd", $"ASPIRE_CONTAINER_RUNTIME={runtime}");
+        await using var app = await AppModel.BuildAsync("Ollama:Mode=container", "Ollama:Gpu=amd", $"ASPIRE_CONTAINER_RUNTIME={runtime}");
         var ollama = app.Resource<OllamaResource>("ollama");
 
         Assert.Equal("--device /dev/kfd --device /dev/dri", string.Join(' ', await ollama.RuntimeArgsAsync()));
@@ -80,7 +80,7 @@ public class AppHostModelTests
     [Fact]
     public async Task House_model_is_a_child_with_a_connection_string_and_health_check()
     {
-        await using var app = await AppModel.BuildAsync("Ollama:Gpu=none");
+        await using var app = await AppModel.BuildAsync("Ollama:Mode=container", "Ollama:Gpu=none");
         var model = app.Resource<OllamaModelResource>("miku-vl");
 
         Assert.Same(app.Resource("ollama"), model.Parent);
@@ -99,7 +99,7 @@ public class AppHostModelTests
     [InlineData("bf16", "qwen3-vl:8b-instruct-bf16")]
     public async Task Quantization_choice_changes_the_base(string quant, string from)
     {
-        await using var app = await AppModel.BuildAsync("Ollama:Gpu=none", $"Ollama:Quantization={quant}");
+        await using var app = await AppModel.BuildAsync("Ollama:Mode=container", "Ollama:Gpu=none", $"Ollama:Quantization={quant}");
 
         Assert.Equal(from, app.Resource<OllamaModelResource>("miku-vl").Model.From);
     }
@@ -107,7 +107,7 @@ public class AppHostModelTests
     [Fact]
     public async Task Api_references_and_waits_for_the_model_and_web_for_the_api()
     {
-        await using var app = await AppModel.BuildAsync("Ollama:Gpu=none");
+        await using var app = await AppModel.BuildAsync("Ollama:Mode=container", "Ollama:Gpu=none");
         var api = app.Resource("api");
         var web = app.Resource("web");
 
@@ -139,7 +139,7 @@ public class AppHostModelTests
     public async Task Bad_settings_are_clear_errors()
     {
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => AppModel.BuildAsync("Ollama:Mode=cloud"));
-        Assert.Contains("Ollama:Mode='cloud' is not valid. Use one of: container, local, external.", Flatten(ex), StringComparison.Ordinal);
+        Assert.Contains("Ollama:Mode='cloud' is not valid. Use one of: auto, container, local, external.", Flatten(ex), StringComparison.Ordinal);
 
         ex = await Assert.ThrowsAnyAsync<Exception>(() => AppModel.BuildAsync("Ollama:Quantization=q3"));
         Assert.Contains("Unknown quantization 'q3'", Flatten(ex), StringComparison.Ordinal);

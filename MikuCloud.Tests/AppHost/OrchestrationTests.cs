@@ -3,6 +3,9 @@ using System.Text.Json.Nodes;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using MikuCloud.Tests.Fakes;
 
 namespace MikuCloud.Tests.AppHost;
@@ -28,6 +31,7 @@ public class OrchestrationTests
                 $"ConnectionStrings:ollama={fake.ConnectionString}",
                 $"ConnectionStrings:chatdb=Data Source={Path.Combine(dataDir.FullName, "chat.db")}",
             ], ct);
+        builder.Services.AddLogging(logging => logging.AddFakeLogging());
         await using var app = await builder.BuildAsync(ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromMinutes(4));
@@ -86,9 +90,45 @@ public class OrchestrationTests
         Assert.Contains("均衡", html, StringComparison.Ordinal);
         Assert.Contains("ready", html, StringComparison.Ordinal);
 
+        // The dashboard shows the external server as a running resource with its commands, and says which mode and why.
+        Assert.True(app.ResourceNotifications.TryGetCurrentState("ollama", out var server));
+        Assert.Equal(KnownResourceStates.Running, server.Snapshot.State?.Text);
+        Assert.Contains(server.Snapshot.Properties, p => p.Name == MikuCloud.AppHost.Ollama.OllamaResourceBuilderExtensions.ModeProperty
+            && Equals(p.Value, "external: Ollama:Mode=external is set."));
+        var commands = server.Snapshot.Commands.Select(c => c.Name).ToList();
+        Assert.Contains(MikuCloud.AppHost.Ollama.OllamaResourceBuilderExtensions.ListModelsCommand, commands);
+        Assert.Contains(MikuCloud.AppHost.Ollama.OllamaResourceBuilderExtensions.RunningModelsCommand, commands);
+        Assert.Contains(MikuCloud.AppHost.Ollama.OllamaResourceBuilderExtensions.UnloadAllCommand, commands);
+
+        // The AppHost's console says where to chat, not only where the dashboard is.
+        var webUrl = app.GetEndpoint("web", "http").ToString().TrimEnd('/');
+        var said = await AppHostLinesAsync(app, line => line.StartsWith("MikuCloud is ready", StringComparison.Ordinal), timeout.Token);
+        Assert.Contains($"MikuCloud is ready: open {webUrl} to chat.", said);
+        Assert.Contains(said, l => l.StartsWith($"MikuCloud will be at {webUrl} once it is ready", StringComparison.Ordinal));
+
         await app.StopAsync(timeout.Token);
         await timeout.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watching);
         dataDir.Delete(recursive: true);
+    }
+
+    /// <summary>
+    /// The AppHost's own console lines, once one matches <paramref name="until"/> or after 30 s (the ready event may come
+    /// just after the health check passes).
+    /// </summary>
+    private static async Task<List<string>> AppHostLinesAsync(DistributedApplication app, Func<string, bool> until, CancellationToken ct)
+    {
+        var logs = app.Services.GetFakeLogCollector();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var lines = logs.GetSnapshot().Where(r => r.Category == MikuCloud.AppHost.ProjectResourceExtensions.ConsoleCategory).Select(r => r.Message).ToList();
+            if (lines.Any(until) || DateTime.UtcNow > deadline)
+            {
+                return lines;
+            }
+
+            await Task.Delay(100, ct);
+        }
     }
 }

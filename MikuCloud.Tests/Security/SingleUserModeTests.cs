@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using MikuCloud.Tests.Api;
@@ -53,35 +52,9 @@ public sealed class SingleUserModeTests : ApiTest
         Assert.Contains("Auth:ApiTokenKey must be base64 of at least 32 random bytes", output, StringComparison.Ordinal);
     }
 
-    /// <summary>The API or the Web as its own process (the copy in the test output), stopped after 60 s at most.</summary>
     private static async Task<(int ExitCode, string Output)> RunAsync(string app, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, app));
-        start.Environment["ConnectionStrings__ollama"] = "Endpoint=http://127.0.0.1:9;Model=miku-vl";
-        start.Environment["ConnectionStrings__chatdb"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"mikucloud-su-{Guid.NewGuid():N}.db")}";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        var result = await AppProcess.RunAsync(app, environment);
+        return (result.ExitCode, result.Output);
     }
 }

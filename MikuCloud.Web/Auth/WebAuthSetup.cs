@@ -30,7 +30,17 @@ public static class WebAuthSetup
     public static WebApplicationBuilder AddMikuAuth(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var settings = AuthSettings.FromConfiguration(builder.Configuration);
+        AuthSettings settings;
+        try
+        {
+            settings = AuthSettings.FromConfiguration(builder.Configuration);
+        }
+        catch (InvalidOperationException invalid)
+        {
+            // A setting the Web cannot start with: one line and exit code 1 (StartupRefusal), not a stack trace.
+            throw new StartupRefusedException(invalid.Message, invalid);
+        }
+
         var services = builder.Services;
         services.AddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
