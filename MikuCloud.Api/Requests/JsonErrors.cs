@@ -39,8 +39,9 @@ public static partial class JsonErrors
     {
         System.Text.DecoderFallbackException or System.Text.EncoderFallbackException => true,
         InvalidOperationException { InnerException: System.Text.DecoderFallbackException or System.Text.EncoderFallbackException } => true,
-        InvalidOperationException e => e.Message.StartsWith("Cannot transcode invalid UTF-8", StringComparison.Ordinal)
-                                       || e.Message.StartsWith("Cannot read invalid UTF-16", StringComparison.Ordinal),
+        // "Cannot transcode invalid UTF-8 …", "Cannot read invalid UTF-16 …", "Cannot read incomplete UTF-16 … missing low surrogate".
+        InvalidOperationException e => e.Source?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true
+                                       && (e.Message.Contains("UTF-8", StringComparison.Ordinal) || e.Message.Contains("UTF-16", StringComparison.Ordinal)),
         _ => false,
     };
 
