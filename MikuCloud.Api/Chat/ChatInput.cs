@@ -47,7 +47,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
         }
         catch (ApiProblem) when (!cancellationToken.IsCancellationRequested)
         {
-            // Refused before the body was read to its end: the rest is not worth reading.
+            // A refusal may come before the body was read to its end (a field over its limit): the rest is not worth reading.
             request.HttpContext.Response.Headers.Connection = "close";
             throw;
         }

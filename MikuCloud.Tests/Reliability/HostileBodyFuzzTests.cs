@@ -13,6 +13,7 @@ namespace MikuCloud.Tests.Reliability;
 /// wrong content type, cut off, and dripping in slower than Kestrel's minimum rate. None may answer 5xx or log an
 /// unhandled exception. A new operation joins by being documented.
 /// </summary>
+[Collection(nameof(Images.SerialPerformance))] // sends tens of MB: alone, so tests measuring allocations are not disturbed
 public class HostileBodyFuzzTests : AccountsApiTest
 {
     private const string InvalidUtf8 = "\u00c3(", LoneSurrogate = "\\ud800";

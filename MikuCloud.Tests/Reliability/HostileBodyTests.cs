@@ -10,6 +10,7 @@ namespace MikuCloud.Tests.Reliability;
 /// Bodies an attacker (or a broken client) sends: too large declared or chunked, not valid Unicode, too slow, far over
 /// a field's limit. Each is a 4xx problem with a <c>code</c>, decided before the body is held in memory whole.
 /// </summary>
+[Collection(nameof(Images.SerialPerformance))] // sends tens of MB: alone, so tests measuring allocations are not disturbed
 public class HostileBodyTests : ApiTest
 {
     private static readonly KeyValuePair<string, string>[] Json = [new("Content-Type", "application/json")];

@@ -56,7 +56,7 @@ public sealed class BodiesBenchmark(BenchOptions options, TextWriter log)
                 section.Table(["", "value"],
                 [
                     ["answers", string.Join(", ", results.GroupBy(r => (r.Kind, r.Status)).OrderBy(g => g.Key.Kind).Select(g => $"{g.Key.Kind}: {g.Count()} × {(g.Key.Status == 0 ? "closed" : g.Key.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))}"))],
-                    ["time to the refusal p50 / max", $"{Fmt.Ms(Summary.Of(results.Select(r => r.Ms)).P50)} / {Fmt.Ms(results.Max(r => r.Ms))}"],
+                    ["time until the client saw the end (answer or closed connection) p50 / max", $"{Fmt.Ms(Summary.Of(results.Select(r => r.Ms)).P50)} / {Fmt.Ms(results.Max(r => r.Ms))}"],
                     ["API RSS before / peak (sampled every 10 ms) / growth", $"{Fmt.Bytes(before.WorkingSetBytes)} / {Fmt.Bytes(peak)} / **{Fmt.Bytes(growth)}**"],
                     ["API GC heap before / after", $"{Fmt.Bytes(before.GcHeapBytes)} / {Fmt.Bytes(after.GcHeapBytes)}"],
                     ["API allocations during the storm", Fmt.Bytes(after.AllocatedBytes - before.AllocatedBytes)],
