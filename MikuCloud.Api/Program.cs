@@ -4,6 +4,7 @@ using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
 using MikuCloud.Api.Limits;
 using MikuCloud.Api.Models;
+using MikuCloud.Api.Requests;
 using MikuCloud.Api.Stats;
 using Scalar.AspNetCore;
 
@@ -14,9 +15,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<MikuCloud.Api.DatabaseUnavailableHandler>();
+builder.Services.AddExceptionHandler<MikuCloud.Api.Requests.BadRequestBodyHandler>();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
 {
     document.Info.Title = "MikuCloud API";
+    // No servers entry: the default would copy the caller's Host header into the document. Clients use the document's own origin.
+    document.Servers?.Clear();
     document.Info.Description =
         "Multimodal chat with Qwen3-VL through Ollama. JSON is camelCase; option names inside `options` are Ollama's " +
         "(temperature, top_p, top_k, repeat_penalty, presence_penalty, frequency_penalty, num_predict, num_ctx, seed, stop, min_p). " +
@@ -45,6 +49,8 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// Each operation's largest body (endpoint metadata; a small default otherwise), before anyone reads one.
+app.UseBodyLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 // After authentication: the request-rate limit is per user.

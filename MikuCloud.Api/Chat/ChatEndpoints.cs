@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using MikuCloud.Api.Conversations;
+using MikuCloud.Api.Images;
+using MikuCloud.Api.Requests;
 
 namespace MikuCloud.Api.Chat;
 
@@ -9,6 +12,8 @@ public static class ChatEndpoints
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/conversations/{id:guid}/messages").WithTags("Chat");
+        var messageLimit = ChatInputReader.MaxBodyBytes(
+            app.ServiceProvider.GetRequiredService<IOptions<ChatSettings>>().Value, app.ServiceProvider.GetRequiredService<IOptions<ImagePipelineOptions>>().Value);
 
         group.MapPost("", async (Guid id, HttpContext http, ChatInputReader reader, ChatTurnService turns) =>
             {
@@ -24,6 +29,7 @@ public static class ChatEndpoints
                 }
             })
             .Accepts<SendMessageRequest>("application/json", "multipart/form-data")
+            .WithBodyLimit(messageLimit)
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429).ProducesProblem(503)
             .DisableAntiforgery()
@@ -38,15 +44,34 @@ public static class ChatEndpoints
                 try
                 {
                     RegenerateRequest? body = null;
-                    if (http.Request.ContentLength is > 0 || http.Request.HasJsonContentType())
+                    var request = http.Request;
+                    if (request.ContentLength is > 0 || request.HasJsonContentType() || request.ContentLength is null && request.Headers.TransferEncoding.Count > 0)
                     {
+                        if (!request.HasJsonContentType())
+                        {
+                            throw new ApiProblem(415, "unsupported_media_type", "Send the body as application/json, or send none.");
+                        }
+
                         try
                         {
                             body = await http.Request.ReadFromJsonAsync<RegenerateRequest>(http.RequestAborted);
                         }
                         catch (JsonException ex)
                         {
-                            throw new ApiProblem(400, "malformed_json", $"The JSON body is malformed: {ex.Message}");
+                            throw JsonErrors.Malformed(ex);
+                        }
+                        catch (Exception ex) when (JsonErrors.IsInvalidText(ex))
+                        {
+                            throw JsonErrors.InvalidText(null);
+                        }
+                        catch (BadHttpRequestException ex) when (BadRequestBodyHandler.ToProblem(http, ex) is { } problem)
+                        {
+                            throw problem;
+                        }
+
+                        if ((!JsonText.IsValid(body?.PresetId) ? "presetId" : JsonText.FindInvalid(body?.Options, "options")) is { } invalid)
+                        {
+                            throw JsonErrors.InvalidText(invalid);
                         }
                     }
 
@@ -60,7 +85,7 @@ public static class ChatEndpoints
             })
             .Accepts<RegenerateRequest>("application/json")
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(429).ProducesProblem(503)
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(415).ProducesProblem(429).ProducesProblem(503)
             .DisableAntiforgery()
             .WithSummary("Answer the last question again (replacing the last answer), streamed like a new message.");
         return app;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using MikuCloud.Api.Images;
+using MikuCloud.Api.Requests;
 
 namespace MikuCloud.Api.Chat;
 
@@ -19,18 +20,22 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 16 };
 
+    /// <summary>
+    /// The largest body a message can legitimately be: the JSON form with the most images, each the largest there may
+    /// be as base64, and the longest text (the multipart form of the same message is smaller). Declared on the
+    /// operation (<see cref="BodyLimits"/>) unless <c>Chat:MaxRequestBytes</c> sets it.
+    /// </summary>
+    public static long MaxBodyBytes(ChatSettings chat, ImagePipelineOptions images)
+    {
+        ArgumentNullException.ThrowIfNull(chat);
+        ArgumentNullException.ThrowIfNull(images);
+        return chat.MaxRequestBytes ?? images.MaxImagesPerMessage * MessageJsonScanner.ImageDataBytes(images)
+            + BodyLimits.JsonString(chat.MaxContentLength) + BodyLimits.DefaultBytes;
+    }
+
     public async Task<ChatInput> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = chat.Value.MaxRequestBytes;
-        }
-
-        if (request.ContentLength > chat.Value.MaxRequestBytes)
-        {
-            throw new ApiProblem(413, "request_too_large", $"The request is {request.ContentLength / 1048576.0:0.#} MB; the limit is {chat.Value.MaxRequestBytes / 1048576} MB.");
-        }
-
+        ArgumentNullException.ThrowIfNull(request);
         try
         {
             var input = request.HasFormContentType && request.ContentType!.Contains("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -40,36 +45,40 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
                     : throw new ApiProblem(415, "unsupported_media_type", "Send multipart/form-data or application/json.");
             return Validate(input);
         }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (ApiProblem) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ApiProblem(413, "request_too_large", $"The request is larger than {chat.Value.MaxRequestBytes / 1048576} MB.");
+            // A refusal may come before the body was read to its end (a field over its limit): the rest is not worth reading.
+            request.HttpContext.Response.Headers.Connection = "close";
+            throw;
         }
         catch (BadHttpRequestException ex)
         {
-            throw new ApiProblem(400, "malformed_request", $"The request body could not be read: {ex.Message}");
+            // Over the operation's limit (413), too slow (408), ended early (400): the same problems as anywhere else.
+            throw BadRequestBodyHandler.ToProblem(request.HttpContext, ex)!;
         }
         catch (InvalidDataException ex)
         {
-            throw new ApiProblem(400, "malformed_request", $"The multipart body is malformed: {ex.Message}");
+            throw new ApiProblem(400, "malformed_request", $"The multipart body is malformed: {Echo.Cap(ex.Message, 200)}");
         }
         catch (JsonException ex)
         {
-            throw new ApiProblem(400, "malformed_json", $"The JSON body is malformed: {ex.Message}");
+            throw JsonErrors.Malformed(ex);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or System.Text.DecoderFallbackException && ex.StackTrace?.Contains("System.Text.Json", StringComparison.Ordinal) == true)
+        catch (Exception ex) when (JsonErrors.IsInvalidText(ex))
         {
-            // System.Text.Json reports invalid UTF-8 in property names as "cannot transcode", not as a JsonException.
-            throw new ApiProblem(400, "malformed_json", "The JSON body is not valid UTF-8.");
+            // System.Text.Json meets invalid UTF-8 only when it decodes a string or property name.
+            throw JsonErrors.InvalidText(null);
         }
         catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ApiProblem(400, "malformed_request", $"The request body ended early: {ex.Message}");
+            throw new ApiProblem(400, "malformed_request", $"The request body ended early: {Echo.Cap(ex.Message, 200)}");
         }
     }
 
     private async Task<ChatInput> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await JsonSerializer.DeserializeAsync<SendMessageRequest>(request.Body, Json, cancellationToken)
+        // Watched as it arrives: a field far over its limit is refused before the body is held whole.
+        var body = await new MessageJsonScanner(chat.Value, images.Value).ReadAsync(request, Json, cancellationToken)
                    ?? throw new ApiProblem(400, "malformed_json", "The JSON body is empty.");
         // A JsonObject decodes its property names lazily; do it here, where a bad byte is still a 400.
         _ = body.Options?.Count;
@@ -106,7 +115,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
     {
         var form = await request.ReadFormAsync(new FormOptions
         {
-            MultipartBodyLengthLimit = chat.Value.MaxRequestBytes,
+            MultipartBodyLengthLimit = MaxBodyBytes(chat.Value, images.Value),
             ValueLengthLimit = chat.Value.MaxContentLength * 4 + 1024,
             ValueCountLimit = 64,
             MultipartHeadersLengthLimit = 16 * 1024,
@@ -143,6 +152,15 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
 
     private ChatInput Validate(ChatInput input)
     {
+        // An unpaired surrogate ("\ud800") decodes into a .NET string that PostgreSQL would refuse to store.
+        var invalid = !JsonText.IsValid(input.Content) ? "content"
+            : !JsonText.IsValid(input.PresetId) ? "presetId"
+            : JsonText.FindInvalid(input.Options, "options");
+        if (invalid is not null)
+        {
+            throw JsonErrors.InvalidText(invalid);
+        }
+
         var content = StripControlCharacters(input.Content);
         if (content.Trim().Length == 0 && input.Images.Count == 0)
         {

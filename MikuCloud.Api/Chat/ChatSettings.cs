@@ -39,8 +39,11 @@ public sealed class ChatSettings
     /// <summary>Longest message text, in characters.</summary>
     public int MaxContentLength { get; set; } = 100_000;
 
-    /// <summary>Largest request body (multipart or JSON with base64 images).</summary>
-    public long MaxRequestBytes { get; set; } = 200L * 1024 * 1024;
+    /// <summary>
+    /// Largest message body (multipart or JSON with base64 images). Unset (the default): what the most and largest
+    /// images and the longest text can take as JSON (see <c>ChatInputReader.MaxBodyBytes</c>).
+    /// </summary>
+    public long? MaxRequestBytes { get; set; }
 
     /// <summary>Whether message content is recorded in telemetry (off: prompts are private).</summary>
     public bool RecordContentInTelemetry { get; set; }

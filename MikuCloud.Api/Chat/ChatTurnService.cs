@@ -279,7 +279,7 @@ public sealed partial class ChatTurnService(
 
     private Preset ResolvePreset(string? id) =>
         (string.IsNullOrWhiteSpace(id) ? catalog.DefaultPreset : catalog.FindPreset(id))
-        ?? throw ApiProblem.Invalid("presetId", $"Unknown preset '{id}'. Known: {string.Join(", ", catalog.Presets.Select(p => p.Id))}.");
+        ?? throw ApiProblem.Invalid("presetId", $"Unknown preset '{Requests.Echo.Cap(id!)}'. Known: {string.Join(", ", catalog.Presets.Select(p => p.Id))}.");
 
     private static Dictionary<string, object> ParseOverrides(System.Text.Json.Nodes.JsonObject? options)
     {

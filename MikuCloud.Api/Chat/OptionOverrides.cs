@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MikuCloud.Api.Requests;
 using MikuCloud.HouseModels;
 
 namespace MikuCloud.Api.Chat;
@@ -12,6 +13,9 @@ public static class OptionOverrides
 {
     /// <summary>Most entries a <c>stop</c> list may have, and the longest entry.</summary>
     public const int MaxStopSequences = 8, MaxStopLength = 64;
+
+    /// <summary>Most unknown option names an error lists one by one (the rest are counted).</summary>
+    public const int MaxUnknownNamesReported = 5;
 
     /// <summary>
     /// Validates <paramref name="options"/>; returns typed values (<see cref="double"/>, <see cref="long"/>,
@@ -26,12 +30,22 @@ public static class OptionOverrides
             return values;
         }
 
+        var unknown = 0;
         foreach (var (name, node) in options)
         {
-            var key = $"options.{name}";
+            // Names are echoed capped, and only the first few: an error never grows with what was sent.
+            var key = $"options.{Echo.Cap(name)}";
             if (!OllamaParameters.TryGet(name, out var spec) || !spec.UserTunable)
             {
-                errors[key] = [$"'{name}' is not an option you can set. Allowed: {string.Join(", ", OllamaParameters.All.Where(p => p.UserTunable).Select(p => p.Name))}."];
+                if (++unknown <= MaxUnknownNamesReported)
+                {
+                    errors[key] = [$"'{Echo.Cap(name)}' is not an option you can set. Allowed: {string.Join(", ", OllamaParameters.All.Where(p => p.UserTunable).Select(p => p.Name))}."];
+                }
+                else
+                {
+                    errors["options"] = [$"{unknown} names are not options you can set; the first {MaxUnknownNamesReported} are listed."];
+                }
+
                 continue;
             }
 

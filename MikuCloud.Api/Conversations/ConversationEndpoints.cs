@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 using MikuCloud.Api.Data;
+using MikuCloud.Api.Requests;
 using MikuCloud.HouseModels;
 
 namespace MikuCloud.Api.Conversations;
@@ -33,6 +34,8 @@ public static class ConversationEndpoints
             .WithDescription("Body (optional, JSON): title (default \"\" = untitled; ≤ 200 chars), presetId (default: the default preset), " +
                 "systemPrompt (≤ 20,000 chars; default: the house model's), options (Ollama option overrides). Returns 201 with Location.")
             .Accepts<CreateConversationRequest>(isOptional: true, "application/json")
+            .WithBodyLimit(ConversationFields.MaxBodyBytes)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         group.MapGet("", ListAsync)
@@ -53,7 +56,9 @@ public static class ConversationEndpoints
             .WithDescription("Send null to reset a field (title → untitled, presetId → default preset, systemPrompt → the house model's, options → none). " +
                 "options replaces the previous object as a whole.")
             .Accepts<UpdateConversationRequest>("application/json")
+            .WithBodyLimit(ConversationFields.MaxBodyBytes)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         group.MapDelete("/{id:guid}", DeleteAsync)
@@ -371,17 +376,24 @@ public static class ConversationEndpoints
         if (!request.HasJsonContentType())
         {
             return new Body(null, Unsupported: TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
-                detail: "Send the body as application/json."));
+                detail: "Send the body as application/json.", extensions: new Dictionary<string, object?> { ["code"] = "unsupported_media_type" }));
         }
 
         try
         {
+            // Bounded by the operation's body limit (BodyLimits): over it, Kestrel stops the read and the answer is a 413.
             using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 16 }, cancellationToken);
-            return new Body(document.RootElement.Clone());
+            // System.Text.Json parses invalid UTF-8 and escaped unpaired surrogates; they fail only when read (or stored).
+            return JsonText.FindInvalid(document.RootElement) is { } invalid
+                ? new Body(null, Invalid: AsValidationProblem(JsonErrors.InvalidText(invalid)))
+                : new Body(document.RootElement.Clone());
         }
         catch (JsonException ex)
         {
-            return new Body(null, Invalid: TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"The body is not valid JSON: {ex.Message}"] }));
+            return new Body(null, Invalid: AsValidationProblem(JsonErrors.Malformed(ex)));
         }
     }
+
+    private static ValidationProblem AsValidationProblem(ApiProblem problem) =>
+        TypedResults.ValidationProblem(problem.Errors!, problem.Message, extensions: new Dictionary<string, object?> { ["code"] = problem.Code });
 }

@@ -24,6 +24,12 @@ public static class ConversationFields
     public const int MaxSystemPromptLength = 20_000;
     public const int MaxOptionsJsonLength = 4_000;
 
+    /// <summary>
+    /// The largest create or patch body: every field at its longest, each character escaped (<c>\uXXXX</c>), and room for
+    /// the names, a preset id and whitespace. Kilobytes, not the server's 30 MB default.
+    /// </summary>
+    public const long MaxBodyBytes = (MaxTitleLength + MaxSystemPromptLength + MaxOptionsJsonLength) * 6L + 16 * 1024;
+
     /// <summary>Applies the fields present in <paramref name="body"/>; returns the problems (empty when valid).</summary>
     public static Dictionary<string, string[]> Apply(JsonElement body, Conversation target, HouseModelCatalog catalog)
     {

@@ -70,6 +70,7 @@ public static class BenchRunner
                     "history" => await new HistoryBenchmark(options, log).RunAsync(cancellationToken),
                     "admission" => await new AdmissionBenchmark(options, log).RunAsync(cancellationToken),
                     "auth" => await new AuthBenchmark(options, log).RunAsync(cancellationToken),
+                    "bodies" => await new BodiesBenchmark(options, log).RunAsync(cancellationToken),
                     _ => throw new ArgumentOutOfRangeException(nameof(options), item, "unknown item"),
                 };
             }
@@ -98,7 +99,7 @@ public static class BenchRunner
         md.AppendLine("in one run. Comparisons are given as differences or ratios of the same workload in the same run.");
         md.AppendLine();
         md.AppendLine($"- Run: {started.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)}, scale **{options.Scale.ToString().ToLowerInvariant()}**, " +
-                      $"API host for gateway/admission/auth: {(options.ApiHost == ApiHostMode.Process ? "child process (server GC, as deployed)" : "in-process")}, Release build: {IsRelease()}.");
+                      $"API host for gateway/admission/auth/bodies: {(options.ApiHost == ApiHostMode.Process ? "child process (server GC, as deployed)" : "in-process")}, Release build: {IsRelease()}.");
         md.AppendLine($"- Machine: {MachineInfo.Describe()}.");
         md.AppendLine($"- Load: load average {loadBefore} at the start; over the whole run {overall}. The machine is shared with other builds and");
         md.AppendLine("  tests, so each section states the CPU other processes took while it ran; treat single-digit-percent differences as noise.");

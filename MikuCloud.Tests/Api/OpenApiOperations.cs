@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+
+namespace MikuCloud.Tests.Api;
+
+/// <summary>
+/// Every operation in <c>/openapi/v1.json</c>, for the sweeps that must cover what is documented (a new endpoint joins
+/// them by being documented), and the ids that go into their paths.
+/// </summary>
+public static class OpenApiOperations
+{
+    /// <summary>Reads the document (it is public) and lists its operations with the properties of their JSON bodies.</summary>
+    public static async Task<List<OpenApiOperation>> ReadAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var doc = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json", cancellationToken))!;
+        var operations = new List<OpenApiOperation>();
+        foreach (var (path, item) in doc["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                if (method is not ("get" or "post" or "put" or "patch" or "delete"))
+                {
+                    continue;
+                }
+
+                var body = operation!["requestBody"]?["content"];
+                var schema = body?["application/json"]?["schema"] ?? body?["multipart/form-data"]?["schema"];
+                operations.Add(new OpenApiOperation(method.ToUpperInvariant(), path, Properties(doc, schema)) { HasBody = body is not null });
+            }
+        }
+
+        return operations;
+    }
+
+    /// <summary>
+    /// The path with its ids: <c>{messageId}</c> and the <c>{id}</c> of the resource the path names (conversation,
+    /// image, key, user), from <paramref name="ids"/>. A path the sweeps do not know fails, so they get taught.
+    /// </summary>
+    public static string Fill(string path, IReadOnlyDictionary<string, string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(ids);
+        var filled = path.Replace("{messageId}", ids["message"], StringComparison.Ordinal);
+        var kind = path switch
+        {
+            _ when path.StartsWith("/api/conversations/", StringComparison.Ordinal) => "conversation",
+            _ when path.StartsWith("/api/images/", StringComparison.Ordinal) => "image",
+            _ when path.StartsWith("/api/keys/", StringComparison.Ordinal) => "key",
+            _ when path.StartsWith("/api/admin/users/", StringComparison.Ordinal) => "user",
+            _ when path.Contains('{', StringComparison.Ordinal) => throw new InvalidOperationException($"Teach the sweep which id {path} takes."),
+            _ => null,
+        };
+        filled = kind is null ? filled : filled.Replace("{id}", ids[kind], StringComparison.Ordinal);
+        Assert.DoesNotContain("{", filled, StringComparison.Ordinal);
+        return filled;
+    }
+
+    private static List<string> Properties(JsonNode doc, JsonNode? schema)
+    {
+        if (schema?["$ref"]?.GetValue<string>() is { } reference && reference.StartsWith("#/components/schemas/", StringComparison.Ordinal))
+        {
+            schema = doc["components"]?["schemas"]?[reference["#/components/schemas/".Length..]];
+        }
+
+        return schema?["properties"]?.AsObject().Select(p => p.Key).ToList() ?? [];
+    }
+}
