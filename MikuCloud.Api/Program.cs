@@ -16,6 +16,9 @@ builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<MikuCloud.Api.DatabaseUnavailableHandler>();
 builder.Services.AddExceptionHandler<MikuCloud.Api.Requests.BadRequestBodyHandler>();
+// Minimal APIs answer a body they cannot bind with a bare 400 outside Development; thrown instead, it reaches
+// BadRequestBodyHandler and becomes a problem with a `code` in every environment.
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
 {
     document.Info.Title = "MikuCloud API";
