@@ -157,7 +157,7 @@ public sealed partial class ChatTurnService(
 
         using var turnCancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
         turnCancellation.CancelAfter(chat.MaxTurnDuration);
-        if (!active.TryBegin(conversation.Id, turnCancellation))
+        if (!active.TryBegin(conversation.Id, conversation.OwnerId, turnCancellation))
         {
             throw new ApiProblem(409, "answer_in_progress", "An answer is still being generated in this conversation. Stop it or wait for it to finish.");
         }
