@@ -144,9 +144,11 @@ public sealed partial class ChatTurnService
                     break;
                 }
 
-                var fired = heartbeat;
                 heartbeat = null;
-                if (!fired.IsCanceled && chat.HeartbeatInterval - Stopwatch.GetElapsedTime(Math.Max(lastActivity, lastHeartbeat)) > TimeSpan.FromMilliseconds(1))
+                // The turn was stopped: the timer waited on its token, so it fires at once, and would again and again
+                // (a burst of heartbeats) until the aborted read noticed. Stop here; the abort ends the read.
+                turnToken.ThrowIfCancellationRequested();
+                if (chat.HeartbeatInterval - Stopwatch.GetElapsedTime(Math.Max(lastActivity, lastHeartbeat)) > TimeSpan.FromMilliseconds(1))
                 {
                     continue; // armed before the last token: wait out the rest of the interval (timers tick in whole ms)
                 }
