@@ -42,6 +42,8 @@ public static class ChatSetup
             pipeline.UseLogging();
         }
 
+        // Innermost (added last): turns how Ollama's stream really ended into what the layers above understand.
+        pipeline.Use(inner => new OllamaOutcomeChatClient(inner));
         return builder;
     }
 }

@@ -66,6 +66,8 @@ public sealed partial class ChatTurnService
                 more = await NextAsync(pending = updates.MoveNextAsync().AsTask());
             }
 
+            // A stopped stream ends quietly (OllamaOutcomeChatClient): stopping is not a failure, but it is not done either.
+            turnToken.ThrowIfCancellationRequested();
             if (done is null)
             {
                 failure = new ErrorDto(watch.Error is null ? "incomplete_answer" : "model_error",
@@ -229,6 +231,7 @@ public sealed partial class ChatTurnService
             (HttpRequestException, HttpStatusCode.NotFound) => new("model_unavailable", watch.Error ?? "The model is not available yet (still downloading?).", messageId),
             (HttpRequestException, null or 0) => new("ollama_unreachable", "The model server cannot be reached.", messageId),
             (HttpRequestException, _) => new("model_error", watch.Error ?? $"Ollama answered {(int)status!}.", messageId),
+            (IncompleteAnswerException, _) => new("incomplete_answer", ex.Message, messageId),
             (OllamaException, _) when status == HttpStatusCode.BadRequest => new("invalid_request", ex.Message, messageId),
             (OllamaException, _) => new("model_error", ex.Message, messageId),
             (JsonException, _) => new("bad_response", "Ollama sent a response that could not be read.", messageId),
