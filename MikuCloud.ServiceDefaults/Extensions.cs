@@ -65,10 +65,16 @@ public static class Extensions
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(AdditionalSources)
                 .AddAspNetCoreInstrumentation(o =>
-                    // Probes would drown the real traffic in the dashboard.
-                    o.Filter = ctx => !ctx.Request.Path.StartsWithSegments(HealthEndpointPath)
-                                      && !ctx.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                {
+                    // Probes and static files would drown the real traffic in the dashboard.
+                    o.Filter = TraceFilter.IsTraced;
+                    // Each SignalR hub call is a trace of its own: for a Blazor circuit that is every render
+                    // acknowledgement, JS interop reply and keystroke event (ComponentHub/*), one span each, saying
+                    // nothing. What a user's action does that matters (the Web's calls to the API, and the API's work)
+                    // is traced from the Web's HTTP call on.
+                    o.EnableAspNetCoreSignalRSupport = false;
+                })
+                .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = _ => TraceFilter.IsOutgoingTraced()));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
