@@ -60,7 +60,11 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(AdditionalMeters))
+                .AddMeter(AdditionalMeters)
+                // The GenAI instruments' own buckets double at each step (0.64, 1.28, 2.56 s…): a 0.7 s first chunk
+                // would read 1.28 s. The dashboards' percentiles need them at most 10 % apart, like MikuCloud's own.
+                .AddView("gen_ai.client.operation.time_to_first_chunk", new ExplicitBucketHistogramConfiguration { Boundaries = [.. HistogramBuckets.Latency] })
+                .AddView("gen_ai.client.operation.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [.. HistogramBuckets.Duration] }))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(AdditionalSources)

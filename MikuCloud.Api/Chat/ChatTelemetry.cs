@@ -6,7 +6,7 @@ namespace MikuCloud.Api.Chat;
 /// <summary>
 /// MikuCloud's own chat instruments (meter <c>MikuCloud.Chat</c>) and spans (activity source <c>MikuCloud.Chat</c>),
 /// next to the GenAI semantic-convention ones that <c>UseOpenTelemetry</c> emits. Buckets are sized for LLMs and for the
-/// percentiles the dashboards read: first tokens from 10 ms to minutes (a cold model load), generations up to 10 minutes,
+/// percentiles the dashboards read: first tokens from 10 ms to minutes (a cold model load), whole turns up to 10 minutes,
 /// 1–400 tokens/s, with boundaries at most 10 % apart where real values fall.
 /// Names are the contract with deploy/'s Grafana dashboard (a test checks every panel's metric exists here).
 /// </summary>
@@ -29,20 +29,18 @@ public sealed class ChatTelemetry : IDisposable
 
     public static readonly ActivitySource Source = new(Name);
 
-    /// <summary>
-    /// Time to first token: 10 ms steps to 0.1 s, then boundaries at most 10 % apart to 10 s (warm answers live there),
-    /// then coarse steps to 5 min (a cold model load). The dashboards read percentiles from buckets (the Aspire dashboard
-    /// shows a bucket's upper bound, Prometheus interpolates inside it), so a bucket's width is the reading's error.
-    /// </summary>
-    internal static readonly double[] LatencyBuckets =
-        [.. Fine(10, 10_000, step: 10).Select(ms => ms / 1000.0), 12.5, 15, 20, 30, 45, 60, 90, 120, 180, 300];
-    private static readonly double[] DurationBuckets = [0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300, 600];
+    /// <summary>Time to first token: see <see cref="HistogramBuckets.Latency"/>.</summary>
+    internal static readonly double[] LatencyBuckets = [.. HistogramBuckets.Latency];
 
-    /// <summary>Tokens per second, 1 to ~400: one token/s apart below 10, then at most 10 % apart (48.5 reads ≤ 50, not 60).</summary>
-    internal static readonly double[] RateBuckets = [.. Fine(1, 400, step: 1)];
+    /// <summary>A whole turn: see <see cref="HistogramBuckets.Duration"/>.</summary>
+    private static readonly double[] DurationBuckets = [.. HistogramBuckets.Duration];
+
+    /// <summary>Tokens per second, 1 to ~400: one token/s apart below 20, then at most 10 % apart (48.5 reads ≤ 50, not 60).</summary>
+    internal static readonly double[] RateBuckets = [.. HistogramBuckets.Fine(1, 400, step: 1)];
 
     /// <summary>Prefill tokens per second, 10 to ~20,000, at most 10 % apart from 100 up.</summary>
-    internal static readonly double[] PrefillBuckets = [.. Fine(10, 20_000, step: 10)];
+    internal static readonly double[] PrefillBuckets = [.. HistogramBuckets.Fine(10, 20_000, step: 10)];
+
     private static readonly double[] FastBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
     private readonly Meter meter;
@@ -62,22 +60,6 @@ public sealed class ChatTelemetry : IDisposable
         ImageDuration = meter.CreateHistogram<double>("mikucloud.image.preprocess.duration", "s", "Time to validate, orient, strip and downscale one image.", advice: new() { HistogramBucketBoundaries = FastBuckets });
         ImageBytesSaved = meter.CreateCounter<long>("mikucloud.image.bytes_saved", "By", "Bytes removed by image preprocessing (original − stored).");
         ContextTrimmed = meter.CreateCounter<long>("mikucloud.chat.context.trimmed", "{item}", "History given up to fit num_ctx, by mikucloud.kind (image, turn).");
-    }
-
-    /// <summary>
-    /// Whole-number boundaries from <paramref name="from"/> to at least <paramref name="to"/>: <paramref name="step"/>
-    /// apart while that is finer than 10 %, then each at most 10 % above the one before.
-    /// </summary>
-    private static IEnumerable<double> Fine(long from, long to, long step)
-    {
-        for (var b = from; ; b = Math.Max(b + step, (long)Math.Floor(b * 1.1)))
-        {
-            yield return b;
-            if (b >= to)
-            {
-                yield break;
-            }
-        }
     }
 
     public Histogram<double> TimeToFirstToken { get; }

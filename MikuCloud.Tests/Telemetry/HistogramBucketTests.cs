@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
 using MikuCloud.Api.Chat;
-using System.Diagnostics.Metrics;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 
 namespace MikuCloud.Tests.Telemetry;
 
@@ -67,8 +70,75 @@ public sealed class HistogramBucketTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task The_GenAI_time_to_first_chunk_exported_by_the_service_defaults_reads_about_650_ms_not_1_28_s()
+    {
+        // The SDK's own exporter pipeline, as ServiceDefaults configures it in the API.
+        var readings = new List<double>();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development" });
+        builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] = "";
+        builder.AddServiceDefaults();
+        var point = Guid.NewGuid().ToString(); // the meter name is process-wide: other tests' chat clients record on it too
+        builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddReader(new BaseExportingMetricReader(new UpperBoundReadings(point, readings))));
+        using var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        // What UseOpenTelemetry's chat client creates: the GenAI meter and instrument, with its doubling bucket advice.
+        using var meter = new Meter("Experimental.Microsoft.Extensions.AI");
+        var firstChunk = meter.CreateHistogram<double>("gen_ai.client.operation.time_to_first_chunk", "s", null, null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92] });
+
+        foreach (var seconds in new[] { 0.62, 0.64, 0.65, 0.66, 0.68 })
+        {
+            firstChunk.Record(seconds, new KeyValuePair<string, object?>("server.address", point));
+        }
+
+        host.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        await host.StopAsync(TestContext.Current.CancellationToken);
+
+        var p99 = Assert.Single(readings);
+        Assert.InRange(p99, 0.68, 0.68 * 1.1);
+    }
+
     private static IReadOnlyList<double> Boundaries(Histogram<double> histogram) =>
         histogram.Advice?.HistogramBucketBoundaries ?? throw new InvalidOperationException($"{histogram.Name} has no bucket advice: the SDK's defaults (0, 5, 10, 25, 50, 75, 100…) would apply.");
+
+    /// <summary>An exporter that keeps, for the point tagged <c>server.address</c> = its id, the P99 as the Aspire dashboard reads it.</summary>
+    private sealed class UpperBoundReadings(string point, List<double> readings) : BaseExporter<Metric>
+    {
+        public override ExportResult Export(in Batch<Metric> batch)
+        {
+            foreach (var metric in batch)
+            {
+                foreach (ref readonly var p in metric.GetMetricPoints())
+                {
+                    var ours = false;
+                    foreach (var tag in p.Tags)
+                    {
+                        ours |= tag.Key == "server.address" && Equals(tag.Value, point);
+                    }
+
+                    if (!ours || metric.MetricType != MetricType.Histogram)
+                    {
+                        continue;
+                    }
+
+                    var rank = Math.Ceiling(0.99 * p.GetHistogramCount());
+                    long seen = 0;
+                    foreach (var bucket in p.GetHistogramBuckets())
+                    {
+                        seen += bucket.BucketCount;
+                        if (seen >= rank)
+                        {
+                            readings.Add(bucket.ExplicitBound);
+                            break;
+                        }
+                    }
+                }
+            }
+
+            return ExportResult.Success;
+        }
+    }
 
     /// <summary>What the Aspire dashboard shows: the upper bound of the bucket holding the p-th value.</summary>
     private static double UpperBoundReading(IReadOnlyList<double> buckets, double[] values, double p)
