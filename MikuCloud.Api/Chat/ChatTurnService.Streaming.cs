@@ -91,6 +91,8 @@ public sealed partial class ChatTurnService
         catch (Exception ex) when (ex is HttpRequestException or OllamaException or JsonException or IOException or TimeoutException or InvalidOperationException)
         {
             failure = Describe(ex, watch, assistant.Id);
+            // When this ends the stream early (a stall), the GenAI span reports this failure, not the abort.
+            watch.AbortedBy = ex;
             logger.LogWarning("Answer {MessageId} failed after {Chars} characters: {Error}", assistant.Id, text.Length, failure.Message);
         }
         finally

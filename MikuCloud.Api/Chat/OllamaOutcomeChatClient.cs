@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.AI;
 using OllamaSharp.Models.Exceptions;
 using ChatDoneResponseStream = OllamaSharp.Models.Chat.ChatDoneResponseStream;
@@ -15,7 +16,8 @@ namespace MikuCloud.Api.Chat;
 /// <item>A stream that ends without Ollama's final <c>done</c> line becomes an <see cref="IncompleteAnswerException"/>.</item>
 /// <item>A stream stopped by its caller (the user's Stop, a deleted conversation) ends quietly, whatever the aborted
 /// read threw (an <see cref="IOException"/> "Operation canceled", mostly): stopping is a normal outcome, not an error;
-/// the span says <c>mikucloud.outcome = cancelled</c>.</item>
+/// the span says <c>mikucloud.outcome = cancelled</c>. Unless the caller stopped because Ollama stalled: that failure
+/// (<see cref="OllamaStreamWatch.AbortedBy"/>) is the span's error.</item>
 /// </list>
 /// </summary>
 public sealed class OllamaOutcomeChatClient(IChatClient inner) : DelegatingChatClient(inner)
@@ -43,7 +45,7 @@ public sealed class OllamaOutcomeChatClient(IChatClient inner) : DelegatingChatC
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
-                span?.SetTag(ChatTelemetry.OutcomeTag, MessageStatus.Cancelled);
+                Stopped(watch, span);
                 yield break;
             }
 
@@ -53,7 +55,7 @@ public sealed class OllamaOutcomeChatClient(IChatClient inner) : DelegatingChatC
 
         if (cancellationToken.IsCancellationRequested)
         {
-            span?.SetTag(ChatTelemetry.OutcomeTag, MessageStatus.Cancelled);
+            Stopped(watch, span);
             yield break;
         }
 
@@ -66,5 +68,19 @@ public sealed class OllamaOutcomeChatClient(IChatClient inner) : DelegatingChatC
         {
             throw new IncompleteAnswerException();
         }
+    }
+
+    /// <summary>
+    /// The caller stopped reading. A Stop is a normal outcome; a stall (the caller gave up on a silent Ollama) is the
+    /// caller's failure, reported here so the span shows it.
+    /// </summary>
+    private static void Stopped(OllamaStreamWatch? watch, Activity? span)
+    {
+        if (watch?.AbortedBy is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        span?.SetTag(ChatTelemetry.OutcomeTag, MessageStatus.Cancelled);
     }
 }

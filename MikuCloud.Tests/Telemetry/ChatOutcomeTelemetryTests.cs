@@ -127,6 +127,31 @@ public sealed class ChatOutcomeTelemetryTests : ApiTest, IDisposable
         Assert.DoesNotContain(logs.GetSnapshot(), l => l.Level >= LogLevel.Warning && l.Exception is not null);
     }
 
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        settings["Chat:StallTimeout"] = "00:00:03";
+        settings["Chat:HeartbeatInterval"] = "00:00:00.5";
+    }
+
+    [Fact]
+    public async Task An_ollama_that_stalls_is_an_error_span_not_a_stop()
+    {
+        api.Ollama.Chat = _ => new FakeChatReply { Chunks = ["嗯"], HangAfterChunks = true };
+        var id = await api.NewConversationAsync();
+        using var parent = new Activity("browser-action").Start();
+
+        using (var response = await api.CreateClient().SendAsync(id, new { content = "在吗" }, Ct))
+        {
+            Assert.Equal("stalled", (await Sse.AllAsync(response, Ct))[^1].Data!["code"]!.GetValue<string>());
+        }
+
+        parent.Stop();
+        var chat = await ChatSpanAsync(parent.TraceId);
+        Assert.Equal(ActivityStatusCode.Error, chat.Status);
+        Assert.Equal(typeof(TimeoutException).FullName, chat.GetTagItem("error.type"));
+        Assert.Null(chat.GetTagItem("mikucloud.outcome"));
+    }
+
     [Fact]
     public async Task Each_step_of_a_turn_is_one_span_under_its_own_name()
     {
