@@ -239,8 +239,9 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
 
         user.PasswordHash = Passwords.Hash(user, newPassword!);
         user.Stamp = NewStamp();
+        var revoked = await RevokeKeysAsync(user.Id, ct);
         await db.SaveChangesAsync(ct);
-        logger.LogInformation("Password of user {UserId} reset by an admin.", user.Id);
+        logger.LogInformation("Password of user {UserId} reset by an admin; {Keys} API keys revoked.", user.Id, revoked);
         return new Result(user);
     }
 
@@ -289,11 +290,33 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
             user.Disabled = disabled;
             // Ends the user's sessions now rather than when their Web cookie expires.
             user.Stamp = NewStamp();
+            if (disabled)
+            {
+                // Revoked, not just refused while disabled: re-enabling gives back the account, not keys that may be
+                // the reason it was disabled. The user makes new ones (the old ones are listed as revoked).
+                await RevokeKeysAsync(user.Id, ct);
+            }
         }
 
         await db.SaveChangesAsync(ct);
         logger.LogInformation("User {UserId} updated by {ActingUserId}.", user.Id, actingUserId);
         return new Result(user);
+    }
+
+    /// <summary>
+    /// Marks the user's working keys revoked, saved with the caller's next <c>SaveChangesAsync</c> (one transaction with
+    /// the stamp change that ends their sessions).
+    /// </summary>
+    private async Task<int> RevokeKeysAsync(string userId, CancellationToken ct)
+    {
+        var now = Timestamps.Now(time);
+        var keys = await db.ApiKeys.Where(k => k.UserId == userId && k.RevokedAt == null).ToListAsync(ct);
+        foreach (var key in keys)
+        {
+            key.RevokedAt = now;
+        }
+
+        return keys.Count;
     }
 
     private async Task AdoptLocalDataAsync(string userId, CancellationToken ct)

@@ -26,7 +26,7 @@ public static class AdminEndpoints
         admin.MapPost("/users/{id}/password", async (string id, ResetPasswordRequest request, AccountService accounts, HttpContext http) =>
                 (await accounts.ResetPasswordAsync(id, request.NewPassword, http.RequestAborted))
                 .ToResult(http, _ => Results.NoContent()))
-            .WithSummary("Set a new password for a user; their sessions end.");
+            .WithSummary("Set a new password for a user; their sessions end and their API keys are revoked.");
         admin.MapGet("/settings", async (AccountService accounts, CancellationToken ct) => new AuthSettingsDto(await accounts.SignUpAllowedAsync(ct)))
             .WithSummary("Install-wide account settings.");
         admin.MapPut("/settings", async (AuthSettingsDto request, AccountService accounts, CancellationToken ct) =>

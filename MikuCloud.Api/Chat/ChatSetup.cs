@@ -29,12 +29,21 @@ public static class ChatSetup
             .AddOllamaResilienceHandler();
 
         var recordContent = builder.Configuration.GetValue<bool>("Chat:RecordContentInTelemetry");
-        services.AddChatClient(sp => new OllamaApiClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("ollama-chat"), sp.GetRequiredService<OllamaEndpoint>().Model))
+        var pipeline = services.AddChatClient(sp => new OllamaApiClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("ollama-chat"), sp.GetRequiredService<OllamaEndpoint>().Model))
             // GenAI semantic-convention spans and metrics on the default source/meter Experimental.Microsoft.Extensions.AI
             // (ServiceDefaults registers it; MikuCloud's own instruments are on MikuCloud.Chat). Prompts and
             // answers are recorded only when Chat:RecordContentInTelemetry is true.
-            .UseOpenTelemetry(configure: o => o.EnableSensitiveData = recordContent)
-            .UseLogging();
+            .UseOpenTelemetry(configure: o => o.EnableSensitiveData = recordContent);
+        if (recordContent)
+        {
+            // LoggingChatClient writes whole prompts, system prompts, image data URIs (~200 KB each) and answers at
+            // Trace: only with the switch on. Without it, all it would add is an Error with a stack trace for each failed
+            // or stopped call, whose outcome ChatTurnService logs itself (a Warning with Ollama's message for a failure).
+            pipeline.UseLogging();
+        }
+
+        // Innermost (added last): turns how Ollama's stream really ended into what the layers above understand.
+        pipeline.Use(inner => new OllamaOutcomeChatClient(inner));
         return builder;
     }
 }

@@ -5,8 +5,9 @@ namespace MikuCloud.Api.Chat;
 
 /// <summary>
 /// MikuCloud's own chat instruments (meter <c>MikuCloud.Chat</c>) and spans (activity source <c>MikuCloud.Chat</c>),
-/// next to the GenAI semantic-convention ones that <c>UseOpenTelemetry</c> emits. Buckets are sized for LLMs:
-/// first tokens from 50 ms to minutes (a cold model load), generations up to 10 minutes, 1–300 tokens/s.
+/// next to the GenAI semantic-convention ones that <c>UseOpenTelemetry</c> emits. Buckets are sized for LLMs and for the
+/// percentiles the dashboards read: first tokens from 10 ms to minutes (a cold model load), whole turns up to 10 minutes,
+/// 1–400 tokens/s, with boundaries at most 10 % apart where real values fall.
 /// Names are the contract with deploy/'s Grafana dashboard (a test checks every panel's metric exists here).
 /// </summary>
 public sealed class ChatTelemetry : IDisposable
@@ -28,10 +29,18 @@ public sealed class ChatTelemetry : IDisposable
 
     public static readonly ActivitySource Source = new(Name);
 
-    private static readonly double[] LatencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300];
-    private static readonly double[] DurationBuckets = [0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300, 600];
-    private static readonly double[] RateBuckets = [1, 2, 5, 10, 20, 30, 40, 60, 80, 100, 150, 200, 300];
-    private static readonly double[] PrefillBuckets = [10, 50, 100, 250, 500, 1000, 2000, 4000, 8000, 16000];
+    /// <summary>Time to first token: see <see cref="HistogramBuckets.Latency"/>.</summary>
+    internal static readonly double[] LatencyBuckets = [.. HistogramBuckets.Latency];
+
+    /// <summary>A whole turn: see <see cref="HistogramBuckets.Duration"/>.</summary>
+    private static readonly double[] DurationBuckets = [.. HistogramBuckets.Duration];
+
+    /// <summary>Tokens per second, 1 to ~400: one token/s apart below 20, then at most 10 % apart (48.5 reads ≤ 50, not 60).</summary>
+    internal static readonly double[] RateBuckets = [.. HistogramBuckets.Fine(1, 400, step: 1)];
+
+    /// <summary>Prefill tokens per second, 10 to ~20,000, at most 10 % apart from 100 up.</summary>
+    internal static readonly double[] PrefillBuckets = [.. HistogramBuckets.Fine(10, 20_000, step: 10)];
+
     private static readonly double[] FastBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
     private readonly Meter meter;
@@ -45,7 +54,7 @@ public sealed class ChatTelemetry : IDisposable
         PrefillRate = meter.CreateHistogram<double>("mikucloud.chat.prefill_throughput", "{token}/s", "Prefill speed reported by Ollama (prompt_eval_count / prompt_eval_duration).", advice: new() { HistogramBucketBoundaries = PrefillBuckets });
         Tokens = meter.CreateCounter<long>("mikucloud.chat.tokens", "{token}", "Tokens processed, by gen_ai.token.type (input, output).");
         ActiveStreams = meter.CreateUpDownCounter<int>("mikucloud.chat.active_streams", "{stream}", "Answers being streamed now.");
-        QueueWait = meter.CreateHistogram<double>("mikucloud.chat.queue.wait", "s", "Time a request waited for a generation slot.", advice: new() { HistogramBucketBoundaries = FastBuckets.Concat(LatencyBuckets.Where(b => b > 2.5)).ToArray() });
+        QueueWait = meter.CreateHistogram<double>("mikucloud.chat.queue.wait", "s", "Time a request waited for a generation slot.", advice: new() { HistogramBucketBoundaries = [.. FastBuckets, 4, 8, 15, 30, 60, 120, 300] });
         Rejections = meter.CreateCounter<long>("mikucloud.chat.rejections", "{request}", "Requests refused for capacity (queue_full, upstream_busy).");
         Requests = meter.CreateCounter<long>("mikucloud.chat.requests", "{request}", "Chat turns by outcome (complete, truncated, cancelled, failed, rejected).");
         ImageDuration = meter.CreateHistogram<double>("mikucloud.image.preprocess.duration", "s", "Time to validate, orient, strip and downscale one image.", advice: new() { HistogramBucketBoundaries = FastBuckets });

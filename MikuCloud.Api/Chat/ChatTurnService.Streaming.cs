@@ -66,6 +66,8 @@ public sealed partial class ChatTurnService
                 more = await NextAsync(pending = updates.MoveNextAsync().AsTask());
             }
 
+            // A stopped stream ends quietly (OllamaOutcomeChatClient): stopping is not a failure, but it is not done either.
+            turnToken.ThrowIfCancellationRequested();
             if (done is null)
             {
                 failure = new ErrorDto(watch.Error is null ? "incomplete_answer" : "model_error",
@@ -89,6 +91,8 @@ public sealed partial class ChatTurnService
         catch (Exception ex) when (ex is HttpRequestException or OllamaException or JsonException or IOException or TimeoutException or InvalidOperationException)
         {
             failure = Describe(ex, watch, assistant.Id);
+            // When this ends the stream early (a stall), the GenAI span reports this failure, not the abort.
+            watch.AbortedBy = ex;
             logger.LogWarning("Answer {MessageId} failed after {Chars} characters: {Error}", assistant.Id, text.Length, failure.Message);
         }
         finally
@@ -144,9 +148,11 @@ public sealed partial class ChatTurnService
                     break;
                 }
 
-                var fired = heartbeat;
                 heartbeat = null;
-                if (!fired.IsCanceled && chat.HeartbeatInterval - Stopwatch.GetElapsedTime(Math.Max(lastActivity, lastHeartbeat)) > TimeSpan.FromMilliseconds(1))
+                // The turn was stopped: the timer waited on its token, so it fires at once, and would again and again
+                // (a burst of heartbeats) until the aborted read noticed. Stop here; the abort ends the read.
+                turnToken.ThrowIfCancellationRequested();
+                if (chat.HeartbeatInterval - Stopwatch.GetElapsedTime(Math.Max(lastActivity, lastHeartbeat)) > TimeSpan.FromMilliseconds(1))
                 {
                     continue; // armed before the last token: wait out the rest of the interval (timers tick in whole ms)
                 }
@@ -227,6 +233,7 @@ public sealed partial class ChatTurnService
             (HttpRequestException, HttpStatusCode.NotFound) => new("model_unavailable", watch.Error ?? "The model is not available yet (still downloading?).", messageId),
             (HttpRequestException, null or 0) => new("ollama_unreachable", "The model server cannot be reached.", messageId),
             (HttpRequestException, _) => new("model_error", watch.Error ?? $"Ollama answered {(int)status!}.", messageId),
+            (IncompleteAnswerException, _) => new("incomplete_answer", ex.Message, messageId),
             (OllamaException, _) when status == HttpStatusCode.BadRequest => new("invalid_request", ex.Message, messageId),
             (OllamaException, _) => new("model_error", ex.Message, messageId),
             (JsonException, _) => new("bad_response", "Ollama sent a response that could not be read.", messageId),

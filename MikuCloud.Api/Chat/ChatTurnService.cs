@@ -157,7 +157,7 @@ public sealed partial class ChatTurnService(
 
         using var turnCancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
         turnCancellation.CancelAfter(chat.MaxTurnDuration);
-        if (!active.TryBegin(conversation.Id, turnCancellation))
+        if (!active.TryBegin(conversation.Id, conversation.OwnerId, turnCancellation))
         {
             throw new ApiProblem(409, "answer_in_progress", "An answer is still being generated in this conversation. Stop it or wait for it to finish.");
         }
@@ -185,21 +185,19 @@ public sealed partial class ChatTurnService(
                 throw new ApiProblem(429, "busy", "All generation slots are busy. Nothing was saved; please send again shortly.", retryAfterSeconds: admission.RetryAfterSeconds);
             }
 
-            // The user's message is in the database before the model is called.
+            // The user's message is in the database before the model is called, saved in one transaction with the
+            // empty answer that the stream fills in: one span, so each span name in a turn's trace is one step.
             Message user;
+            Message assistant;
             using (ChatTelemetry.Source.StartActivity("mikucloud.chat.persist_question"))
             {
                 user = await persistUser();
-            }
-
-            var assistant = NewMessage(conversation, MessageRole.Assistant, "", preset.Id);
-            answered = assistant;
-            assistant.Model = endpoint.Model;
-            options["num_predict"] = (long)plan.MaxOutputTokens;
-            assistant.OptionsJson = OptionOverrides.ToJson(options).ToJsonString();
-            conversation.UpdatedAt = assistant.CreatedAt;
-            using (ChatTelemetry.Source.StartActivity("mikucloud.chat.persist_question"))
-            {
+                assistant = NewMessage(conversation, MessageRole.Assistant, "", preset.Id);
+                answered = assistant;
+                assistant.Model = endpoint.Model;
+                options["num_predict"] = (long)plan.MaxOutputTokens;
+                assistant.OptionsJson = OptionOverrides.ToJson(options).ToJsonString();
+                conversation.UpdatedAt = assistant.CreatedAt;
                 await SaveWithSeqRetryAsync(ct);
             }
 

@@ -25,6 +25,12 @@ public sealed class OllamaStreamWatch
     /// <summary>The HTTP status Ollama answered with.</summary>
     public int? StatusCode { get; set; }
 
+    /// <summary>
+    /// The failure that made the turn stop reading (a stall), set before the response is aborted: the chat span reports
+    /// it instead of treating the abort as a Stop.
+    /// </summary>
+    public Exception? AbortedBy { get; set; }
+
     /// <summary>Cancelled when the turn ends early (client gone, conversation deleted): the response is then aborted.</summary>
     public CancellationToken Cancellation { get; init; }
 }

@@ -240,8 +240,9 @@ public static class ConversationEndpoints
         Guid id, HttpContext http, ChatDbContext db, MikuCloud.Api.Chat.ActiveTurns active, CancellationToken cancellationToken)
     {
         var owner = CurrentOwner.Of(http);
-        // Stop an answer still streaming here first, so Ollama stops generating for a conversation that is gone.
-        active.Cancel(id);
+        // Stop an answer still streaming here first, so Ollama stops generating for a conversation that is gone; only
+        // the owner's own answer: someone else's id must change nothing (issue 13, item 8).
+        active.Cancel(id, owner);
         // Messages and their images go with it (ON DELETE CASCADE).
         var deleted = await db.Conversations.Where(c => c.Id == id && c.OwnerId == owner).ExecuteDeleteAsync(cancellationToken);
         return deleted == 0 ? ConversationNotFound(id) : TypedResults.NoContent();

@@ -82,7 +82,7 @@ public sealed record UpdateUserRequest(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Disabled = null);
 
-/// <summary>The body of <c>POST /api/admin/users/{id}/password</c>: the user's new password (their sessions end).</summary>
+/// <summary>The body of <c>POST /api/admin/users/{id}/password</c>: the user's new password (their sessions end and their API keys are revoked).</summary>
 public sealed record ResetPasswordRequest(string? NewPassword);
 
 /// <summary>Install-wide account settings (<c>GET|PUT /api/admin/settings</c>).</summary>

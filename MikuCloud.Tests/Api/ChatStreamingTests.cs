@@ -341,6 +341,31 @@ public class ChatStreamingTests : ApiTest
     }
 
     [Fact]
+    public async Task Deleting_the_conversation_mid_answer_ends_the_stream_without_a_burst_of_heartbeats()
+    {
+        // Heartbeats every 10 s (the default): none is due in the moments the stream lives after the delete. A
+        // heartbeat timer armed on the turn's token once completed at once after the turn was cancelled, in a loop.
+        api.Ollama.Chat = _ => new FakeChatReply { Chunks = ["一"], HangAfterChunks = true };
+        var id = await api.NewConversationAsync();
+        var heartbeats = 0;
+        var names = new List<string>();
+
+        using var response = await client.SendAsync(id, new { content = "数到五" }, Ct);
+        await foreach (var e in Sse.ReadAsync(response, _ => Interlocked.Increment(ref heartbeats), Ct))
+        {
+            names.Add(e.Name);
+            if (e.Name == "delta")
+            {
+                using var deleted = await client.DeleteAsync($"/api/conversations/{id}", Ct);
+                Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+            }
+        }
+
+        Assert.Equal(["user", "delta", "error"], names);
+        Assert.Equal(0, heartbeats);
+    }
+
+    [Fact]
     public async Task A_second_message_while_answering_is_a_409_and_admission_refuses_beyond_the_queue_with_429()
     {
         await using var small = new ApiFactory();

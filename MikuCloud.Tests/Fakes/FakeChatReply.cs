@@ -36,6 +36,12 @@ public sealed record FakeChatReply
     /// <summary>An <c>{"error": …}</c> line sent after the chunks, ending the stream (a mid-stream failure).</summary>
     public string? ErrorAfterChunks { get; init; }
 
+    /// <summary>
+    /// Waits for this task after the chunks, then finishes normally: an answer that streams for as long as a test
+    /// needs it to (e.g. while another user's requests run).
+    /// </summary>
+    public Task? FinishWhen { get; init; }
+
     /// <summary>Send no final line and wait until the client goes away.</summary>
     public bool HangAfterChunks { get; init; }
 

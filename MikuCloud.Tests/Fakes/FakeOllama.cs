@@ -291,6 +291,11 @@ public sealed class FakeOllama : IAsyncDisposable
                 return;
             }
 
+            if (reply.FinishWhen is { } finish)
+            {
+                await finish.WaitAsync(ctx.RequestAborted);
+            }
+
             if (reply.HangAfterChunks)
             {
                 await Task.Delay(Timeout.Infinite, ctx.RequestAborted);

@@ -96,6 +96,59 @@ public class ApiKeyTests : AccountsApiTest
     }
 
     [Fact]
+    public async Task A_password_reset_or_disabling_revokes_the_users_keys_and_re_enabling_does_not_bring_them_back()
+    {
+        var admin = await SetupAdminAsync();
+        var carol = await AddUserAsync(admin, "carol");
+        using var adminClient = As(admin);
+        async Task<CreatedApiKey> NewKeyAsync(SignedInUser user)
+        {
+            using var session = As(user);
+            using var created = await session.PostAsJsonAsync("/api/keys", new { name = "cron" }, Ct);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            return (await created.Content.ReadFromJsonAsync<CreatedApiKey>(Ct))!;
+        }
+
+        async Task<(HttpStatusCode Status, string? Code)> MeWithAsync(CreatedApiKey key)
+        {
+            using var script = WithApiKey(key.Key);
+            using var me = await script.GetAsync("/api/me", Ct);
+            return (me.StatusCode, me.IsSuccessStatusCode ? null : await CodeOf(me));
+        }
+
+        var adminsKey = await NewKeyAsync(admin);
+
+        // The README: a reset "ends that user's sessions and stops their API keys".
+        var before = await NewKeyAsync(carol);
+        Assert.Equal(HttpStatusCode.OK, (await MeWithAsync(before)).Status);
+        using (var reset = await adminClient.PostAsJsonAsync($"/api/admin/users/{carol.User.Id}/password", new { newPassword = "a whole new secret" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+        }
+
+        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_api_key"), await MeWithAsync(before));
+        carol = await SignInAsync("carol", "a whole new secret");
+        using (var session = As(carol))
+        {
+            // Carol sees why her script stopped: the key is listed as revoked.
+            Assert.NotNull(Assert.Single((await session.GetFromJsonAsync<List<ApiKeyDto>>("/api/keys", Ct))!).RevokedAt);
+        }
+
+        // Disabling revokes too, so re-enabling gives back the account, not keys made before (they may be why she was disabled).
+        var second = await NewKeyAsync(carol);
+        Assert.Equal(HttpStatusCode.OK, (await MeWithAsync(second)).Status);
+        (await adminClient.PatchAsJsonAsync($"/api/admin/users/{carol.User.Id}", new { disabled = true }, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await MeWithAsync(second)).Status);
+        (await adminClient.PatchAsJsonAsync($"/api/admin/users/{carol.User.Id}", new { disabled = false }, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_api_key"), await MeWithAsync(second));
+
+        // A key made after re-enabling works; nobody else's keys were touched.
+        carol = await SignInAsync("carol", "a whole new secret");
+        Assert.Equal(HttpStatusCode.OK, (await MeWithAsync(await NewKeyAsync(carol))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await MeWithAsync(adminsKey)).Status);
+    }
+
+    [Fact]
     public async Task Keys_need_a_name_and_revoking_someone_elses_key_is_404()
     {
         var admin = await SetupAdminAsync();

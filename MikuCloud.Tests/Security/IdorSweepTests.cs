@@ -1,8 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using MikuCloud.Api.Chat;
 using MikuCloud.Tests.Api;
+using MikuCloud.Tests.Fakes;
 using MikuCloud.Tests.Images;
 
 namespace MikuCloud.Tests.Security;
@@ -56,6 +61,26 @@ public class IdorSweepTests : AccountsApiTest
         }
 
         var unknownIds = ids.ToDictionary(kv => kv.Key, kv => kv.Key == "user" ? Guid.NewGuid().ToString("N") : Guid.NewGuid().ToString());
+
+        // While the sweep runs, Alice is reading an answer streaming in that very conversation: nothing Bob or Carol
+        // sends may stop it, count it or touch it (a DELETE of her id once cancelled it before answering 404).
+        var finishAlicesAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        api.Ollama.Chat = _ => new FakeChatReply { Chunks = ["还在", "回答"], FinishWhen = finishAlicesAnswer.Task };
+        using var streaming = await alice.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{conversation}/messages")
+        {
+            Content = JsonContent.Create(new { content = "慢慢说" }),
+        }, HttpCompletionOption.ResponseHeadersRead, Ct);
+        await using var alicesEvents = Sse.ReadAsync(streaming, cancellationToken: Ct).GetAsyncEnumerator(Ct);
+        var aliceSaw = new List<string>();
+        while (await alicesEvents.MoveNextAsync() && alicesEvents.Current.Name != "delta")
+        {
+            aliceSaw.Add(alicesEvents.Current.Name);
+        }
+
+        aliceSaw.Add(alicesEvents.Current.Name);
+        Assert.Equal(["user", "delta"], aliceSaw);
+        using var chatRequests = new MetricCollector<long>(api.Services.GetRequiredService<IMeterFactory>(), ChatTelemetry.Name, "mikucloud.chat.requests");
+        using var rejections = new MetricCollector<long>(api.Services.GetRequiredService<IMeterFactory>(), ChatTelemetry.Name, "mikucloud.chat.rejections");
         var chatsBefore = api.Ollama.ChatRequests.Count();
         var operations = await OperationsAsync();
         Assert.True(operations.Count >= 20, $"only {operations.Count} operations found in the document");
@@ -106,10 +131,25 @@ public class IdorSweepTests : AccountsApiTest
         }
 
         Assert.True(swept >= 10, $"only {swept} calls with ids");
-        // Nothing changed: no model call on Alice's conversation, her title, messages, key and account are intact.
+        // Nothing changed: no model call on Alice's conversation, no chat counted or refused for it, her answer still
+        // streaming and then finishing as if nobody else had been there, her title, messages, key and account intact.
         Assert.Equal(chatsBefore, api.Ollama.ChatRequests.Count());
+        Assert.Empty(chatRequests.GetMeasurementSnapshot());
+        Assert.Empty(rejections.GetMeasurementSnapshot());
+        Assert.Equal(0, api.Ollama.ChatCancellations);
+        finishAlicesAnswer.SetResult();
+        var rest = new List<SseEvent>();
+        while (await alicesEvents.MoveNextAsync())
+        {
+            rest.Add(alicesEvents.Current);
+        }
+
+        Assert.Equal(["delta", "done"], rest.Select(e => e.Name));
+        Assert.Equal("complete", rest[^1].Data!["status"]!.GetValue<string>());
+        Assert.Equal("还在回答", rest[^1].Data!["content"]!.GetValue<string>());
         var after = await api.MessagesAsync(Guid.Parse(conversation));
-        Assert.Equal(messages.Select(m => (m.Id, m.Content)), after.Select(m => (m.Id, m.Content)));
+        Assert.Equal(messages.Select(m => (m.Id, m.Content)), after.Take(messages.Count).Select(m => (m.Id, m.Content)));
+        Assert.Equal([("慢慢说", MessageStatus.Complete), ("还在回答", MessageStatus.Complete)], after.Skip(messages.Count).Select(m => (m.Content, m.Status)));
         var conv = await alice.GetFromJsonAsync<JsonObject>($"/api/conversations/{conversation}", Ct);
         Assert.Equal("alice's diary", conv!["title"]!.GetValue<string>());
         Assert.Null(await api.WithDbAsync(db => db.ApiKeys.Where(k => k.Id == Guid.Parse(ids["key"])).Select(k => k.RevokedAt).SingleAsync(Ct)));
