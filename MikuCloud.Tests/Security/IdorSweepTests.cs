@@ -191,26 +191,18 @@ public class IdorSweepTests : AccountsApiTest
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/openapi/v1.json", Ct)).StatusCode);
     }
 
+    /// <summary>The documented operations; each one with an id in its path and a body must have a valid body here.</summary>
     private async Task<List<(string Method, string Path)>> OperationsAsync()
     {
         using var anonymous = Anonymous();
-        var doc = JsonNode.Parse(await anonymous.GetStringAsync("/openapi/v1.json", Ct))!;
-        var operations = new List<(string, string)>();
-        foreach (var (path, item) in doc["paths"]!.AsObject())
+        var operations = await OpenApiOperations.ReadAsync(anonymous, Ct);
+        foreach (var operation in operations)
         {
-            foreach (var (method, operation) in item!.AsObject())
-            {
-                if (method is "get" or "post" or "put" or "patch" or "delete")
-                {
-                    var upper = method.ToUpperInvariant();
-                    Assert.True(operation!["requestBody"] is null || Bodies.ContainsKey($"{upper} {path}") || !path.Contains('{', StringComparison.Ordinal),
-                        $"Teach the sweep a valid body for {upper} {path}.");
-                    operations.Add((upper, path));
-                }
-            }
+            Assert.True(!operation.HasBody || Bodies.ContainsKey(operation.ToString()) || !operation.Path.Contains('{', StringComparison.Ordinal),
+                $"Teach the sweep a valid body for {operation}.");
         }
 
-        return operations;
+        return operations.Select(o => (o.Method, o.Path)).ToList();
     }
 
     /// <summary>A problem body without what differs by nature: the trace id and the ids themselves.</summary>
@@ -222,23 +214,7 @@ public class IdorSweepTests : AccountsApiTest
         return ids.Values.Aggregate(text, (t, id) => t.Replace(id, "{id}", StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Which of Alice's ids goes into a path, by the resource the path names.</summary>
-    private static string Fill(string path, Dictionary<string, string> ids)
-    {
-        var filled = path.Replace("{messageId}", ids["message"], StringComparison.Ordinal);
-        var kind = path switch
-        {
-            _ when path.StartsWith("/api/conversations/", StringComparison.Ordinal) => "conversation",
-            _ when path.StartsWith("/api/images/", StringComparison.Ordinal) => "image",
-            _ when path.StartsWith("/api/keys/", StringComparison.Ordinal) => "key",
-            _ when path.StartsWith("/api/admin/users/", StringComparison.Ordinal) => "user",
-            _ when path.Contains('{', StringComparison.Ordinal) => throw new InvalidOperationException($"Teach the sweep which id {path} takes."),
-            _ => null,
-        };
-        filled = kind is null ? filled : filled.Replace("{id}", ids[kind], StringComparison.Ordinal);
-        Assert.DoesNotContain("{", filled, StringComparison.Ordinal);
-        return filled;
-    }
+    private static string Fill(string path, Dictionary<string, string> ids) => OpenApiOperations.Fill(path, ids);
 }
 
 /// <summary>The same on PostgreSQL.</summary>
