@@ -10,8 +10,19 @@ public sealed class ApiProblem(int status, string code, string detail, IDictiona
     public Guid? MessageId { get; } = messageId;
     public int? RetryAfterSeconds { get; } = retryAfterSeconds;
 
+    /// <summary>
+    /// Answer with <c>Connection: close</c>: the refusal came before the body was read to its end, and the rest is not
+    /// worth reading. A flag on the problem, not a header set early: the exception handler clears headers before it writes.
+    /// </summary>
+    public bool CloseConnection { get; set; }
+
     public IResult ToResult(HttpContext context)
     {
+        if (CloseConnection)
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
         if (RetryAfterSeconds is { } seconds)
         {
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -48,5 +59,5 @@ public sealed class ApiProblem(int status, string code, string detail, IDictiona
     /// <summary>A wait as whole <c>Retry-After</c> seconds: rounded up, at least 1 (0 would invite an immediate retry).</summary>
     public static int RetryAfter(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 
-    public static ApiProblem Invalid(string field, string message) => new(400, "invalid_request", message, new Dictionary<string, string[]> { [field] = [message] });
+    public static ApiProblem Invalid(string field, string message) => new(400, ProblemCodes.InvalidRequest, message, new Dictionary<string, string[]> { [field] = [message] });
 }

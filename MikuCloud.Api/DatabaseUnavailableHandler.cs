@@ -29,7 +29,7 @@ public sealed class DatabaseUnavailableHandler(IProblemDetailsService problems, 
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The database is unavailable.",
                 Detail = "Chat history cannot be read or saved right now. Nothing was changed; please try again shortly.",
-                Extensions = { ["code"] = "database_unavailable" },
+                Extensions = { ["code"] = ProblemCodes.DatabaseUnavailable },
             },
         });
     }

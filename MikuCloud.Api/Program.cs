@@ -13,9 +13,11 @@ StartupRefusal.ExplainRefusals(typeof(Program).Assembly);
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = MikuCloud.Api.ProblemCodeFallback.Apply);
 builder.Services.AddExceptionHandler<MikuCloud.Api.DatabaseUnavailableHandler>();
 builder.Services.AddExceptionHandler<MikuCloud.Api.Requests.BadRequestBodyHandler>();
+// Every refusal an endpoint throws (ApiProblem) is answered here, in one shape.
+builder.Services.AddExceptionHandler<MikuCloud.Api.ApiProblemHandler>();
 // Minimal APIs answer a body they cannot bind with a bare 400 outside Development; thrown instead, it reaches
 // BadRequestBodyHandler and becomes a problem with a `code` in every environment.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

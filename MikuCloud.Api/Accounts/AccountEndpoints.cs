@@ -66,7 +66,7 @@ public static class AccountEndpoints
                 var owner = CurrentOwner.Of(http);
                 if (await db.ApiKeys.Where(k => k.UserId == owner).CountAsync(ApiKey.ActiveAt(Timestamps.Now(time)), http.RequestAborted) >= MaxActiveKeys)
                 {
-                    return new ApiProblem(409, "too_many_keys", $"You have {MaxActiveKeys} active keys; revoke one first.").ToResult(http);
+                    return new ApiProblem(409, ProblemCodes.TooManyKeys, $"You have {MaxActiveKeys} active keys; revoke one first.").ToResult(http);
                 }
 
                 var (key, secret) = await service.CreateAsync(owner, name, request.ExpiresInDays, http.RequestAborted);
@@ -84,7 +84,7 @@ public static class AccountEndpoints
                 // Revoking twice is fine; someone else's key id is as unknown as a made-up one.
                 return changed > 0 || await db.ApiKeys.AnyAsync(k => k.Id == id && k.UserId == owner, http.RequestAborted)
                     ? Results.NoContent()
-                    : new ApiProblem(404, "api_key_not_found", "There is no such API key.").ToResult(http);
+                    : new ApiProblem(404, ProblemCodes.ApiKeyNotFound, "There is no such API key.").ToResult(http);
             })
             .WithSummary("Revoke one of your API keys; it stops working at once.");
 

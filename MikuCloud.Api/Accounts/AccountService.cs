@@ -48,7 +48,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
 
         if (await db.Users.AnyAsync(ct))
         {
-            return Problem(409, "setup_done", "This install already has an admin. Sign in instead.");
+            return Problem(409, ProblemCodes.SetupDone, "This install already has an admin. Sign in instead.");
         }
 
         var user = NewUser(request.UserName!, request.DisplayName, Roles.Admin);
@@ -62,7 +62,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
         }
         catch (DbUpdateException)
         {
-            return Problem(409, "setup_done", "This install already has an admin. Sign in instead.");
+            return Problem(409, ProblemCodes.SetupDone, "This install already has an admin. Sign in instead.");
         }
 
         await AdoptLocalDataAsync(user.Id, ct);
@@ -75,13 +75,13 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
         if (string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password) || request.UserName.Length > 256
             || request.Password.Length > Passwords.MaxLength)
         {
-            return Problem(401, "invalid_credentials", "The user name or password is wrong.");
+            return Problem(401, ProblemCodes.InvalidCredentials, "The user name or password is wrong.");
         }
 
         var normalized = Passwords.Normalize(request.UserName);
         if (throttle.RetryAfter(normalized) is { } wait)
         {
-            return Problem(429, "login_throttled", "Too many failed sign-ins for this user name. Wait, then try again.",
+            return Problem(429, ProblemCodes.LoginThrottled, "Too many failed sign-ins for this user name. Wait, then try again.",
                 retryAfterSeconds: ApiProblem.RetryAfter(wait));
         }
 
@@ -90,21 +90,21 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
         {
             Passwords.BurnEquivalentTime(request.Password);
             throttle.Failed(normalized);
-            return Problem(401, "invalid_credentials", "The user name or password is wrong.");
+            return Problem(401, ProblemCodes.InvalidCredentials, "The user name or password is wrong.");
         }
 
         if (!Passwords.Verify(user, request.Password))
         {
             throttle.Failed(normalized);
             logger.LogInformation("Failed sign-in for user {UserId}.", user.Id);
-            return Problem(401, "invalid_credentials", "The user name or password is wrong.");
+            return Problem(401, ProblemCodes.InvalidCredentials, "The user name or password is wrong.");
         }
 
         throttle.Succeeded(normalized);
         // Only someone who knows the password learns that the account is disabled.
         if (user.Disabled)
         {
-            return Problem(403, "account_disabled", "This account is disabled. Ask an admin to enable it.");
+            return Problem(403, ProblemCodes.AccountDisabled, "This account is disabled. Ask an admin to enable it.");
         }
 
         user.LastSignInAt = Timestamps.Now(time);
@@ -116,7 +116,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
     {
         if (!await SignUpAllowedAsync(ct))
         {
-            return Problem(403, "signup_disabled", "Sign-up is closed on this install. Ask an admin for an account.");
+            return Problem(403, ProblemCodes.SignupDisabled, "Sign-up is closed on this install. Ask an admin for an account.");
         }
 
         return await CreateAsync(new CreateUserRequest(request.UserName, request.Password, request.DisplayName), ct);
@@ -138,7 +138,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
         var normalized = Passwords.Normalize(request.UserName!);
         if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalized, ct))
         {
-            return Problem(409, "user_name_taken", "That user name is taken.");
+            return Problem(409, ProblemCodes.UserNameTaken, "That user name is taken.");
         }
 
         var user = NewUser(request.UserName!, request.DisplayName, request.Role ?? Roles.User);
@@ -150,7 +150,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
         }
         catch (DbUpdateException)
         {
-            return Problem(409, "user_name_taken", "That user name is taken.");
+            return Problem(409, ProblemCodes.UserNameTaken, "That user name is taken.");
         }
 
         return new Result(user);
@@ -171,7 +171,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
             var first = !await db.Users.AnyAsync(ct);
             if (!first && !settings.Value.Oidc.AutoProvision && !await SignUpAllowedAsync(ct))
             {
-                return Problem(403, "signup_disabled", "There is no account for you here yet, and sign-up is closed. Ask an admin.");
+                return Problem(403, ProblemCodes.SignupDisabled, "There is no account for you here yet, and sign-up is closed. Ask an admin.");
             }
 
             user = NewUser(await FreeUserNameAsync(request, ct), request.DisplayName, first ? Roles.Admin : Roles.User);
@@ -192,7 +192,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
 
         if (user.Disabled)
         {
-            return Problem(403, "account_disabled", "This account is disabled. Ask an admin to enable it.");
+            return Problem(403, ProblemCodes.AccountDisabled, "This account is disabled. Ask an admin to enable it.");
         }
 
         user.LastSignInAt = Timestamps.Now(time);
@@ -205,7 +205,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
         if (user is null)
         {
-            return Problem(404, "user_not_found", "There is no such user.");
+            return Problem(404, ProblemCodes.UserNotFound, "There is no such user.");
         }
 
         if (user.PasswordHash is not null && (request.CurrentPassword is null || !Passwords.Verify(user, request.CurrentPassword)))
@@ -229,7 +229,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
         if (user is null)
         {
-            return Problem(404, "user_not_found", "There is no such user.");
+            return Problem(404, ProblemCodes.UserNotFound, "There is no such user.");
         }
 
         if (Passwords.PasswordError(newPassword) is { } error)
@@ -250,7 +250,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
         if (user is null)
         {
-            return Problem(404, "user_not_found", "There is no such user.");
+            return Problem(404, ProblemCodes.UserNotFound, "There is no such user.");
         }
 
         if (request.Role is not (null or Roles.User or Roles.Admin))
@@ -265,14 +265,14 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
 
         if (request.Disabled == true && userId == actingUserId)
         {
-            return Problem(400, "cannot_disable_self", "You cannot disable your own account.");
+            return Problem(400, ProblemCodes.CannotDisableSelf, "You cannot disable your own account.");
         }
 
         var losesAdmin = user.Role == Roles.Admin && !user.Disabled
                          && (request.Disabled == true || request.Role == Roles.User);
         if (losesAdmin && !await db.Users.AnyAsync(u => u.Id != userId && u.Role == Roles.Admin && !u.Disabled, ct))
         {
-            return Problem(400, "last_admin", "This is the last enabled admin; make someone else an admin first.");
+            return Problem(400, ProblemCodes.LastAdmin, "This is the last enabled admin; make someone else an admin first.");
         }
 
         if (request.DisplayName is not null)
@@ -371,7 +371,7 @@ public sealed class AccountService(ChatDbContext db, LoginThrottle throttle, IOp
             errors["password"] = [passwordError];
         }
 
-        return errors.Count == 0 ? null : new Result(null, new ApiProblem(400, "invalid_request", "Some fields are not valid.", errors));
+        return errors.Count == 0 ? null : new Result(null, new ApiProblem(400, ProblemCodes.InvalidRequest, "Some fields are not valid.", errors));
     }
 
     private static Result Invalid(string field, string message) => new(null, ApiProblem.Invalid(field, message));

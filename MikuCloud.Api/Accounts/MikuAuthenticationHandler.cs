@@ -39,7 +39,7 @@ public sealed class MikuAuthenticationHandler(
             {
                 return Loopback.IsLoopback(Context.Connection.RemoteIpAddress)
                     ? Success(LocalUser.Principal(SchemeName))
-                    : Fail("single_user_loopback_only", "Single-user mode answers loopback callers only.");
+                    : Fail(ProblemCodes.SingleUserLoopbackOnly, "Single-user mode answers loopback callers only.");
             }
 
             return AuthenticateResult.NoResult();
@@ -55,18 +55,18 @@ public sealed class MikuAuthenticationHandler(
         var found = await apiKeys.FindAsync(key, Context.RequestAborted);
         if (found is null)
         {
-            return Fail("invalid_api_key", "The API key is not valid or has been revoked.");
+            return Fail(ProblemCodes.InvalidApiKey, "The API key is not valid or has been revoked.");
         }
 
         if (found.Value.Expired)
         {
             // Only the key's holder can get here, so saying when it expired tells nobody anything new.
-            return Fail("api_key_expired", $"The API key expired at {found.Value.Key.ExpiresAt:yyyy-MM-dd HH:mm} UTC; create a new one.");
+            return Fail(ProblemCodes.ApiKeyExpired, $"The API key expired at {found.Value.Key.ExpiresAt:yyyy-MM-dd HH:mm} UTC; create a new one.");
         }
 
         if (found.Value.User.Disabled)
         {
-            return Fail("account_disabled", "This account is disabled.");
+            return Fail(ProblemCodes.AccountDisabled, "This account is disabled.");
         }
 
         return Success(UserPrincipal(found.Value.User, MikuClaims.Methods.ApiKey));
@@ -76,13 +76,13 @@ public sealed class MikuAuthenticationHandler(
     {
         if (validation.Parameters is not { } parameters)
         {
-            return Fail("unauthenticated", "This API has no token key configured (Auth:ApiTokenKey).");
+            return Fail(ProblemCodes.Unauthenticated, "This API has no token key configured (Auth:ApiTokenKey).");
         }
 
         var result = await Tokens.ValidateTokenAsync(token, parameters);
         if (!result.IsValid)
         {
-            return Fail("invalid_token", "The token is not valid or has expired.");
+            return Fail(ProblemCodes.InvalidToken, "The token is not valid or has expired.");
         }
 
         var claims = result.ClaimsIdentity;
@@ -97,30 +97,30 @@ public sealed class MikuAuthenticationHandler(
         var stamp = claims.FindFirst(ApiTokens.StampClaim)?.Value;
         if (string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(stamp))
         {
-            return Fail("invalid_token", "The token names no user.");
+            return Fail(ProblemCodes.InvalidToken, "The token names no user.");
         }
 
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, Context.RequestAborted);
         if (user is null || !string.Equals(user.Stamp, stamp, StringComparison.Ordinal))
         {
-            return Fail("session_expired", "This session has ended; please sign in again.");
+            return Fail(ProblemCodes.SessionExpired, "This session has ended; please sign in again.");
         }
 
         return user.Disabled
-            ? Fail("account_disabled", "This account is disabled.")
+            ? Fail(ProblemCodes.AccountDisabled, "This account is disabled.")
             : Success(UserPrincipal(user, MikuClaims.Methods.Session));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var (code, detail) = Context.Items[FailureItem] as (string, string)?
-                             ?? ("unauthenticated", "Sign in, or send a personal API key as 'Authorization: Bearer mkc_…'.");
+                             ?? (ProblemCodes.Unauthenticated, "Sign in, or send a personal API key as 'Authorization: Bearer mkc_…'.");
         Response.Headers.WWWAuthenticate = "Bearer";
         await WriteProblemAsync(StatusCodes.Status401Unauthorized, code, detail);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status403Forbidden, "forbidden", "This account may not do that.");
+        WriteProblemAsync(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "This account may not do that.");
 
     private Task WriteProblemAsync(int status, string code, string detail)
     {

@@ -15,18 +15,12 @@ public static class ChatEndpoints
         var messageLimit = ChatInputReader.MaxBodyBytes(
             app.ServiceProvider.GetRequiredService<IOptions<ChatSettings>>().Value, app.ServiceProvider.GetRequiredService<IOptions<ImagePipelineOptions>>().Value);
 
+        // A refusal is thrown as an ApiProblem and answered by ApiProblemHandler, before the stream starts.
         group.MapPost("", async (Guid id, HttpContext http, ChatInputReader reader, ChatTurnService turns) =>
             {
-                try
-                {
-                    var input = await reader.ReadAsync(http.Request, http.RequestAborted);
-                    await turns.SendAsync(id, input, http);
-                    return Results.Empty;
-                }
-                catch (ApiProblem problem) when (!http.Response.HasStarted)
-                {
-                    return problem.ToResult(http);
-                }
+                var input = await reader.ReadAsync(http.Request, http.RequestAborted);
+                await turns.SendAsync(id, input, http);
+                return Results.Empty;
             })
             .Accepts<SendMessageRequest>("application/json", "multipart/form-data")
             .WithBodyLimit(messageLimit)
@@ -41,47 +35,40 @@ public static class ChatEndpoints
 
         group.MapPost("/{messageId:guid}/regenerate", async (Guid id, Guid messageId, HttpContext http, ChatTurnService turns) =>
             {
-                try
+                RegenerateRequest? body = null;
+                var request = http.Request;
+                if (request.ContentLength is > 0 || request.HasJsonContentType() || request.ContentLength is null && request.Headers.TransferEncoding.Count > 0)
                 {
-                    RegenerateRequest? body = null;
-                    var request = http.Request;
-                    if (request.ContentLength is > 0 || request.HasJsonContentType() || request.ContentLength is null && request.Headers.TransferEncoding.Count > 0)
+                    if (!request.HasJsonContentType())
                     {
-                        if (!request.HasJsonContentType())
-                        {
-                            throw new ApiProblem(415, "unsupported_media_type", "Send the body as application/json, or send none.");
-                        }
-
-                        try
-                        {
-                            body = await http.Request.ReadFromJsonAsync<RegenerateRequest>(http.RequestAborted);
-                        }
-                        catch (JsonException ex)
-                        {
-                            throw JsonErrors.Malformed(ex);
-                        }
-                        catch (Exception ex) when (JsonErrors.IsInvalidText(ex))
-                        {
-                            throw JsonErrors.InvalidText(null);
-                        }
-                        catch (BadHttpRequestException ex) when (BadRequestBodyHandler.ToProblem(http, ex) is { } problem)
-                        {
-                            throw problem;
-                        }
-
-                        if ((!JsonText.IsValid(body?.PresetId) ? "presetId" : JsonText.FindInvalid(body?.Options, "options")) is { } invalid)
-                        {
-                            throw JsonErrors.InvalidText(invalid);
-                        }
+                        throw new ApiProblem(415, ProblemCodes.UnsupportedMediaType, "Send the body as application/json, or send none.");
                     }
 
-                    await turns.RegenerateAsync(id, messageId, body?.PresetId, body?.Options, http);
-                    return Results.Empty;
+                    try
+                    {
+                        body = await http.Request.ReadFromJsonAsync<RegenerateRequest>(http.RequestAborted);
+                    }
+                    catch (JsonException ex)
+                    {
+                        throw JsonErrors.Malformed(ex);
+                    }
+                    catch (Exception ex) when (JsonErrors.IsInvalidText(ex))
+                    {
+                        throw JsonErrors.InvalidText(null);
+                    }
+                    catch (BadHttpRequestException ex) when (BadRequestBodyHandler.ToProblem(http, ex) is { } problem)
+                    {
+                        throw problem;
+                    }
+
+                    if ((!JsonText.IsValid(body?.PresetId) ? "presetId" : JsonText.FindInvalid(body?.Options, "options")) is { } invalid)
+                    {
+                        throw JsonErrors.InvalidText(invalid);
+                    }
                 }
-                catch (ApiProblem problem) when (!http.Response.HasStarted)
-                {
-                    return problem.ToResult(http);
-                }
+
+                await turns.RegenerateAsync(id, messageId, body?.PresetId, body?.Options, http);
+                return Results.Empty;
             })
             .Accepts<RegenerateRequest>("application/json")
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")

@@ -42,13 +42,13 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
                 ? await ReadMultipartAsync(request, cancellationToken)
                 : request.HasJsonContentType()
                     ? await ReadJsonAsync(request, cancellationToken)
-                    : throw new ApiProblem(415, "unsupported_media_type", "Send multipart/form-data or application/json.");
+                    : throw new ApiProblem(415, ProblemCodes.UnsupportedMediaType, "Send multipart/form-data or application/json.");
             return Validate(input);
         }
-        catch (ApiProblem) when (!cancellationToken.IsCancellationRequested)
+        catch (ApiProblem problem) when (!cancellationToken.IsCancellationRequested)
         {
             // A refusal may come before the body was read to its end (a field over its limit): the rest is not worth reading.
-            request.HttpContext.Response.Headers.Connection = "close";
+            problem.CloseConnection = true;
             throw;
         }
         catch (BadHttpRequestException ex)
@@ -58,7 +58,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
         }
         catch (InvalidDataException ex)
         {
-            throw new ApiProblem(400, "malformed_request", $"The multipart body is malformed: {Echo.Cap(ex.Message, 200)}");
+            throw new ApiProblem(400, ProblemCodes.MalformedRequest, $"The multipart body is malformed: {Echo.Cap(ex.Message, 200)}");
         }
         catch (JsonException ex)
         {
@@ -71,7 +71,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
         }
         catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ApiProblem(400, "malformed_request", $"The request body ended early: {Echo.Cap(ex.Message, 200)}");
+            throw new ApiProblem(400, ProblemCodes.MalformedRequest, $"The request body ended early: {Echo.Cap(ex.Message, 200)}");
         }
     }
 
@@ -79,7 +79,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
     {
         // Watched as it arrives: a field far over its limit is refused before the body is held whole.
         var body = await new MessageJsonScanner(chat.Value, images.Value).ReadAsync(request, Json, cancellationToken)
-                   ?? throw new ApiProblem(400, "malformed_json", "The JSON body is empty.");
+                   ?? throw new ApiProblem(400, ProblemCodes.MalformedJson, "The JSON body is empty.");
         // A JsonObject decodes its property names lazily; do it here, where a bad byte is still a 400.
         _ = body.Options?.Count;
         var list = new List<byte[]>();

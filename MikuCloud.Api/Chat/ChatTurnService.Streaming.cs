@@ -70,7 +70,7 @@ public sealed partial class ChatTurnService
             turnToken.ThrowIfCancellationRequested();
             if (done is null)
             {
-                failure = new ErrorDto(watch.Error is null ? "incomplete_answer" : "model_error",
+                failure = new ErrorDto(watch.Error is null ? ProblemCodes.IncompleteAnswer : ProblemCodes.ModelError,
                     watch.Error ?? "Ollama ended the answer without finishing it.", assistant.Id);
             }
         }
@@ -80,7 +80,7 @@ public sealed partial class ChatTurnService
             // rather than a cancellation, so any of these after the token fired means "stopped", not "Ollama failed".
             if (!requestToken.IsCancellationRequested && Stopwatch.GetElapsedTime(started) >= chat.MaxTurnDuration - TimeSpan.FromSeconds(1))
             {
-                failure = new ErrorDto("too_long", $"The answer ran longer than {chat.MaxTurnDuration.TotalMinutes:0.#} minutes and was stopped.", assistant.Id);
+                failure = new ErrorDto(ProblemCodes.TooLong, $"The answer ran longer than {chat.MaxTurnDuration.TotalMinutes:0.#} minutes and was stopped.", assistant.Id);
             }
             else
             {
@@ -122,7 +122,7 @@ public sealed partial class ChatTurnService
         {
             if (failure is not null || cancelled)
             {
-                await sse.WriteAsync(ChatStreamEvents.Error, failure ?? new ErrorDto("cancelled", "The answer was stopped.", assistant.Id), requestToken);
+                await sse.WriteAsync(ChatStreamEvents.Error, failure ?? new ErrorDto(ProblemCodes.Cancelled, "The answer was stopped.", assistant.Id), requestToken);
             }
             else
             {
@@ -209,8 +209,8 @@ public sealed partial class ChatTurnService
             var error = Describe(ex, watch, null);
             var status = error.Code switch
             {
-                "busy" => 429,
-                "invalid_request" => 400,
+                ProblemCodes.Busy => 429,
+                ProblemCodes.InvalidRequest => 400,
                 _ => 503,
             };
             if (status == 429)
@@ -229,16 +229,16 @@ public sealed partial class ChatTurnService
         var status = (ex as HttpRequestException)?.StatusCode ?? (HttpStatusCode?)watch.StatusCode;
         return (ex, status) switch
         {
-            (HttpRequestException, HttpStatusCode.ServiceUnavailable) => new("busy", "The model server is busy (Ollama's queue is full).", messageId),
-            (HttpRequestException, HttpStatusCode.NotFound) => new("model_unavailable", watch.Error ?? "The model is not available yet (still downloading?).", messageId),
-            (HttpRequestException, null or 0) => new("ollama_unreachable", "The model server cannot be reached.", messageId),
-            (HttpRequestException, _) => new("model_error", watch.Error ?? $"Ollama answered {(int)status!}.", messageId),
-            (IncompleteAnswerException, _) => new("incomplete_answer", ex.Message, messageId),
-            (OllamaException, _) when status == HttpStatusCode.BadRequest => new("invalid_request", ex.Message, messageId),
-            (OllamaException, _) => new("model_error", ex.Message, messageId),
-            (JsonException, _) => new("bad_response", "Ollama sent a response that could not be read.", messageId),
-            (TimeoutException, _) => new("stalled", ex.Message, messageId),
-            _ => new("model_error", watch.Error ?? "The connection to the model server broke.", messageId),
+            (HttpRequestException, HttpStatusCode.ServiceUnavailable) => new(ProblemCodes.Busy, "The model server is busy (Ollama's queue is full).", messageId),
+            (HttpRequestException, HttpStatusCode.NotFound) => new(ProblemCodes.ModelUnavailable, watch.Error ?? "The model is not available yet (still downloading?).", messageId),
+            (HttpRequestException, null or 0) => new(ProblemCodes.OllamaUnreachable, "The model server cannot be reached.", messageId),
+            (HttpRequestException, _) => new(ProblemCodes.ModelError, watch.Error ?? $"Ollama answered {(int)status!}.", messageId),
+            (IncompleteAnswerException, _) => new(ProblemCodes.IncompleteAnswer, ex.Message, messageId),
+            (OllamaException, _) when status == HttpStatusCode.BadRequest => new(ProblemCodes.InvalidRequest, ex.Message, messageId),
+            (OllamaException, _) => new(ProblemCodes.ModelError, ex.Message, messageId),
+            (JsonException, _) => new(ProblemCodes.BadResponse, "Ollama sent a response that could not be read.", messageId),
+            (TimeoutException, _) => new(ProblemCodes.Stalled, ex.Message, messageId),
+            _ => new(ProblemCodes.ModelError, watch.Error ?? "The connection to the model server broke.", messageId),
         };
     }
 

@@ -94,12 +94,12 @@ public sealed partial class ChatTurnService(
         var ct = http.RequestAborted;
         var conversation = await FindConversationAsync(conversationId, http, ct);
         var target = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.ConversationId == conversationId, ct)
-                     ?? throw new ApiProblem(404, "message_not_found", "There is no such message in this conversation.");
+                     ?? throw new ApiProblem(404, ProblemCodes.MessageNotFound, "There is no such message in this conversation.");
         var lastUser = await db.Messages.Where(m => m.ConversationId == conversationId && m.Role == MessageRole.User)
             .OrderByDescending(m => m.Seq).Include(m => m.Images).FirstOrDefaultAsync(ct);
         if (lastUser is null || (target.Role == MessageRole.User ? target.Id != lastUser.Id : target.Seq < lastUser.Seq))
         {
-            throw new ApiProblem(409, "not_last_turn", "Only the last answer (or the last question) can be regenerated.");
+            throw new ApiProblem(409, ProblemCodes.NotLastTurn, "Only the last answer (or the last question) can be regenerated.");
         }
 
         var preset = ResolvePreset(presetId ?? target.PresetId ?? conversation.PresetId);
@@ -136,8 +136,8 @@ public sealed partial class ChatTurnService(
             }
             catch (PromptTooLargeException ex)
             {
-                span?.SetStatus(ActivityStatusCode.Error, "context_overflow");
-                throw new ApiProblem(400, "context_overflow", ex.Message);
+                span?.SetStatus(ActivityStatusCode.Error, ProblemCodes.ContextOverflow);
+                throw new ApiProblem(400, ProblemCodes.ContextOverflow, ex.Message);
             }
 
             span?.SetTag("mikucloud.prompt.estimated_tokens", plan.EstimatedPromptTokens);
@@ -159,7 +159,7 @@ public sealed partial class ChatTurnService(
         turnCancellation.CancelAfter(chat.MaxTurnDuration);
         if (!active.TryBegin(conversation.Id, conversation.OwnerId, turnCancellation))
         {
-            throw new ApiProblem(409, "answer_in_progress", "An answer is still being generated in this conversation. Stop it or wait for it to finish.");
+            throw new ApiProblem(409, ProblemCodes.AnswerInProgress, "An answer is still being generated in this conversation. Stop it or wait for it to finish.");
         }
 
         using var slot = streamSlots.TryEnter(conversation.OwnerId);
@@ -170,7 +170,7 @@ public sealed partial class ChatTurnService(
             {
                 telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "user_streams"));
                 Count(tags, "rejected");
-                throw new ApiProblem(429, "too_many_streams",
+                throw new ApiProblem(429, ProblemCodes.TooManyStreams,
                     $"You already have {limits.Streams} answers being generated. Nothing was saved; send again when one finishes.",
                     retryAfterSeconds: 10);
             }
@@ -182,7 +182,7 @@ public sealed partial class ChatTurnService(
             {
                 telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "queue_full"));
                 Count(tags, "rejected");
-                throw new ApiProblem(429, "busy", "All generation slots are busy. Nothing was saved; please send again shortly.", retryAfterSeconds: admission.RetryAfterSeconds);
+                throw new ApiProblem(429, ProblemCodes.Busy, "All generation slots are busy. Nothing was saved; please send again shortly.", retryAfterSeconds: admission.RetryAfterSeconds);
             }
 
             // The user's message is in the database before the model is called, saved in one transaction with the
@@ -237,7 +237,7 @@ public sealed partial class ChatTurnService(
         {
             telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "user_tokens"));
             var seconds = ApiProblem.RetryAfter(wait);
-            throw new ApiProblem(429, "token_limit",
+            throw new ApiProblem(429, ProblemCodes.TokenLimit,
                 $"This account used its {limits.Tokens:N0} tokens for this minute. Nothing was saved; send again in {seconds} s.",
                 retryAfterSeconds: seconds);
         }
@@ -255,7 +255,7 @@ public sealed partial class ChatTurnService(
         {
             telemetry.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, "user_images"));
             // Waiting does not free room (deleting conversations does); the hour only keeps clients from retrying in a loop.
-            throw new ApiProblem(429, "image_quota",
+            throw new ApiProblem(429, ProblemCodes.ImageQuota,
                 $"This account stores {stored:N0} of {limits.Images:N0} images. Nothing was saved; delete older conversations with images to make room.",
                 retryAfterSeconds: 3600);
         }
@@ -272,7 +272,7 @@ public sealed partial class ChatTurnService(
     {
         var owner = CurrentOwner.Of(http);
         return await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.OwnerId == owner, ct)
-            ?? throw new ApiProblem(404, "conversation_not_found", "There is no such conversation.");
+            ?? throw new ApiProblem(404, ProblemCodes.ConversationNotFound, "There is no such conversation.");
     }
 
     private Preset ResolvePreset(string? id) =>
@@ -282,7 +282,7 @@ public sealed partial class ChatTurnService(
     private static Dictionary<string, object> ParseOverrides(System.Text.Json.Nodes.JsonObject? options)
     {
         var values = OptionOverrides.Parse(options, out var errors);
-        return errors.Count > 0 ? throw new ApiProblem(400, "invalid_options", "Some options are not valid.", errors) : values;
+        return errors.Count > 0 ? throw new ApiProblem(400, ProblemCodes.InvalidOptions, "Some options are not valid.", errors) : values;
     }
 
     private ProcessedImage ProcessImage(byte[] data, int index)

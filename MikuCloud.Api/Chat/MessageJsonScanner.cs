@@ -161,7 +161,7 @@ public sealed class MessageJsonScanner(ChatSettings chat, ImagePipelineOptions i
         Field.Content => ApiProblem.Invalid("content", $"The message is longer than {chat.MaxContentLength:N0} characters; the limit is {chat.MaxContentLength:N0}."),
         Field.ImageData => new ApiProblem(413, ImageErrorCodes.TooLarge,
             $"images[{imageCount - 1}] is longer than a {images.MaxBytes / 1048576} MB image can be as base64; the limit is {images.MaxBytes / 1048576} MB per image."),
-        _ => new ApiProblem(413, "body_too_large", $"A single value in the body is longer than this operation accepts ({SmallValueBytes / 1024} KB)."),
+        _ => new ApiProblem(413, ProblemCodes.BodyTooLarge, $"A single value in the body is longer than this operation accepts ({SmallValueBytes / 1024} KB)."),
     };
 
     private enum Field

@@ -137,7 +137,7 @@ public static class ConversationEndpoints
         };
         if (body.Json is { } json && ConversationFields.Apply(json, conversation, catalog) is { Count: > 0 } errors)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors, extensions: Code(ProblemCodes.InvalidRequest));
         }
 
         db.Conversations.Add(conversation);
@@ -166,7 +166,7 @@ public static class ConversationEndpoints
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors, extensions: Code(ProblemCodes.InvalidRequest));
         }
 
         var owner = CurrentOwner.Of(http);
@@ -224,7 +224,7 @@ public static class ConversationEndpoints
 
         if (ConversationFields.Apply(body.Json!.Value, conversation, catalog) is { Count: > 0 } errors)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors, extensions: Code(ProblemCodes.InvalidRequest));
         }
 
         if (db.ChangeTracker.HasChanges())
@@ -262,7 +262,7 @@ public static class ConversationEndpoints
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors, extensions: Code(ProblemCodes.InvalidRequest));
         }
 
         if (!await ExistsAsync(db, id, CurrentOwner.Of(http), cancellationToken))
@@ -288,7 +288,7 @@ public static class ConversationEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 ["format"] = ["format must be 'md' (Markdown, the default) or 'json'."],
-            });
+            }, extensions: Code(ProblemCodes.InvalidRequest));
         }
 
         var owner = CurrentOwner.Of(http);
@@ -357,10 +357,12 @@ public static class ConversationEndpoints
         db.Conversations.AnyAsync(c => c.Id == id && c.OwnerId == owner, cancellationToken);
 
     private static ProblemHttpResult ConversationNotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Conversation not found", detail: $"There is no conversation {id}.");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Conversation not found", detail: $"There is no conversation {id}.",
+            extensions: Code(ProblemCodes.ConversationNotFound));
 
     private static ProblemHttpResult ImageNotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Image not found", detail: $"There is no image {id}.");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Image not found", detail: $"There is no image {id}.",
+            extensions: Code(ProblemCodes.ImageNotFound));
 
     /// <summary>The JSON body of a create or patch, parsed by hand so that every malformed body is a problem with <c>errors</c>.</summary>
     private sealed record Body(JsonElement? Json, ValidationProblem? Invalid = null, ProblemHttpResult? Unsupported = null);
@@ -371,13 +373,14 @@ public static class ConversationEndpoints
         var canHaveBody = http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
         if (!canHaveBody || request.ContentLength == 0)
         {
-            return optional ? new Body(null) : new Body(null, Invalid: TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object body is required."] }));
+            return optional ? new Body(null) : new Body(null, Invalid: TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object body is required."] },
+                extensions: Code(ProblemCodes.InvalidRequest)));
         }
 
         if (!request.HasJsonContentType())
         {
             return new Body(null, Unsupported: TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
-                detail: "Send the body as application/json.", extensions: new Dictionary<string, object?> { ["code"] = "unsupported_media_type" }));
+                detail: "Send the body as application/json.", extensions: Code(ProblemCodes.UnsupportedMediaType)));
         }
 
         try
@@ -396,5 +399,8 @@ public static class ConversationEndpoints
     }
 
     private static ValidationProblem AsValidationProblem(ApiProblem problem) =>
-        TypedResults.ValidationProblem(problem.Errors!, problem.Message, extensions: new Dictionary<string, object?> { ["code"] = problem.Code });
+        TypedResults.ValidationProblem(problem.Errors!, problem.Message, extensions: Code(problem.Code));
+
+    /// <summary>The <c>code</c> extension every problem carries (these typed results are answered as values, not thrown).</summary>
+    private static Dictionary<string, object?> Code(string code) => new() { ["code"] = code };
 }

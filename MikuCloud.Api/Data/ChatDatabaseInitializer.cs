@@ -16,7 +16,7 @@ public sealed partial class ChatDatabaseInitializer(IServiceProvider services, T
     Microsoft.Extensions.Options.IOptions<Chat.ChatSettings> chat, ILogger<ChatDatabaseInitializer> logger) : IHostedService
 {
     /// <summary>The <c>error.code</c> of a recovered message.</summary>
-    public const string ServerRestartedCode = "server_restarted";
+    public const string ServerRestartedCode = ProblemCodes.ServerRestarted;
 
     /// <summary>The <c>error.message</c> of a recovered message.</summary>
     public const string ServerRestartedMessage = "The server restarted while this answer was being generated. Regenerate it to try again.";

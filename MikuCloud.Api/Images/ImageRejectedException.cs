@@ -33,17 +33,17 @@ public sealed class ImageRejectedException : Exception
 public static class ImageErrorCodes
 {
     /// <summary>The encoded image is larger than <see cref="ImagePipelineOptions.MaxBytes"/>.</summary>
-    public const string TooLarge = "image_too_large";
+    public const string TooLarge = ProblemCodes.ImageTooLarge;
 
     /// <summary>The content is not JPEG, PNG, WebP or GIF (whatever its name or declared type).</summary>
-    public const string UnsupportedFormat = "image_unsupported_format";
+    public const string UnsupportedFormat = ProblemCodes.ImageUnsupportedFormat;
 
     /// <summary>The content looks like a supported format but cannot be fully decoded.</summary>
-    public const string Corrupt = "image_corrupt";
+    public const string Corrupt = ProblemCodes.ImageCorrupt;
 
     /// <summary>The header declares more pixels than <see cref="ImagePipelineOptions.MaxSourcePixels"/>.</summary>
-    public const string TooManyPixels = "image_too_many_pixels";
+    public const string TooManyPixels = ProblemCodes.ImageTooManyPixels;
 
     /// <summary>The long side exceeds <see cref="ImagePipelineOptions.MaxAspectRatio"/> times the short side.</summary>
-    public const string BadAspectRatio = "image_bad_aspect_ratio";
+    public const string BadAspectRatio = ProblemCodes.ImageBadAspectRatio;
 }

@@ -43,7 +43,7 @@ public static class LimitsSetup
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry)
                     ? ApiProblem.RetryAfter(retry)
                     : 5;
-                await new ApiProblem(429, "rate_limited",
+                await new ApiProblem(429, ProblemCodes.RateLimited,
                         $"More than {limits.Requests} requests in a minute from this account. Wait {seconds} s.", retryAfterSeconds: seconds)
                     .ToResult(context.HttpContext).ExecuteAsync(context.HttpContext);
             };

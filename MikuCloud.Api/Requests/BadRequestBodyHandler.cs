@@ -33,13 +33,13 @@ public sealed class BadRequestBodyHandler(ILogger<BadRequestBodyHandler> logger)
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => BodyLimits.TooLarge(BodyLimits.Of(context)),
         BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } =>
-            new ApiProblem(408, "body_too_slow", "The body arrived too slowly; send it again at a steady pace."),
+            new ApiProblem(408, ProblemCodes.BodyTooSlow, "The body arrived too slowly; send it again at a steady pace."),
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
-            new ApiProblem(415, "unsupported_media_type", "Send the body as application/json."),
+            new ApiProblem(415, ProblemCodes.UnsupportedMediaType, "Send the body as application/json."),
         BadHttpRequestException { InnerException: JsonException json } => JsonErrors.Malformed(json),
         BadHttpRequestException { InnerException: { } inner } when JsonErrors.IsInvalidText(inner) => JsonErrors.InvalidText(null),
         // Minimal APIs' own binding messages name parameters and .NET types; say it in the contract's words.
-        BadHttpRequestException { StatusCode: >= 400 and < 500 } bad => new ApiProblem(bad.StatusCode, "malformed_request",
+        BadHttpRequestException { StatusCode: >= 400 and < 500 } bad => new ApiProblem(bad.StatusCode, ProblemCodes.MalformedRequest,
             context.Request.ContentLength is 0 || context.Request.ContentLength is null && !context.Request.Headers.TransferEncoding.Any()
                 ? "This operation needs a JSON body."
                 : "The body could not be read: it ended early or is not what this operation takes."),

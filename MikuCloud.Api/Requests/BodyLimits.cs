@@ -51,7 +51,7 @@ public static class BodyLimits
 
     /// <summary>The 413 for a body over <paramref name="limit"/> bytes.</summary>
     public static ApiProblem TooLarge(long limit) =>
-        new(413, "body_too_large", $"The body is larger than this operation accepts ({Describe(limit)}).");
+        new(413, ProblemCodes.BodyTooLarge, $"The body is larger than this operation accepts ({Describe(limit)}).");
 
     private static string Describe(long bytes) =>
         bytes >= 1024 * 1024 ? $"{bytes / 1048576.0:0.#} MB" : $"{bytes / 1024.0:0.#} KB";

@@ -31,7 +31,7 @@ public static partial class JsonErrors
             message = $"The body is not valid JSON{where}: {what}";
         }
 
-        return new ApiProblem(400, "malformed_json", message, new Dictionary<string, string[]> { [field ?? "body"] = [message] });
+        return new ApiProblem(400, ProblemCodes.MalformedJson, message, new Dictionary<string, string[]> { [field ?? "body"] = [message] });
     }
 
     /// <summary>Whether an exception is System.Text.Json (or a decoder) meeting text that is not valid UTF-8/UTF-16.</summary>
@@ -50,7 +50,7 @@ public static partial class JsonErrors
     {
         var where = field is null ? "The body" : Echo.Cap(field, 80);
         var message = $"{where} contains text that is not valid Unicode (invalid UTF-8 or an unpaired surrogate such as \\ud800).";
-        return new ApiProblem(400, "invalid_text", message, new Dictionary<string, string[]> { [field is null ? "body" : Echo.Cap(field, 80)] = [message] });
+        return new ApiProblem(400, ProblemCodes.InvalidText, message, new Dictionary<string, string[]> { [field is null ? "body" : Echo.Cap(field, 80)] = [message] });
     }
 
     /// <summary><c>$.images[0].data</c> → <c>images[0].data</c>; the root → null.</summary>

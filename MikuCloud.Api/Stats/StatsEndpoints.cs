@@ -23,7 +23,8 @@ public static class StatsEndpoints
             {
                 if (!Windows.TryGetValue(window ?? "24h", out var w))
                 {
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"Use one of: {string.Join(", ", Windows.Keys)}."] });
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"Use one of: {string.Join(", ", Windows.Keys)}."] },
+                        extensions: new Dictionary<string, object?> { ["code"] = ProblemCodes.InvalidRequest });
                 }
 
                 var to = clock.GetUtcNow().UtcDateTime;

@@ -192,8 +192,8 @@ public class ChatStreamingTests : ApiTest
     }
 
     [Theory]
-    [InlineData("not an image at all", 415, "image_unsupported_format")]
-    [InlineData("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", 415, "image_unsupported_format")]
+    [InlineData("not an image at all", 415, ProblemCodes.ImageUnsupportedFormat)]
+    [InlineData("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", 415, ProblemCodes.ImageUnsupportedFormat)]
     public async Task Non_images_named_jpg_are_refused_and_nothing_is_saved(string body, int status, string code)
     {
         var id = await api.NewConversationAsync();
@@ -236,7 +236,7 @@ public class ChatStreamingTests : ApiTest
 
         Assert.Equal(["user", "delta", "delta", "error"], events.Select(e => e.Name));
         var error = events[^1].Data!;
-        Assert.Equal("model_error", error["code"]!.GetValue<string>());
+        Assert.Equal(ProblemCodes.ModelError, error["code"]!.GetValue<string>());
         Assert.Contains("unexpected EOF", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
         var stored = await api.MessagesAsync(id);
         Assert.Equal(stored[1].Id, error["messageId"]!.GetValue<Guid>());
@@ -256,7 +256,7 @@ public class ChatStreamingTests : ApiTest
 
         Assert.Equal((HttpStatusCode)429, response.StatusCode);
         Assert.True(response.Headers.RetryAfter!.Delta > TimeSpan.Zero);
-        Assert.Equal("busy", problem!["code"]!.GetValue<string>());
+        Assert.Equal(ProblemCodes.Busy, problem!["code"]!.GetValue<string>());
         var saved = Assert.Single(await api.MessagesAsync(id));
         Assert.Equal(saved.Id, problem["messageId"]!.GetValue<Guid>());
 
@@ -276,13 +276,13 @@ public class ChatStreamingTests : ApiTest
 
         using var missing = await client.SendAsync(id, new { content = "one" }, Ct);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, missing.StatusCode);
-        Assert.Equal("model_unavailable", (await missing.Content.ReadFromJsonAsync<JsonObject>(Ct))!["code"]!.GetValue<string>());
+        Assert.Equal(ProblemCodes.ModelUnavailable, (await missing.Content.ReadFromJsonAsync<JsonObject>(Ct))!["code"]!.GetValue<string>());
 
         await api.Ollama.StopAsync();
         var other = await api.NewConversationAsync();
         using var down = await client.SendAsync(other, new { content = "two" }, Ct);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
-        Assert.Equal("ollama_unreachable", (await down.Content.ReadFromJsonAsync<JsonObject>(Ct))!["code"]!.GetValue<string>());
+        Assert.Equal(ProblemCodes.OllamaUnreachable, (await down.Content.ReadFromJsonAsync<JsonObject>(Ct))!["code"]!.GetValue<string>());
         Assert.Equal("two", Assert.Single(await api.MessagesAsync(other)).Content);
     }
 
@@ -463,7 +463,7 @@ public class ChatStreamingTests : ApiTest
         var problem = await response.Content.ReadFromJsonAsync<JsonObject>(Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("context_overflow", problem!["code"]!.GetValue<string>());
+        Assert.Equal(ProblemCodes.ContextOverflow, problem!["code"]!.GetValue<string>());
         Assert.Empty(await api.MessagesAsync(id));
     }
 

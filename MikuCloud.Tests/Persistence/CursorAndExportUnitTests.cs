@@ -72,7 +72,7 @@ public class CursorAndExportUnitTests
     {
         var message = new MessageDto(Guid.NewGuid(), Guid.NewGuid(), MessageRole.Assistant, "partial", MessageStatus.Interrupted, "error",
             "vision", null, "miku-vl", [], new UsageDto(1234, null), new TimingsDto(95.4, null, null, null),
-            new ErrorDto("server_restarted", "The server restarted."), DateTime.UtcNow, null);
+            new ErrorDto(ProblemCodes.ServerRestarted, "The server restarted."), DateTime.UtcNow, null);
 
         Assert.Equal("miku-vl · vision · 1,234 → ? tokens · first token 95 ms · interrupted: The server restarted.", ConversationExport.StatsLine(message));
     }

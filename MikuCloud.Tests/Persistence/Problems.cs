@@ -15,6 +15,8 @@ internal static class Problems
         var body = JsonDocument.Parse(text).RootElement.Clone();
         Assert.Equal((int)status, body.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(body.GetProperty("title").GetString()));
+        // Every problem names what happened with a code from the shared list (one error model).
+        Assert.True(body.TryGetProperty("code", out var code) && Api.ProblemCodesTests.Known.Contains(code.GetString()!), $"no known code in {body}");
         return body;
     }
 

@@ -70,7 +70,7 @@ public class DurabilityTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.NotNull(response.Headers.RetryAfter);
             var problem = await response.Content.ReadFromJsonAsync<JsonObject>(Ct);
-            Assert.Equal("database_unavailable", problem!["code"]!.GetValue<string>());
+            Assert.Equal(ProblemCodes.DatabaseUnavailable, problem!["code"]!.GetValue<string>());
         }
 
         await server.StartAgainAsync();

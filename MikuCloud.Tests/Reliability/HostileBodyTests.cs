@@ -26,7 +26,7 @@ public class HostileBodyTests : ApiTest
         var response = await RawHttp.SendAsync(BaseAddress, method, target, Json, "{\"title\":\"x\"}"u8.ToArray(), 31L * 1024 * 1024, RawHttp.Delivery.Whole, Ct);
 
         Assert.True(response.Status == 413, response.ToString());
-        Assert.Equal("body_too_large", CodeOf(response));
+        Assert.Equal(ProblemCodes.BodyTooLarge, CodeOf(response));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public class HostileBodyTests : ApiTest
         var response = await RawHttp.SendAsync(BaseAddress, "POST", "/api/conversations", Json, body, declaredLength: null, RawHttp.Delivery.Whole, Ct);
 
         Assert.True(response.Status == 413, response.ToString());
-        Assert.Equal("body_too_large", CodeOf(response));
+        Assert.Equal(ProblemCodes.BodyTooLarge, CodeOf(response));
     }
 
     public static TheoryData<string, string> NotUnicode()
@@ -75,7 +75,7 @@ public class HostileBodyTests : ApiTest
             var answer = await response.Content.ReadAsStringAsync(Ct);
 
             Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {path}: {(int)response.StatusCode} {answer}");
-            Assert.Equal("invalid_text", JsonNode.Parse(answer)!["code"]!.GetValue<string>());
+            Assert.Equal(ProblemCodes.InvalidText, JsonNode.Parse(answer)!["code"]!.GetValue<string>());
         }
 
         // Nothing was created or changed by the refused bodies.
@@ -92,7 +92,7 @@ public class HostileBodyTests : ApiTest
         var response = await RawHttp.SendAsync(BaseAddress, "POST", "/api/conversations", Json, body, body.Length, RawHttp.Delivery.Slow, Ct);
 
         Assert.True(response.Status == 408, response.ToString());
-        Assert.Equal("body_too_slow", CodeOf(response));
+        Assert.Equal(ProblemCodes.BodyTooSlow, CodeOf(response));
     }
 
     private Uri BaseAddress

@@ -22,7 +22,7 @@ public class HostileUploadTests : ApiTest
         var problem = await response.Content.ReadFromJsonAsync<JsonObject>(Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("image_too_many_pixels", problem!["code"]!.GetValue<string>());
+        Assert.Equal(ProblemCodes.ImageTooManyPixels, problem!["code"]!.GetValue<string>());
         Assert.True(allocated < 64 * 1024 * 1024, $"refusing the bomb allocated {allocated / 1048576} MB");
         Assert.Empty(await api.MessagesAsync(id));
     }

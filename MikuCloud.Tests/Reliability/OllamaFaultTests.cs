@@ -71,7 +71,7 @@ public class OllamaFaultTests : ApiTest
         }
 
         Assert.Equal(["user", "error"], events.Select(e => e.Name));
-        Assert.Equal("stalled", events[^1].Data!["code"]!.GetValue<string>());
+        Assert.Equal(ProblemCodes.Stalled, events[^1].Data!["code"]!.GetValue<string>());
         Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(8));
         Assert.True(heartbeats >= 5);
         Assert.Equal(MessageStatus.Failed, (await api.MessagesAsync(id))[1].Status);
@@ -91,7 +91,7 @@ public class OllamaFaultTests : ApiTest
         var events = await Sse.AllAsync(response, Ct);
 
         Assert.Equal("error", events[^1].Name);
-        Assert.Equal("too_long", events[^1].Data!["code"]!.GetValue<string>());
+        Assert.Equal(ProblemCodes.TooLong, events[^1].Data!["code"]!.GetValue<string>());
         var answer = (await capped.MessagesAsync(id))[1];
         Assert.Equal(MessageStatus.Failed, answer.Status);
         Assert.StartsWith("一", answer.Content, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public class OllamaFaultTests : ApiTest
         var events = await Sse.AllAsync(response, Ct);
 
         Assert.Equal("error", events[^1].Name);
-        Assert.Equal("bad_response", events[^1].Data!["code"]!.GetValue<string>());
+        Assert.Equal(ProblemCodes.BadResponse, events[^1].Data!["code"]!.GetValue<string>());
         var answer = (await api.MessagesAsync(id))[1];
         Assert.Equal((MessageStatus.Failed, "好的"), (answer.Status, answer.Content));
     }

@@ -44,7 +44,7 @@ public class RefusalCostTests : ApiTest
 
         Assert.True(answer.Length < 16 * 1024, $"{body.Length / 1024} KB sent, {answer.Length / 1024} KB answered");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("invalid_options", JsonNode.Parse(answer)!["code"]!.GetValue<string>());
+        Assert.Equal(ProblemCodes.InvalidOptions, JsonNode.Parse(answer)!["code"]!.GetValue<string>());
         Assert.Contains("not an option you can set", answer, StringComparison.Ordinal);
     }
 

@@ -24,7 +24,7 @@ public class AccountsTests : AccountsApiTest
         // A second setup (someone else racing to the fresh install) is refused and creates nobody.
         using var again = await service.PostAsJsonAsync("/api/auth/setup", new { userName = "mallory", password = Password }, Ct);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal("setup_done", await CodeOf(again));
+        Assert.Equal(ProblemCodes.SetupDone, await CodeOf(again));
         Assert.Equal(1, await api.WithDbAsync(db => db.Users.CountAsync(Ct)));
 
         // The password is stored as a PBKDF2 hash, never as text.
@@ -41,14 +41,14 @@ public class AccountsTests : AccountsApiTest
         using (var wrong = await service.PostAsJsonAsync("/api/auth/login", new { userName = "miku", password = "wrong password" }, Ct))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-            Assert.Equal("invalid_credentials", await CodeOf(wrong));
+            Assert.Equal(ProblemCodes.InvalidCredentials, await CodeOf(wrong));
         }
 
         using (var unknown = await service.PostAsJsonAsync("/api/auth/login", new { userName = "nobody", password = Password }, Ct))
         {
             // Same answer for an unknown name: no user enumeration.
             Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
-            Assert.Equal("invalid_credentials", await CodeOf(unknown));
+            Assert.Equal(ProblemCodes.InvalidCredentials, await CodeOf(unknown));
         }
 
         var signedIn = await SignInAsync("MIKU");
@@ -63,7 +63,7 @@ public class AccountsTests : AccountsApiTest
         // Locked for a while, even with the right password, and the answer says how long.
         using var throttled = await service.PostAsJsonAsync("/api/auth/login", new { userName = "miku", password = Password }, Ct);
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
-        Assert.Equal("login_throttled", await CodeOf(throttled));
+        Assert.Equal(ProblemCodes.LoginThrottled, await CodeOf(throttled));
         Assert.InRange(throttled.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 300);
     }
 
@@ -75,7 +75,7 @@ public class AccountsTests : AccountsApiTest
         using (var closed = await service.PostAsJsonAsync("/api/auth/signup", new { userName = "rin", password = Password }, Ct))
         {
             Assert.Equal(HttpStatusCode.Forbidden, closed.StatusCode);
-            Assert.Equal("signup_disabled", await CodeOf(closed));
+            Assert.Equal(ProblemCodes.SignupDisabled, await CodeOf(closed));
         }
 
         using var adminClient = As(admin);
@@ -92,7 +92,7 @@ public class AccountsTests : AccountsApiTest
 
         using var taken = await service.PostAsJsonAsync("/api/auth/signup", new { userName = "RIN", password = Password }, Ct);
         Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
-        Assert.Equal("user_name_taken", await CodeOf(taken));
+        Assert.Equal(ProblemCodes.UserNameTaken, await CodeOf(taken));
 
         using var bad = await service.PostAsJsonAsync("/api/auth/signup", new { userName = "<script>", password = "short" }, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -117,7 +117,7 @@ public class AccountsTests : AccountsApiTest
         using (var stale = await rinClient.GetAsync("/api/conversations", Ct))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
-            Assert.Equal("session_expired", await CodeOf(stale));
+            Assert.Equal(ProblemCodes.SessionExpired, await CodeOf(stale));
         }
 
         var again = await SignInAsync("rin", "a whole new secret");
@@ -133,7 +133,7 @@ public class AccountsTests : AccountsApiTest
         using var service = Service();
         using var login = await service.PostAsJsonAsync("/api/auth/login", new { userName = "rin", password = "a whole new secret" }, Ct);
         Assert.Equal(HttpStatusCode.Forbidden, login.StatusCode);
-        Assert.Equal("account_disabled", await CodeOf(login));
+        Assert.Equal(ProblemCodes.AccountDisabled, await CodeOf(login));
     }
 
     [Fact]
@@ -144,12 +144,12 @@ public class AccountsTests : AccountsApiTest
         using var adminClient = As(admin);
         using (var self = await adminClient.PatchAsJsonAsync($"/api/admin/users/{admin.User.Id}", new { disabled = true }, Ct))
         {
-            Assert.Equal("cannot_disable_self", await CodeOf(self));
+            Assert.Equal(ProblemCodes.CannotDisableSelf, await CodeOf(self));
         }
 
         using (var demote = await adminClient.PatchAsJsonAsync($"/api/admin/users/{admin.User.Id}", new { role = "user" }, Ct))
         {
-            Assert.Equal("last_admin", await CodeOf(demote));
+            Assert.Equal(ProblemCodes.LastAdmin, await CodeOf(demote));
         }
 
         using var rinClient = As(rin);
@@ -158,7 +158,7 @@ public class AccountsTests : AccountsApiTest
             using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { signUpAllowed = true, disabled = true }) };
             using var response = await rinClient.SendAsync(request, Ct);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-            Assert.Equal("forbidden", await CodeOf(response));
+            Assert.Equal(ProblemCodes.Forbidden, await CodeOf(response));
         }
 
         Assert.False(await api.WithDbAsync(db => db.Users.Where(u => u.Id == admin.User.Id).Select(u => u.Disabled).SingleAsync(Ct)));
@@ -233,7 +233,7 @@ public class AccountsTests : AccountsApiTest
         using (var stranger = await External("sub-2", "rin"))
         {
             Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
-            Assert.Equal("signup_disabled", await CodeOf(stranger));
+            Assert.Equal(ProblemCodes.SignupDisabled, await CodeOf(stranger));
         }
 
         using var admin = As(first);
@@ -243,7 +243,7 @@ public class AccountsTests : AccountsApiTest
 
         (await admin.PatchAsJsonAsync($"/api/admin/users/{rin.User.Id}", new { disabled = true }, Ct)).EnsureSuccessStatusCode();
         using var disabled = await External("sub-2");
-        Assert.Equal("account_disabled", await CodeOf(disabled));
+        Assert.Equal(ProblemCodes.AccountDisabled, await CodeOf(disabled));
 
         // An OIDC-only account has no password to guess.
         using var login = await service.PostAsJsonAsync("/api/auth/login", new { userName = "miku", password = "" }, Ct);

@@ -68,7 +68,7 @@ public class ApiKeyTests : AccountsApiTest
         {
             using var refused = await script.GetAsync("/api/conversations", Ct);
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-            Assert.Equal("invalid_api_key", await CodeOf(refused));
+            Assert.Equal(ProblemCodes.InvalidApiKey, await CodeOf(refused));
         }
 
         Assert.NotNull((await session.GetFromJsonAsync<List<ApiKeyDto>>("/api/keys", Ct))!.Single().RevokedAt);
@@ -126,7 +126,7 @@ public class ApiKeyTests : AccountsApiTest
             Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
         }
 
-        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_api_key"), await MeWithAsync(before));
+        Assert.Equal((HttpStatusCode.Unauthorized, ProblemCodes.InvalidApiKey), await MeWithAsync(before));
         carol = await SignInAsync("carol", "a whole new secret");
         using (var session = As(carol))
         {
@@ -140,7 +140,7 @@ public class ApiKeyTests : AccountsApiTest
         (await adminClient.PatchAsJsonAsync($"/api/admin/users/{carol.User.Id}", new { disabled = true }, Ct)).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.Unauthorized, (await MeWithAsync(second)).Status);
         (await adminClient.PatchAsJsonAsync($"/api/admin/users/{carol.User.Id}", new { disabled = false }, Ct)).EnsureSuccessStatusCode();
-        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_api_key"), await MeWithAsync(second));
+        Assert.Equal((HttpStatusCode.Unauthorized, ProblemCodes.InvalidApiKey), await MeWithAsync(second));
 
         // A key made after re-enabling works; nobody else's keys were touched.
         carol = await SignInAsync("carol", "a whole new secret");
@@ -189,7 +189,7 @@ public class ApiKeyTests : AccountsApiTest
         {
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
             var problem = (await refused.Content.ReadFromJsonAsync<JsonObject>(Ct))!;
-            Assert.Equal("api_key_expired", problem["code"]!.GetValue<string>());
+            Assert.Equal(ProblemCodes.ApiKeyExpired, problem["code"]!.GetValue<string>());
             Assert.Contains("expired", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         }
 

@@ -178,7 +178,7 @@ public class IdorSweepTests : AccountsApiTest
 
             using var response = await anonymous.SendAsync(request, Ct);
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} answered {(int)response.StatusCode} to an anonymous caller");
-            Assert.Equal("unauthenticated", await CodeOf(response));
+            Assert.Equal(ProblemCodes.Unauthenticated, await CodeOf(response));
         }
 
         // The document says how to authenticate (scripts and the Scalar UI read it).

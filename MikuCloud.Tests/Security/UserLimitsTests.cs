@@ -42,7 +42,7 @@ public sealed class UserLimitsTests : AccountsApiTest
         Assert.NotNull(refused);
         using (refused)
         {
-            Assert.Equal("rate_limited", await CodeOf(refused));
+            Assert.Equal(ProblemCodes.RateLimited, await CodeOf(refused));
             Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
         }
 
@@ -68,7 +68,7 @@ public sealed class UserLimitsTests : AccountsApiTest
         using (var second = await client.SendAsync(conversation, new { content = "and another" }, Ct))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
-            Assert.Equal("token_limit", await CodeOf(second));
+            Assert.Equal(ProblemCodes.TokenLimit, await CodeOf(second));
             Assert.InRange(second.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
         }
 
@@ -95,7 +95,7 @@ public sealed class UserLimitsTests : AccountsApiTest
         using (var second = await client.SendAsync(b, new { content = "and this too" }, Ct))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
-            Assert.Equal("too_many_streams", await CodeOf(second));
+            Assert.Equal(ProblemCodes.TooManyStreams, await CodeOf(second));
             Assert.NotNull(second.Headers.RetryAfter);
         }
 
@@ -134,7 +134,7 @@ public sealed class UserLimitsTests : AccountsApiTest
                }, Ct))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
-            Assert.Equal("image_quota", await CodeOf(third));
+            Assert.Equal(ProblemCodes.ImageQuota, await CodeOf(third));
             Assert.NotNull(third.Headers.RetryAfter);
         }
 

@@ -142,7 +142,7 @@ public sealed class ChatOutcomeTelemetryTests : ApiTest, IDisposable
 
         using (var response = await api.CreateClient().SendAsync(id, new { content = "在吗" }, Ct))
         {
-            Assert.Equal("stalled", (await Sse.AllAsync(response, Ct))[^1].Data!["code"]!.GetValue<string>());
+            Assert.Equal(ProblemCodes.Stalled, (await Sse.AllAsync(response, Ct))[^1].Data!["code"]!.GetValue<string>());
         }
 
         parent.Stop();

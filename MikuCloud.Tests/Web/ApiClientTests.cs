@@ -79,7 +79,7 @@ public class ApiClientTests
 
         Assert.True(ex.IsBusy);
         Assert.Equal(TimeSpan.FromSeconds(7), ex.RetryAfter);
-        Assert.Equal("busy", ex.Problem!.Code);
+        Assert.Equal(ProblemCodes.Busy, ex.Problem!.Code);
         Assert.Equal(messageId, ex.Problem.MessageId);
     }
 

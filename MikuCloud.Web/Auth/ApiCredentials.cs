@@ -22,7 +22,7 @@ public interface IApiCredentials
 public sealed class UserApiCredentials(CurrentUser user, ApiTokenIssuer issuer, AuthSettings settings, EndedSessions ended) : IApiCredentials
 {
     /// <summary>Problem codes of a 401 that mean "sign in again".</summary>
-    public static readonly IReadOnlySet<string> SessionOverCodes = new HashSet<string>(StringComparer.Ordinal) { "session_expired", "account_disabled" };
+    public static readonly IReadOnlySet<string> SessionOverCodes = new HashSet<string>(StringComparer.Ordinal) { ProblemCodes.SessionExpired, ProblemCodes.AccountDisabled };
 
     public void Apply(HttpRequestMessage request)
     {

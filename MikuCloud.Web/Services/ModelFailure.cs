@@ -33,12 +33,12 @@ public static class ModelFailure
         ArgumentNullException.ThrowIfNull(error);
         switch (error.Code)
         {
-            case "model_unavailable": return "notFound";
-            case "ollama_unreachable": return "unreachable";
-            case "busy": return "busy";
-            case "context_overflow": return "contextTooLong";
-            case "stalled": return "stalled";
-            case "too_long": return "tooLong";
+            case ProblemCodes.ModelUnavailable: return "notFound";
+            case ProblemCodes.OllamaUnreachable: return "unreachable";
+            case ProblemCodes.Busy: return "busy";
+            case ProblemCodes.ContextOverflow: return "contextTooLong";
+            case ProblemCodes.Stalled: return "stalled";
+            case ProblemCodes.TooLong: return "tooLong";
         }
 
         var text = error.Message ?? "";
@@ -50,7 +50,7 @@ public static class ModelFailure
             }
         }
 
-        return error.Code is "incomplete_answer" or "bad_response" || text.Contains("unexpected EOF", StringComparison.OrdinalIgnoreCase)
+        return error.Code is ProblemCodes.IncompleteAnswer or ProblemCodes.BadResponse || text.Contains("unexpected EOF", StringComparison.OrdinalIgnoreCase)
             ? "broken"
             : null;
     }
