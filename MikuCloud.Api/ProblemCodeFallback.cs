@@ -2,8 +2,8 @@ namespace MikuCloud.Api;
 
 /// <summary>
 /// Gives a <c>code</c> to the problems the API's own code does not write: the framework's status pages (no such
-/// path, wrong method, a content type the operation does not accept) and an unexpected failure. Every problem then carries a code, so a client never has to
-/// fall back to reading the title.
+/// path, wrong method, a content type the operation does not accept) and an unexpected failure. Every problem then
+/// carries a code, so a client never has to fall back to reading the title.
 /// </summary>
 public static class ProblemCodeFallback
 {
