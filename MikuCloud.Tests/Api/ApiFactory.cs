@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using MikuCloud.Api.Data;
-using MikuCloud.Tests.Fakes;
+using MikuCloud.Testing;
 
 namespace MikuCloud.Tests.Api;
 
@@ -32,8 +33,16 @@ public sealed class ApiFactory : WebApplicationFactory<MikuCloud.Api.ApiMarker>,
     /// <summary>Extra configuration for a test (e.g. <c>Chat:MaxConcurrentGenerations</c>).</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Every log line the API wrote (message and exception), for tests that check nothing secret is logged.</summary>
-    public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
+    /// <summary>Every record the API logged (at the levels its configuration enables), in order.</summary>
+    public FakeLogCollector LogCollector => Services.GetFakeLogCollector();
+
+    /// <summary>
+    /// Every log record the API wrote as one line — category, message, exception and structured state — for tests that
+    /// check nothing secret is logged: a value counts as logged wherever in the record it is.
+    /// </summary>
+    public IReadOnlyList<string> Logs => LogCollector.GetSnapshot()
+        .Select(r => $"{r.Category}: {r.Message} {r.Exception} {string.Join(' ', r.StructuredState?.Select(p => $"{p.Key}={p.Value}") ?? [])}")
+        .ToList();
 
     public string DatabaseConnectionString => $"Data Source={dbPath}";
 
@@ -57,27 +66,8 @@ public sealed class ApiFactory : WebApplicationFactory<MikuCloud.Api.ApiMarker>,
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(l => l.AddProvider(new CapturingLoggerProvider(Logs)));
-    }
-
-    private sealed class CapturingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : Microsoft.Extensions.Logging.ILoggerProvider
-    {
-        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : Microsoft.Extensions.Logging.ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-
-            public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
-                Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue($"{category}: {formatter(state, exception)} {exception} {(state as IEnumerable<KeyValuePair<string, object?>>)?.Select(p => $"{p.Key}={p.Value}").Aggregate("", (a, b) => a + " " + b)}");
-        }
+        // Kept on this host (its own collector, so a WithWebHostBuilder copy keeps its own too); the configured levels apply.
+        builder.ConfigureLogging(l => l.AddFakeLogging());
     }
 
     /// <summary>

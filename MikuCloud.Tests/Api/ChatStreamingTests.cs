@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using MikuCloud.Tests.Fakes;
+using MikuCloud.Testing;
 using MikuCloud.Tests.HouseModels;
 using MikuCloud.Tests.Images;
 

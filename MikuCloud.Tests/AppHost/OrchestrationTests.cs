@@ -6,7 +6,7 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using MikuCloud.Tests.Fakes;
+using MikuCloud.Testing;
 
 namespace MikuCloud.Tests.AppHost;
 

@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Playwright;
+using MikuCloud.Testing;
 using MikuCloud.Tests.Api;
-using MikuCloud.Tests.Fakes;
 
 namespace MikuCloud.Tests.Browser;
 

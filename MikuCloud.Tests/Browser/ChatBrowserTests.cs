@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
-using MikuCloud.Tests.Fakes;
+using MikuCloud.Testing;
 using MikuCloud.Tests.Images;
 using static Microsoft.Playwright.Assertions;
 

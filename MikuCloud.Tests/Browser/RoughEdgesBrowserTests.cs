@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using MikuCloud.Tests.Fakes;
+using MikuCloud.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace MikuCloud.Tests.Browser;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using MikuCloud.HouseModels;
-using MikuCloud.Tests.Fakes;
+using MikuCloud.Testing;
 
 namespace MikuCloud.Tests.HouseModels;
 

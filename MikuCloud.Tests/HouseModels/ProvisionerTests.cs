@@ -1,5 +1,5 @@
 using MikuCloud.HouseModels;
-using MikuCloud.Tests.Fakes;
+using MikuCloud.Testing;
 
 namespace MikuCloud.Tests.HouseModels;
 

@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using MikuCloud.Testing;
 using MikuCloud.Tests.Api;
-using MikuCloud.Tests.Fakes;
 
 namespace MikuCloud.Tests.Reliability;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
+using MikuCloud.Testing;
 using MikuCloud.Tests.Api;
-using MikuCloud.Tests.Fakes;
 using MikuCloud.Tests.Images;
 
 namespace MikuCloud.Tests.Security;

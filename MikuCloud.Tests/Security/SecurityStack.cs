@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
+using MikuCloud.Testing;
 using MikuCloud.Tests.Api;
 using MikuCloud.Tests.Browser;
-using MikuCloud.Tests.Fakes;
 using MikuCloud.Web.Auth;
 
 namespace MikuCloud.Tests.Security;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using MikuCloud.Testing;
 using MikuCloud.Tests.Api;
-using MikuCloud.Tests.Fakes;
 using MikuCloud.Tests.Images;
 
 namespace MikuCloud.Tests.Security;

@@ -3,8 +3,8 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using MikuCloud.Api.Chat;
+using MikuCloud.Testing;
 using MikuCloud.Tests.Api;
-using MikuCloud.Tests.Fakes;
 using MikuCloud.Tests.Images;
 
 namespace MikuCloud.Tests.Telemetry;

@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using MikuCloud.Api.Chat;
+using MikuCloud.Testing;
 using MikuCloud.Tests.Api;
-using MikuCloud.Tests.Fakes;
 
 namespace MikuCloud.Tests.Telemetry;
 

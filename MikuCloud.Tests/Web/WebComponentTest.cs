@@ -29,6 +29,7 @@ public abstract class WebComponentTest : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddSingleton<IMikuApi>(Api);
         Services.AddSingleton<MarkdownRenderer>();
+        Services.AddLocalization(options => options.ResourcesPath = UiText.ResourcesPath);
         Services.AddSingleton<UiText>();
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));

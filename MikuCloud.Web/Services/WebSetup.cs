@@ -17,6 +17,7 @@ public static class WebSetup
         services.AddSingleton<UploadStore>();
         services.AddSingleton(sp => MarkdownRenderer.Create(configuration, sp.GetRequiredService<IHostEnvironment>(),
             sp.GetRequiredService<ILogger<MarkdownRenderer>>()));
+        services.AddLocalization(options => options.ResourcesPath = UiText.ResourcesPath);
         services.AddSingleton<UiText>();
         return services;
     }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MikuCloud.Tests.Fakes;
+using MikuCloud.Testing;
 
 namespace MikuCloud.Bench;
 

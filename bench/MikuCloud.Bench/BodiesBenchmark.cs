@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using MikuCloud.Tests.Fakes;
+using MikuCloud.Testing;
 
 namespace MikuCloud.Bench;
 

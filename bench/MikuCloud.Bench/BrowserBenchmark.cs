@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Playwright;
-using MikuCloud.Tests.Fakes;
+using MikuCloud.Testing;
 
 namespace MikuCloud.Bench;
 

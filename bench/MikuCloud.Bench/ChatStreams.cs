@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using MikuCloud.Tests.Fakes;
+using MikuCloud.Testing;
 
 namespace MikuCloud.Bench;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using MikuCloud.Tests.Fakes;
+using MikuCloud.Testing;
 
 namespace MikuCloud.Bench;
 

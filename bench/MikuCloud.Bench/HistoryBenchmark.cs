@@ -9,7 +9,7 @@ using MikuCloud.Api.Data;
 using MikuCloud.Api.Images;
 using MikuCloud.Api.Models;
 using MikuCloud.HouseModels;
-using MikuCloud.Tests.Fakes;
+using MikuCloud.Testing;
 
 namespace MikuCloud.Bench;
 

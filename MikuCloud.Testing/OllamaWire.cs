@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 
-namespace MikuCloud.Tests.Fakes;
+namespace MikuCloud.Testing;
 
 /// <summary>
-/// The wire samples in ../shared/ollama-wire, found by walking up from the test's folder, so the fake and the
+/// The wire samples in ../shared/ollama-wire, found by walking up from the running program's folder (a test run's or the benchmark harness's bin/), so the fake and the
 /// assertions use exactly the shapes a real Ollama sends.
 /// </summary>
 public static class OllamaWire
@@ -24,12 +24,16 @@ public static class OllamaWire
         throw new DirectoryNotFoundException("shared/ollama-wire was not found above " + AppContext.BaseDirectory);
     });
 
+    /// <summary>The full path of a sample file, e.g. <c>chat-stream.ndjson</c>.</summary>
     public static string Path_(string file) => Path.Combine(Folder.Value, file);
 
+    /// <summary>A sample file's text.</summary>
     public static string Text(string file) => File.ReadAllText(Path_(file));
 
+    /// <summary>A sample file holding one JSON object.</summary>
     public static JsonObject Json(string file) => (JsonObject)JsonNode.Parse(Text(file))!;
 
+    /// <summary>An NDJSON sample file, one object per non-empty line.</summary>
     public static IReadOnlyList<JsonObject> Lines(string file) =>
         Text(file).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(l => (JsonObject)JsonNode.Parse(l)!).ToList();

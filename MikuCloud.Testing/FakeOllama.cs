@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace MikuCloud.Tests.Fakes;
+namespace MikuCloud.Testing;
 
 /// <summary>
 /// An Ollama stand-in on real Kestrel (loopback), speaking the wire shapes of ../shared/ollama-wire:
@@ -36,6 +36,7 @@ public sealed class FakeOllama : IAsyncDisposable
     /// <summary>Most chat answers streamed at once since the start or the last <see cref="ResetPeakActiveChats"/>.</summary>
     public int PeakActiveChats => Volatile.Read(ref peakActiveChats);
 
+    /// <summary>Starts measuring <see cref="PeakActiveChats"/> afresh from the chats streaming now.</summary>
     public void ResetPeakActiveChats() => Volatile.Write(ref peakActiveChats, ActiveChats);
 
     /// <summary>Every request: method, path and JSON body (if any), in arrival order.</summary>
@@ -65,8 +66,10 @@ public sealed class FakeOllama : IAsyncDisposable
     /// <summary>Signalled each time a chat stream is cancelled by its client.</summary>
     public SemaphoreSlim ChatCancelled { get; } = new(0);
 
+    /// <summary>The bodies of the <c>/api/chat</c> requests received, in arrival order.</summary>
     public IEnumerable<JsonObject> ChatRequests => Requests.Where(r => r.Path == "/api/chat").Select(r => r.Body!);
 
+    /// <summary>The paths of every request received, in arrival order.</summary>
     public IEnumerable<string> Paths => Requests.Select(r => r.Path);
 
     /// <summary>Starts a fake on a free loopback port (or <paramref name="port"/>, to come back after a stop).</summary>
@@ -84,10 +87,13 @@ public sealed class FakeOllama : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Whether the fake holds <paramref name="name"/> (<c>name</c> and <c>name:latest</c> are the same model).</summary>
     public bool HasModel(string name) => models.ContainsKey(Normalize(name));
 
+    /// <summary>The model called <paramref name="name"/>, or null when the fake does not hold it.</summary>
     public FakeModel? GetModel(string name) => models.GetValueOrDefault(Normalize(name));
 
+    /// <summary>Starts listening on <paramref name="port"/> of 127.0.0.1 (0: a free one); <see cref="Endpoint"/> tells which.</summary>
     public async Task StartOnAsync(int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -138,6 +144,7 @@ public sealed class FakeOllama : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server (see <see cref="StopAsync"/>).</summary>
     public ValueTask DisposeAsync() => new(StopAsync());
 
     private void MapEndpoints(WebApplication web)
@@ -355,41 +362,4 @@ public sealed class FakeOllama : IAsyncDisposable
     private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
 
     private static string Normalize(string name) => MikuCloud.HouseModels.ModelName.Normalize(string.IsNullOrWhiteSpace(name) ? "?" : name);
-}
-
-/// <summary>A model the fake holds, with what <c>/api/show</c> reports about it.</summary>
-public sealed record FakeModel(string Name, string From, string System, IReadOnlyDictionary<string, string> Parameters)
-{
-    /// <summary>The <c>/api/create</c> body that made it, if it was created.</summary>
-    public JsonObject? CreateRequest { get; init; }
-
-    public JsonObject ToTag() => new()
-    {
-        ["name"] = Name,
-        ["model"] = Name,
-        ["modified_at"] = "2026-11-24T08:40:11.120785Z",
-        ["size"] = 6_144_829_440L,
-        ["digest"] = "4f2a9c1d0e7b6a5c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c",
-        ["details"] = Details(),
-    };
-
-    public JsonObject ToShow()
-    {
-        var show = OllamaWire.Json("show.json");
-        show["system"] = System;
-        show["parameters"] = string.Join("\n", Parameters.SelectMany(kv =>
-            kv.Value.Split(',').Select(v => $"{kv.Key,-30} {(kv.Key == "stop" ? "\"" + v.Trim('"') + "\"" : v)}")));
-        show["details"] = Details();
-        return show;
-    }
-
-    private JsonObject Details() => new()
-    {
-        ["parent_model"] = From,
-        ["format"] = "gguf",
-        ["family"] = "qwen3vl",
-        ["families"] = new JsonArray("qwen3vl"),
-        ["parameter_size"] = "8.8B",
-        ["quantization_level"] = "Q4_K_M",
-    };
 }

@@ -1,4 +1,4 @@
-namespace MikuCloud.Tests.Fakes;
+namespace MikuCloud.Testing;
 
 /// <summary>What the fake Ollama answers to one <c>POST /api/chat</c>.</summary>
 public sealed record FakeChatReply
