@@ -28,33 +28,7 @@ public class ChatMetricsTests : ApiTest
         using var active = Collect<int>("mikucloud.chat.active_streams");
         using var imageTime = Collect<double>("mikucloud.image.preprocess.duration");
         using var saved = Collect<long>("mikucloud.image.bytes_saved");
-        // The GenAI meter is created per chat client, outside the DI meter factory; MetricCollector binds to one instrument
-        // instance, so with parallel tests it may watch another test's client. Listen to every instance instead.
-        var genAi = new List<(double Value, Dictionary<string, object?> Tags)>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == "Experimental.Microsoft.Extensions.AI" && instrument.Name == "gen_ai.client.operation.duration")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-        {
-            var copy = new Dictionary<string, object?>();
-            foreach (var tag in tags)
-            {
-                copy[tag.Key] = tag.Value;
-            }
-
-            lock (genAi)
-            {
-                genAi.Add((value, copy));
-            }
-        });
-        listener.Start();
+        using var genAi = new GenAiDurations();
         api.Ollama.Chat = _ => new FakeChatReply { PromptEvalCount = 1130 };
         var id = await api.NewConversationAsync(presetId: "vision");
         var photo = Convert.ToBase64String(TestImages.Jpeg(TestImages.PhotoLike(3000, 2000)));
@@ -83,21 +57,13 @@ public class ChatMetricsTests : ApiTest
         // The GenAI semantic-convention instrument from UseOpenTelemetry, on its own meter.
         // That meter is process-wide (not from the DI meter factory): keep this test's calls, by the fake's port. It is
         // recorded when the stream is disposed, just after the done event went out, so give it a moment.
-        bool Ours((double Value, Dictionary<string, object?> Tags) m) => Equals(m.Tags.GetValueOrDefault("server.port"), api.Ollama.Endpoint.Port);
-        (double Value, Dictionary<string, object?> Tags)[] Snapshot()
-        {
-            lock (genAi)
-            {
-                return [.. genAi];
-            }
-        }
-
-        for (var i = 0; i < 50 && !Snapshot().Any(Ours); i++)
+        // Recorded when the stream is disposed, just after the done event went out, so give it a moment.
+        for (var i = 0; i < 50 && genAi.Of(api.Ollama.Endpoint.Port).Length == 0; i++)
         {
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
 
-        var operation = Assert.Single(Snapshot(), Ours);
+        var operation = Assert.Single(genAi.Of(api.Ollama.Endpoint.Port));
         Assert.InRange(operation.Value, 0.0001, 30);
         Assert.Equal("chat", operation.Tags["gen_ai.operation.name"]);
         Assert.Equal("miku-vl", operation.Tags["gen_ai.request.model"]);

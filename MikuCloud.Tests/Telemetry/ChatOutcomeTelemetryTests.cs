@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -16,11 +15,10 @@ namespace MikuCloud.Tests.Telemetry;
 /// </summary>
 public sealed class ChatOutcomeTelemetryTests : ApiTest, IDisposable
 {
-    private const string GenAiSource = "Experimental.Microsoft.Extensions.AI";
+    private const string GenAiSource = GenAiDurations.MeterName;
     private readonly List<Activity> spans = [];
-    private readonly List<(double Value, Dictionary<string, object?> Tags)> durations = [];
+    private readonly GenAiDurations durations = new();
     private readonly ActivityListener spanListener;
-    private readonly MeterListener meterListener;
     private readonly FakeLogCollector logs = FakeLogCollector.Create(new FakeLogCollectorOptions());
 
     public ChatOutcomeTelemetryTests()
@@ -32,36 +30,12 @@ public sealed class ChatOutcomeTelemetryTests : ApiTest, IDisposable
             ActivityStopped = a => { lock (spans) { spans.Add(a); } },
         };
         ActivitySource.AddActivityListener(spanListener);
-        meterListener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == GenAiSource && instrument.Name == "gen_ai.client.operation.duration")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        meterListener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-        {
-            var copy = new Dictionary<string, object?>();
-            foreach (var tag in tags)
-            {
-                copy[tag.Key] = tag.Value;
-            }
-
-            lock (durations)
-            {
-                durations.Add((value, copy));
-            }
-        });
-        meterListener.Start();
     }
 
     public void Dispose()
     {
         spanListener.Dispose();
-        meterListener.Dispose();
+        durations.Dispose();
     }
 
     [Fact]
@@ -200,15 +174,11 @@ public sealed class ChatOutcomeTelemetryTests : ApiTest, IDisposable
     private async Task<(double Value, Dictionary<string, object?> Tags)> DurationAsync()
     {
         // That meter is process-wide: keep this test's calls, by the fake's port.
-        bool Ours((double Value, Dictionary<string, object?> Tags) m) => Equals(m.Tags.GetValueOrDefault("server.port"), api.Ollama.Endpoint.Port);
         for (var i = 0; i < 100; i++)
         {
-            lock (durations)
+            if (durations.Of(api.Ollama.Endpoint.Port) is [var only])
             {
-                if (durations.Where(Ours).ToList() is [var only])
-                {
-                    return only;
-                }
+                return only;
             }
 
             await Task.Delay(100, Ct);
