@@ -8,6 +8,17 @@ namespace MikuCloud.Contracts;
 /// </summary>
 public sealed record SendMessageRequest(string? Content, IReadOnlyList<ImageUpload>? Images, string? PresetId, JsonObject? Options);
 
+/// <summary>
+/// The JSON form of <c>POST /api/conversations/messages</c>: a new conversation and its first message in one call
+/// (multipart carries the same fields, images as files). The stream starts with a <c>conversation</c> event.
+/// </summary>
+/// <remarks>
+/// A left-out <c>title</c> is derived from the first message by the API's one title rule. Nothing is created when the
+/// turn is refused before its stream starts (400, 413, 415, 429, 503).
+/// </remarks>
+public sealed record StartConversationRequest(string? Content, IReadOnlyList<ImageUpload>? Images, string? PresetId, JsonObject? Options,
+    string? Title = null, string? SystemPrompt = null);
+
 /// <summary>An image in the JSON form of <c>POST /api/conversations/{id}/messages</c> (<c>data</c> in base64).</summary>
 public sealed record ImageUpload(string? MediaType, string? Data);
 
@@ -27,6 +38,11 @@ public sealed record DeltaDto(string Text);
 /// <remarks>Clients ignore names they do not know, so the API can add events without breaking them.</remarks>
 public static class ChatStreamEvents
 {
+    /// <summary>
+    /// The conversation just created (<see cref="ConversationDto"/>); first event of <c>POST /api/conversations/messages</c> only.
+    /// </summary>
+    public const string Conversation = "conversation";
+
     /// <summary>The user's message as saved (<see cref="MessageDto"/>, with the processed images).</summary>
     public const string User = "user";
 
