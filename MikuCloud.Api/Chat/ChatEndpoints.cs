@@ -1,8 +1,8 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Images;
 using MikuCloud.Api.Requests;
+using MikuCloud.Api.Turns;
 
 namespace MikuCloud.Api.Chat;
 
@@ -13,6 +13,9 @@ namespace MikuCloud.Api.Chat;
 /// </summary>
 public static class ChatEndpoints
 {
+    /// <summary>This door's name in telemetry.</summary>
+    public const string Door = "chat";
+
     private const string StreamDescription =
         "Answers text/event-stream: event 'user' (the saved message), 'delta' {text}, then 'done' (the saved answer with status, usage, timings) " +
         "or 'error' {code, message, messageId} (the partial answer is saved as failed). Comment lines are heartbeats. ";
@@ -20,14 +23,14 @@ public static class ChatEndpoints
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var chat = app.ServiceProvider.GetRequiredService<IOptions<ChatSettings>>().Value;
+        var chat = app.ServiceProvider.GetRequiredService<IOptions<ChatServerOptions>>().Value;
         var images = app.ServiceProvider.GetRequiredService<IOptions<ImagePipelineOptions>>().Value;
 
         app.MapPost("/api/conversations/messages", StartConversationAsync)
             .WithTags("Chat")
             .WithName("StartConversation")
             .Accepts<StartConversationRequest>("application/json", "multipart/form-data")
-            .WithBodyLimit(ChatInputReader.MaxStartBodyBytes(chat, images))
+            .WithBodyLimit(IncomingMessageReader.MaxStartBodyBytes(chat, images))
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429).ProducesProblem(503)
             .DisableAntiforgery()
@@ -42,7 +45,7 @@ public static class ChatEndpoints
         var group = app.MapGroup("/api/conversations/{id:guid}/messages").WithTags("Chat");
         group.MapPost("", SendAsync)
             .Accepts<SendMessageRequest>("application/json", "multipart/form-data")
-            .WithBodyLimit(ChatInputReader.MaxBodyBytes(chat, images))
+            .WithBodyLimit(IncomingMessageReader.MaxBodyBytes(chat, images))
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429).ProducesProblem(503)
             .DisableAntiforgery()
@@ -60,24 +63,25 @@ public static class ChatEndpoints
         return app;
     }
 
-    private static async Task<EmptyHttpResult> StartConversationAsync(HttpContext http, ChatInputReader reader, ChatTurnService turns)
+    private static async Task<ChatStreamResult> StartConversationAsync(HttpContext http, IncomingMessageReader reader, TurnEngine turns)
     {
         var input = await reader.ReadStartAsync(http.Request, http.RequestAborted);
-        await turns.StartConversationAsync(input, http);
-        return TypedResults.Empty;
+        var request = TurnRequest.StartConversation(CurrentOwner.Of(http), new NewConversation(input.Title, input.SystemPrompt),
+            new TurnQuestion(input.Content, input.Images), input.PresetId, input.Options, Door);
+        return new ChatStreamResult(await turns.StartAsync(request, http.RequestAborted));
     }
 
-    private static async Task<EmptyHttpResult> SendAsync(Guid id, HttpContext http, ChatInputReader reader, ChatTurnService turns)
+    private static async Task<ChatStreamResult> SendAsync(Guid id, HttpContext http, IncomingMessageReader reader, TurnEngine turns)
     {
         var input = await reader.ReadAsync(http.Request, http.RequestAborted);
-        await turns.SendAsync(id, input, http);
-        return TypedResults.Empty;
+        var request = TurnRequest.Ask(CurrentOwner.Of(http), id, new TurnQuestion(input.Content, input.Images), input.PresetId, input.Options, Door);
+        return new ChatStreamResult(await turns.StartAsync(request, http.RequestAborted));
     }
 
-    private static async Task<EmptyHttpResult> RegenerateAsync(Guid id, Guid messageId, HttpContext http, ChatTurnService turns)
+    private static async Task<ChatStreamResult> RegenerateAsync(Guid id, Guid messageId, HttpContext http, TurnEngine turns)
     {
-        var body = await ChatInputReader.ReadRegenerateAsync(http.Request, http.RequestAborted);
-        await turns.RegenerateAsync(id, messageId, body?.PresetId, body?.Options, http);
-        return TypedResults.Empty;
+        var body = await IncomingMessageReader.ReadRegenerateAsync(http.Request, http.RequestAborted);
+        var request = TurnRequest.AnswerAgain(CurrentOwner.Of(http), id, messageId, body?.PresetId, body?.Options, Door);
+        return new ChatStreamResult(await turns.StartAsync(request, http.RequestAborted));
     }
 }

@@ -12,7 +12,7 @@ public static class ChatSetup
     public static IHostApplicationBuilder AddChat(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ChatSettings>().BindConfiguration("Chat");
+        services.AddOptions<ChatServerOptions>().BindConfiguration("Chat");
         services.AddOptions<ImagePipelineOptions>().BindConfiguration(ImagePipelineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new ImagePipeline(sp.GetRequiredService<IOptions<ImagePipelineOptions>>().Value));
         services.AddSingleton<ChatTelemetry>();
@@ -20,8 +20,14 @@ public static class ChatSetup
         services.AddSingleton<PromptBuilder>();
         services.AddSingleton<AdmissionControl>();
         services.AddSingleton<ActiveTurns>();
-        services.AddSingleton<ChatInputReader>();
-        services.AddScoped<ChatTurnService>();
+        services.AddSingleton<IncomingMessageReader>();
+        services.AddSingleton<Turns.TurnTelemetry>();
+        services.AddScoped<Turns.TurnGate>();
+        services.AddScoped<Turns.TurnStore>();
+        services.AddSingleton<Turns.TurnImages>();
+        services.AddScoped<Turns.TurnPrompt>();
+        services.AddScoped<Turns.AnswerRunner>();
+        services.AddScoped<Turns.TurnEngine>();
 
         services.AddTransient<OllamaStreamWatchHandler>();
         services.AddHttpClient("ollama-chat", (sp, c) => c.BaseAddress = sp.GetRequiredService<OllamaEndpoint>().Endpoint)
@@ -38,7 +44,7 @@ public static class ChatSetup
         {
             // LoggingChatClient writes whole prompts, system prompts, image data URIs (~200 KB each) and answers at
             // Trace: only with the switch on. Without it, all it would add is an Error with a stack trace for each failed
-            // or stopped call, whose outcome ChatTurnService logs itself (a Warning with Ollama's message for a failure).
+            // or stopped call, whose outcome AnswerStream logs itself (a Warning with Ollama's message for a failure).
             pipeline.UseLogging();
         }
 

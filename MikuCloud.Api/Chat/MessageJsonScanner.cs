@@ -15,7 +15,7 @@ namespace MikuCloud.Api.Chat;
 /// The body is held in pooled segments (no doubling buffer). The ceilings are in bytes of JSON: a character takes at
 /// most 6 (<c>\uXXXX</c>), so a string token longer than 6 × the character limit is certainly over it.
 /// </remarks>
-public sealed class MessageJsonScanner(ChatSettings chat, ImagePipelineOptions images)
+public sealed class MessageJsonScanner(ChatServerOptions chat, ImagePipelineOptions images)
 {
     /// <summary>The longest any other value (presetId, option values, a property name, whitespace) may run.</summary>
     public const long SmallValueBytes = 64 * 1024;

@@ -9,19 +9,12 @@ using MikuCloud.Api.Requests;
 namespace MikuCloud.Api.Chat;
 
 /// <summary>
-/// A new user turn as sent, before any image processing; <see cref="Title"/> and <see cref="SystemPrompt"/> only when it
-/// also starts a conversation (<c>POST /api/conversations/messages</c>).
-/// </summary>
-public sealed record ChatInput(string Content, IReadOnlyList<byte[]> Images, string? PresetId, JsonObject? Options,
-    string? Title = null, string? SystemPrompt = null);
-
-/// <summary>
 /// Reads <c>POST …/messages</c> in either form: <c>multipart/form-data</c> (<c>content</c>, <c>images</c> files,
 /// <c>presetId</c>, <c>options</c> as JSON text) or JSON (<c>{content, images:[{mediaType, data}], presetId, options}</c>);
 /// for a new conversation's first message also <c>title</c> and <c>systemPrompt</c>.
 /// Everything is bounded before it is buffered; what is wrong is said field by field.
 /// </summary>
-public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImagePipelineOptions> images)
+public sealed class IncomingMessageReader(IOptions<ChatServerOptions> chat, IOptions<ImagePipelineOptions> images)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 16 };
 
@@ -30,7 +23,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
     /// be as base64, and the longest text (the multipart form of the same message is smaller). Declared on the
     /// operation (<see cref="BodyLimits"/>) unless <c>Chat:MaxRequestBytes</c> sets it.
     /// </summary>
-    public static long MaxBodyBytes(ChatSettings chat, ImagePipelineOptions images)
+    public static long MaxBodyBytes(ChatServerOptions chat, ImagePipelineOptions images)
     {
         ArgumentNullException.ThrowIfNull(chat);
         ArgumentNullException.ThrowIfNull(images);
@@ -39,15 +32,15 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
     }
 
     /// <summary>The largest first message of a new conversation: a message and the conversation's own fields at their longest.</summary>
-    public static long MaxStartBodyBytes(ChatSettings chat, ImagePipelineOptions images) =>
+    public static long MaxStartBodyBytes(ChatServerOptions chat, ImagePipelineOptions images) =>
         MaxBodyBytes(chat, images) + Conversations.ConversationFields.MaxBodyBytes;
 
     /// <summary>A message to an existing conversation.</summary>
-    public Task<ChatInput> ReadAsync(HttpRequest request, CancellationToken cancellationToken) =>
+    public Task<IncomingMessage> ReadAsync(HttpRequest request, CancellationToken cancellationToken) =>
         ReadAsync(request, startsConversation: false, cancellationToken);
 
     /// <summary>A new conversation's first message, with its <c>title</c> and <c>systemPrompt</c>.</summary>
-    public Task<ChatInput> ReadStartAsync(HttpRequest request, CancellationToken cancellationToken) =>
+    public Task<IncomingMessage> ReadStartAsync(HttpRequest request, CancellationToken cancellationToken) =>
         ReadAsync(request, startsConversation: true, cancellationToken);
 
     /// <summary>The optional JSON body of a regenerate: another preset or options (none: the conversation's).</summary>
@@ -87,7 +80,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
             : body;
     }
 
-    private async Task<ChatInput> ReadAsync(HttpRequest request, bool startsConversation, CancellationToken cancellationToken)
+    private async Task<IncomingMessage> ReadAsync(HttpRequest request, bool startsConversation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
@@ -129,7 +122,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
         }
     }
 
-    private async Task<ChatInput> ReadJsonAsync(HttpRequest request, bool startsConversation, CancellationToken cancellationToken)
+    private async Task<IncomingMessage> ReadJsonAsync(HttpRequest request, bool startsConversation, CancellationToken cancellationToken)
     {
         // Watched as it arrives: a field far over its limit is refused before the body is held whole. Only a new
         // conversation reads title and systemPrompt: elsewhere they stay unknown properties, skipped unread as before.
@@ -168,10 +161,10 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
             list.Add(bytes[..written]);
         }
 
-        return new ChatInput(body.Content ?? "", list, body.PresetId, body.Options, body.Title, body.SystemPrompt);
+        return new IncomingMessage(body.Content ?? "", list, body.PresetId, body.Options, body.Title, body.SystemPrompt);
     }
 
-    private async Task<ChatInput> ReadMultipartAsync(HttpRequest request, bool startsConversation, CancellationToken cancellationToken)
+    private async Task<IncomingMessage> ReadMultipartAsync(HttpRequest request, bool startsConversation, CancellationToken cancellationToken)
     {
         var form = await request.ReadFormAsync(new FormOptions
         {
@@ -207,12 +200,12 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
                       ?? throw ApiProblem.Invalid("options", "'options' must be a JSON object.");
         }
 
-        return new ChatInput(form["content"].ToString(), list, NullIfEmpty(form["presetId"].ToString()), options,
+        return new IncomingMessage(form["content"].ToString(), list, NullIfEmpty(form["presetId"].ToString()), options,
             startsConversation && form.TryGetValue("title", out var title) ? title.ToString() : null,
             startsConversation && form.TryGetValue("systemPrompt", out var systemPrompt) ? systemPrompt.ToString() : null);
     }
 
-    private ChatInput Validate(ChatInput input)
+    private IncomingMessage Validate(IncomingMessage input)
     {
         // An unpaired surrogate ("\ud800") decodes into a .NET string that PostgreSQL would refuse to store.
         var invalid = !JsonText.IsValid(input.Content) ? "content"
