@@ -2,7 +2,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using MikuCloud.Api.Images;
 using MikuCloud.Api.Models;
-using OllamaSharp;
 
 namespace MikuCloud.Api.Chat;
 
@@ -29,13 +28,12 @@ public static class ChatSetup
         services.AddScoped<Turns.AnswerRunner>();
         services.AddScoped<Turns.TurnEngine>();
 
-        services.AddTransient<OllamaStreamWatchHandler>();
-        services.AddHttpClient("ollama-chat", (sp, c) => c.BaseAddress = sp.GetRequiredService<OllamaEndpoint>().Endpoint)
-            .AddHttpMessageHandler<OllamaStreamWatchHandler>()
+        // The handlers every chat call shares; each call puts its own OllamaStreamWatchHandler on top (WatchedOllamaChatClient).
+        services.AddHttpClient(WatchedOllamaChatClient.HttpClientName)
             .AddOllamaResilienceHandler();
 
         var recordContent = builder.Configuration.GetValue<bool>("Chat:RecordContentInTelemetry");
-        var pipeline = services.AddChatClient(sp => new OllamaApiClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("ollama-chat"), sp.GetRequiredService<OllamaEndpoint>().Model))
+        var pipeline = services.AddChatClient(sp => new WatchedOllamaChatClient(sp.GetRequiredService<IHttpMessageHandlerFactory>(), sp.GetRequiredService<OllamaEndpoint>()))
             // GenAI semantic-convention spans and metrics on the default source/meter Experimental.Microsoft.Extensions.AI
             // (ServiceDefaults registers it; MikuCloud's own instruments are on MikuCloud.Chat). Prompts and
             // answers are recorded only when Chat:RecordContentInTelemetry is true.

@@ -17,7 +17,8 @@ namespace MikuCloud.Api.Turns;
 /// <remarks>
 /// Every early end (stall, client gone, Stop, a deleted conversation, the longest turn) cancels <c>upstream</c>, which
 /// aborts the request to Ollama at once (<see cref="OllamaStreamWatchHandler"/>) so it stops generating, and ends any
-/// read still pending. The watch is how the HTTP handler tells this stream what OllamaSharp does not surface.
+/// read still pending. The watch, carried in the call's options, is how the HTTP handler tells this stream what
+/// OllamaSharp does not surface, and how the turn's cancellation reaches that handler.
 /// </remarks>
 public sealed class AnswerStream(IChatClient chatClient, ChatServerOptions chat, ILogger logger) : IAsyncDisposable
 {
@@ -37,7 +38,7 @@ public sealed class AnswerStream(IChatClient chatClient, ChatServerOptions chat,
     {
         upstream = CancellationTokenSource.CreateLinkedTokenSource(turnToken);
         Watch = new OllamaStreamWatch { Cancellation = upstream.Token };
-        OllamaStreamWatch.Current = Watch;
+        Watch.AttachTo(options); // explicitly down to the HTTP handler of this call (WatchedOllamaChatClient)
         started = Stopwatch.GetTimestamp();
         updates = chatClient.GetStreamingResponseAsync(messages, options, upstream.Token).GetAsyncEnumerator(upstream.Token);
         var first = pending = updates.MoveNextAsync().AsTask();
