@@ -80,7 +80,7 @@ public static class ChatEndpoints
 
     private static async Task<ChatStreamResult> RegenerateAsync(Guid id, Guid messageId, HttpContext http, TurnEngine turns)
     {
-        var body = await IncomingMessageReader.ReadRegenerateAsync(http.Request, http.RequestAborted);
+        var body = await RegenerateRequestReader.ReadAsync(http.Request, http.RequestAborted);
         var request = TurnRequest.AnswerAgain(CurrentOwner.Of(http), id, messageId, body?.PresetId, body?.Options, Door);
         return new ChatStreamResult(await turns.StartAsync(request, http.RequestAborted));
     }

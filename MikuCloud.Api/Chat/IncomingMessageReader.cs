@@ -43,43 +43,6 @@ public sealed class IncomingMessageReader(IOptions<ChatServerOptions> chat, IOpt
     public Task<IncomingMessage> ReadStartAsync(HttpRequest request, CancellationToken cancellationToken) =>
         ReadAsync(request, startsConversation: true, cancellationToken);
 
-    /// <summary>The optional JSON body of a regenerate: another preset or options (none: the conversation's).</summary>
-    public static async Task<RegenerateRequest?> ReadRegenerateAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (!(request.ContentLength is > 0 || request.HasJsonContentType() || request.ContentLength is null && request.Headers.TransferEncoding.Count > 0))
-        {
-            return null;
-        }
-
-        if (!request.HasJsonContentType())
-        {
-            throw new ApiProblem(415, ProblemCodes.UnsupportedMediaType, "Send the body as application/json, or send none.");
-        }
-
-        RegenerateRequest? body;
-        try
-        {
-            body = await request.ReadFromJsonAsync<RegenerateRequest>(cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            throw JsonErrors.Malformed(ex);
-        }
-        catch (Exception ex) when (JsonErrors.IsInvalidText(ex))
-        {
-            throw JsonErrors.InvalidText(null);
-        }
-        catch (BadHttpRequestException ex) when (BadRequestBodyHandler.ToProblem(request.HttpContext, ex) is { } problem)
-        {
-            throw problem;
-        }
-
-        return (!JsonText.IsValid(body?.PresetId) ? "presetId" : JsonText.FindInvalid(body?.Options, "options")) is { } invalid
-            ? throw JsonErrors.InvalidText(invalid)
-            : body;
-    }
-
     private async Task<IncomingMessage> ReadAsync(HttpRequest request, bool startsConversation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
