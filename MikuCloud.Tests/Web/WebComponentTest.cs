@@ -113,13 +113,6 @@ public sealed class FakeMikuApi : IMikuApi
         return Task.FromResult(new Page<ConversationDto>(items, null));
     }
 
-    public Task<ConversationDto> CreateConversationAsync(CreateConversationRequest request, CancellationToken cancellationToken = default)
-    {
-        var c = new ConversationDto(Guid.NewGuid(), request.Title ?? "", request.PresetId ?? "balanced", request.SystemPrompt, request.Options, DateTime.UtcNow, DateTime.UtcNow);
-        Conversations.Add(c);
-        return Task.FromResult(c);
-    }
-
     public Task<ConversationDto?> GetConversationAsync(Guid id, CancellationToken cancellationToken = default) =>
         Task.FromResult(Conversations.FirstOrDefault(c => c.Id == id));
 
@@ -139,14 +132,65 @@ public sealed class FakeMikuApi : IMikuApi
         return Task.CompletedTask;
     }
 
-    public Task<Page<MessageDto>> GetMessagesAsync(Guid conversationId, string? before, int limit = 50, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new Page<MessageDto>([], null));
+    /// <summary>Stored messages by conversation, oldest first; <see cref="GetMessagesAsync"/> pages them like the API.</summary>
+    public Dictionary<Guid, List<MessageDto>> Messages { get; } = [];
 
-    public IAsyncEnumerable<ChatEvent> SendMessageAsync(Guid conversationId, OutgoingMessage message, CancellationToken cancellationToken = default) =>
-        Chat?.Invoke(message) ?? Empty();
+    /// <summary>Every chat call, in order: <c>start</c>, <c>send {id}</c>, <c>regenerate {id} {messageId}</c>, <c>messages {id} {cursor}</c>.</summary>
+    public List<string> Calls { get; } = [];
 
-    public IAsyncEnumerable<ChatEvent> RegenerateAsync(Guid conversationId, Guid messageId, string? presetId, JsonObject? options, CancellationToken cancellationToken = default) =>
-        Empty();
+    /// <summary>What was sent, in order (also a new chat's first message).</summary>
+    public List<OutgoingMessage> Sent { get; } = [];
+
+    /// <summary>The system prompt a new chat's first message carried.</summary>
+    public List<string?> StartedWithSystemPrompt { get; } = [];
+
+    /// <summary>Answers regenerate; without it regenerate streams nothing.</summary>
+    public Func<Guid, IAsyncEnumerable<ChatEvent>>? Regenerate { get; set; }
+
+    public Task<Page<MessageDto>> GetMessagesAsync(Guid conversationId, string? before, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        Calls.Add($"messages {conversationId} {before}");
+        var all = Messages.GetValueOrDefault(conversationId) ?? [];
+        var end = before is null ? all.Count : int.Parse(before, CultureInfo.InvariantCulture);
+        var start = Math.Max(0, end - limit);
+        return Task.FromResult(new Page<MessageDto>(all[start..end], start > 0 ? start.ToString(CultureInfo.InvariantCulture) : null));
+    }
+
+    public IAsyncEnumerable<ChatEvent> SendMessageAsync(Guid conversationId, OutgoingMessage message, CancellationToken cancellationToken = default)
+    {
+        Calls.Add($"send {conversationId}");
+        Sent.Add(message);
+        return Chat?.Invoke(message) ?? Empty();
+    }
+
+    /// <summary>
+    /// Like the API: the scripted stream runs first, and only once it yields its first event is the conversation
+    /// created (its title the message's first line) and announced, so a refusal before the stream creates nothing.
+    /// </summary>
+    public async IAsyncEnumerable<ChatEvent> StartConversationAsync(OutgoingMessage message, string? systemPrompt, string? title = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Calls.Add("start");
+        Sent.Add(message);
+        StartedWithSystemPrompt.Add(systemPrompt);
+        await using var events = (Chat?.Invoke(message) ?? Empty()).GetAsyncEnumerator(cancellationToken);
+        var any = await events.MoveNextAsync();
+        var created = new ConversationDto(Guid.NewGuid(), title ?? message.Content.Split('\n')[0], message.PresetId ?? "balanced", systemPrompt,
+            message.Options, DateTime.UtcNow, DateTime.UtcNow);
+        Conversations.Add(created);
+        yield return new ConversationStarted(created);
+        while (any)
+        {
+            yield return events.Current;
+            any = await events.MoveNextAsync();
+        }
+    }
+
+    public IAsyncEnumerable<ChatEvent> RegenerateAsync(Guid conversationId, Guid messageId, string? presetId, JsonObject? options, CancellationToken cancellationToken = default)
+    {
+        Calls.Add($"regenerate {conversationId} {messageId}");
+        return Regenerate?.Invoke(messageId) ?? Empty();
+    }
 
     private static async IAsyncEnumerable<ChatEvent> Empty([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -7,6 +7,9 @@ namespace MikuCloud.Web.Api;
 /// </summary>
 public abstract record ChatEvent;
 
+/// <summary><c>event: conversation</c> — the conversation a new chat's first message just created (first event of <c>POST /api/conversations/messages</c>).</summary>
+public sealed record ConversationStarted(ConversationDto Conversation) : ChatEvent;
+
 /// <summary><c>event: user</c> — the user's message as saved (with processed image ids).</summary>
 public sealed record UserMessageSaved(MessageDto Message) : ChatEvent;
 
