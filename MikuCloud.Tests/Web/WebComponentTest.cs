@@ -94,7 +94,20 @@ public sealed class FakeMikuApi : IMikuApi
 
     public Func<OutgoingMessage, IAsyncEnumerable<ChatEvent>>? Chat { get; set; }
 
-    public Task<IReadOnlyList<PresetDto>> GetPresetsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<PresetDto>>([]);
+    /// <summary>What <see cref="GetPresetsAsync"/> answers.</summary>
+    public IReadOnlyList<PresetDto> Presets { get; set; } = [];
+
+    /// <summary>The API cannot be reached for the model state (<see cref="GetModelsAsync"/> throws).</summary>
+    public bool ModelsUnreachable { get; set; }
+
+    /// <summary>How often <see cref="GetPresetsAsync"/> was asked.</summary>
+    public int PresetReads { get; private set; }
+
+    public Task<IReadOnlyList<PresetDto>> GetPresetsAsync(CancellationToken cancellationToken = default)
+    {
+        PresetReads++;
+        return Task.FromResult(Presets);
+    }
 
     /// <summary>What <see cref="GetStatsAsync"/> answers.</summary>
     public StatsReport? Stats { get; set; }
@@ -103,7 +116,7 @@ public sealed class FakeMikuApi : IMikuApi
         Stats is { } report ? Task.FromResult(report) : throw new HttpRequestException("no stats scripted");
 
     public Task<IReadOnlyList<HouseModelDto>> GetModelsAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<HouseModelDto>>([new HouseModelDto("miku-vl", "qwen3-vl:8b-instruct-q4_K_M", 16384, "ready", null)]);
+        ModelsUnreachable ? throw new HttpRequestException("connection refused") : Task.FromResult<IReadOnlyList<HouseModelDto>>([new HouseModelDto("miku-vl", "qwen3-vl:8b-instruct-q4_K_M", 16384, "ready", null)]);
 
     public Task<Page<ConversationDto>> ListConversationsAsync(string? query, string? cursor, int limit = 50, CancellationToken cancellationToken = default)
     {
