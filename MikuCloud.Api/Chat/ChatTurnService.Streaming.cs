@@ -14,7 +14,7 @@ namespace MikuCloud.Api.Chat;
 
 public sealed partial class ChatTurnService
 {
-    private async Task StreamAsync(HttpContext http, Message user, Message assistant, List<AiChatMessage> messages, ChatOptions options,
+    private async Task StreamAsync(HttpContext http, Conversation? created, Message user, Message assistant, List<AiChatMessage> messages, ChatOptions options,
         PromptPlan plan, TagList tags, CancellationToken turnToken, CancellationToken requestToken)
     {
         var sse = new ServerSentEvents(http.Response, json.Value.SerializerOptions);
@@ -40,10 +40,15 @@ public sealed partial class ChatTurnService
             // Wait briefly for Ollama's first answer: a refusal (busy, no model, down) is still an HTTP problem then.
             var first = pending = updates.MoveNextAsync().AsTask();
             var hasFirst = await Task.WhenAny(first, Task.Delay(chat.FirstResponseWindow, turnToken)) == first
-                ? await AwaitFirstAsync(first, user, assistant, watch, tags)
+                ? await AwaitFirstAsync(first, created, user, assistant, watch, tags)
                 : (bool?)null;
 
             await sse.StartAsync(requestToken);
+            if (created is not null)
+            {
+                await sse.WriteAsync(ChatStreamEvents.Conversation, Mapping.ToDto(created), requestToken);
+            }
+
             await sse.WriteAsync(ChatStreamEvents.User, Mapping.ToDto(user), requestToken);
 
             var more = hasFirst ?? await NextAsync(first);
@@ -195,7 +200,7 @@ public sealed partial class ChatTurnService
     }
 
     /// <summary>The first answer arrived inside the window: pass it on, or turn a refusal into an HTTP problem.</summary>
-    private async Task<bool> AwaitFirstAsync(Task<bool> first, Message user, Message assistant, OllamaStreamWatch watch, TagList tags)
+    private async Task<bool> AwaitFirstAsync(Task<bool> first, Conversation? created, Message user, Message assistant, OllamaStreamWatch watch, TagList tags)
     {
         try
         {
@@ -220,7 +225,11 @@ public sealed partial class ChatTurnService
 
             Count(tags, status == 429 ? "rejected" : "failed");
             throw new ApiProblem(status, error.Code, error.Message + " Your message was saved; retry to get an answer.",
-                messageId: user.Id, retryAfterSeconds: status == 429 ? admission.RetryAfterSeconds : null);
+                messageId: user.Id, retryAfterSeconds: status == 429 ? admission.RetryAfterSeconds : null)
+            {
+                // A first message's conversation stays, with the question in it: the client retries there.
+                ConversationId = created?.Id,
+            };
         }
     }
 

@@ -50,6 +50,35 @@ public sealed partial class ChatTurnService(
         var conversation = await FindConversationAsync(conversationId, http, ct);
         var preset = ResolvePreset(input.PresetId ?? conversation.PresetId);
         var overrides = ParseOverrides(input.Options);
+        await AskAsync(conversation, preset, overrides, input, http, created: false);
+    }
+
+    /// <summary>
+    /// A new conversation and its first message's answer, in one call: the conversation is created with the question
+    /// (nothing exists when the turn is refused before its stream starts), and the stream begins with it.
+    /// </summary>
+    public async Task StartConversationAsync(ChatInput input, HttpContext http)
+    {
+        var preset = ResolvePreset(input.PresetId);
+        ParseOverrides(input.Options); // the message endpoint's codes for bad options, before the conversation's own rules
+        var now = Timestamps.Now(time);
+        var conversation = new Conversation
+        {
+            Id = Guid.CreateVersion7(), OwnerId = CurrentOwner.Of(http), Title = "", PresetId = preset.Id, CreatedAt = now, UpdatedAt = now,
+        };
+        var fields = new System.Text.Json.Nodes.JsonObject { ["title"] = input.Title, ["systemPrompt"] = input.SystemPrompt, ["options"] = input.Options?.DeepClone() };
+        if (ConversationFields.Apply(JsonSerializer.SerializeToElement(fields), conversation, catalog) is { Count: > 0 } errors)
+        {
+            throw new ApiProblem(400, ProblemCodes.InvalidRequest, "Some fields are not valid.", errors);
+        }
+
+        // The options are the conversation's from now on, and apply to this turn through them, as to every later one.
+        await AskAsync(conversation, preset, [], input, http, created: true);
+    }
+
+    private async Task AskAsync(Conversation conversation, Preset preset, Dictionary<string, object> overrides, ChatInput input, HttpContext http, bool created)
+    {
+        var ct = http.RequestAborted;
         CheckTokenBudget(conversation.OwnerId);
         await CheckImageQuotaAsync(conversation.OwnerId, input.Images.Count, ct);
 
@@ -62,6 +91,11 @@ public sealed partial class ChatTurnService(
         var next = new PromptTurn(MessageRole.User, input.Content, processed.Select(p => new PromptImage(Guid.Empty, p.VisualTokens)).ToList());
         await RunTurnAsync(conversation, preset, overrides, next, http, persistUser: async () =>
         {
+            if (created)
+            {
+                db.Conversations.Add(conversation);
+            }
+
             var message = NewMessage(conversation, MessageRole.User, input.Content, preset.Id);
             message.Status = MessageStatus.Complete;
             message.CompletedAt = message.CreatedAt;
@@ -78,11 +112,11 @@ public sealed partial class ChatTurnService(
 
             if (string.IsNullOrWhiteSpace(conversation.Title))
             {
-                conversation.Title = TitleFrom(input.Content);
+                conversation.Title = ConversationTitle.From(input.Content);
             }
 
             return message;
-        }, ct);
+        }, ct, created: created);
     }
 
     /// <summary>
@@ -115,7 +149,7 @@ public sealed partial class ChatTurnService(
     }
 
     private async Task RunTurnAsync(Conversation conversation, Preset preset, Dictionary<string, object> overrides, PromptTurn next,
-        HttpContext http, Func<Task<Message>> persistUser, CancellationToken ct, long? historyBefore = null)
+        HttpContext http, Func<Task<Message>> persistUser, CancellationToken ct, long? historyBefore = null, bool created = false)
     {
         var model = catalog.FindModel(endpoint.Model) ?? catalog.Models[0];
         var options = GenerationOptions.Merge(model, preset, OptionOverrides.FromStored(conversation.OptionsJson), overrides);
@@ -212,7 +246,7 @@ public sealed partial class ChatTurnService(
             telemetry.ActiveStreams.Add(1);
             try
             {
-                await StreamAsync(http, user, assistant, messages, chatOptions, plan, tags, turnCancellation.Token, ct);
+                await StreamAsync(http, created ? conversation : null, user, assistant, messages, chatOptions, plan, tags, turnCancellation.Token, ct);
             }
             finally
             {
@@ -363,17 +397,5 @@ public sealed partial class ChatTurnService(
         }
 
         return messages;
-    }
-
-    internal static string TitleFrom(string content)
-    {
-        var line = content.Trim().Split('\n', 2)[0].Trim();
-        if (line.Length == 0)
-        {
-            return "图片 · Image";
-        }
-
-        var runes = line.EnumerateRunes().Take(40).ToList();
-        return string.Concat(runes.Select(r => r.ToString())) + (line.EnumerateRunes().Count() > 40 ? "…" : "");
     }
 }

@@ -87,7 +87,7 @@ public class RefusalCostTests : ApiTest
         context.Request.ContentType = "application/json";
         var scanner = new MikuCloud.Api.Chat.MessageJsonScanner(new MikuCloud.Api.Chat.ChatSettings(), new MikuCloud.Api.Images.ImagePipelineOptions());
 
-        var refusal = await Assert.ThrowsAsync<MikuCloud.Api.ApiProblem>(() => scanner.ReadAsync(context.Request, System.Text.Json.JsonSerializerOptions.Web, Ct));
+        var refusal = await Assert.ThrowsAsync<MikuCloud.Api.ApiProblem>(() => scanner.ReadAsync<SendMessageRequest>(context.Request, System.Text.Json.JsonSerializerOptions.Web, Ct));
 
         Assert.Equal("content", Assert.Single(refusal.Errors!).Key);
         Assert.True(body.Position < 1024 * 1024, $"read {body.Position / 1024} KB of a 190 MB body before refusing it");
