@@ -10,7 +10,9 @@ using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http;
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Auth;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Rendering;
+using MikuCloud.Web.Uploads;
+using MikuCloud.Web.Localization;
 
 namespace MikuCloud.Tests.Web;
 

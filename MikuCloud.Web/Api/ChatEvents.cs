@@ -22,7 +22,7 @@ public sealed record AnswerDone(MessageDto Message) : ChatEvent;
 /// <summary><c>event: error</c> — generation failed; the partial answer is saved as <c>failed</c>.</summary>
 public sealed record AnswerFailed(ErrorDto Error) : ChatEvent;
 
-/// <summary>An image to send: an upload held by the Web's <see cref="Services.UploadStore"/>.</summary>
+/// <summary>An image to send: an upload held by the Web's <see cref="Uploads.UploadStore"/>.</summary>
 public sealed record OutgoingImage(string FileName, string MediaType, Func<Stream> Open);
 
 /// <summary>What the user sends: text, images, and the preset/options to answer with.</summary>

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Components.Chat;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Rendering;
+using MikuCloud.Web.Localization;
 
 namespace MikuCloud.Web.Chat;
 
@@ -10,7 +11,7 @@ namespace MikuCloud.Web.Chat;
 /// that ends without a verdict, one place that undoes a refused send, one <c>finally</c>. It also keeps the retry
 /// buffer: a send the API did not take stays here (<see cref="Kept"/>) until it is retried or replaced.
 /// </summary>
-internal sealed class AnswerTurns(ChatSession session, IMikuApi api, UiText text, SubmissionUploads uploads, ChatNotices notices,
+internal sealed class AnswerTurns(ChatSession session, SavedAnswers saved, IMikuApi api, UiText text, SubmissionUploads uploads, ChatNotices notices,
     ModelStatusWatcher models, IChatSurface surface, ILogger log)
 {
     /// <summary>What one run streams into: the answer, and for a send the question and what the user submitted.</summary>
@@ -140,7 +141,7 @@ internal sealed class AnswerTurns(ChatSession session, IMikuApi api, UiText text
 
             if (turn.Question is not null || taken)
             {
-                await session.ShowStoppedAsync(s, waitForSave: taken);
+                await saved.ShowStoppedAsync(s, waitForSave: taken, session.Lifetime);
             }
         }
         catch (ApiException ex) when (!taken && turn.Question is { } question && ex.Problem?.MessageId is { } savedId)
@@ -215,7 +216,7 @@ internal sealed class AnswerTurns(ChatSession session, IMikuApi api, UiText text
             return () => RetryAsync(session.State);
         }
 
-        await session.RefreshTailAsync(s);
+        await saved.RefreshTailAsync(s, session.Lifetime);
         return () => RegenerateAsync(s, s.LastAnswer ?? turn.Answer);
     }
 
@@ -227,5 +228,5 @@ internal sealed class AnswerTurns(ChatSession session, IMikuApi api, UiText text
         await surface.ConversationStartedAsync(conversation, session.IsOnScreen(s));
     }
 
-    private static JsonObject? OptionsOf(ChatSettings settings) => settings.ToOptions() is { Count: > 0 } options ? options : null;
+    private static JsonObject? OptionsOf(ConversationSettingsModel settings) => settings.ToOptions() is { Count: > 0 } options ? options : null;
 }

@@ -1,6 +1,6 @@
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Components.Chat;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Localization;
 
 namespace MikuCloud.Web.Chat;
 

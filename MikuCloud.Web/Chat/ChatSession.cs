@@ -1,6 +1,7 @@
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Components.Chat;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Rendering;
+using MikuCloud.Web.Localization;
 
 namespace MikuCloud.Web.Chat;
 
@@ -14,15 +15,13 @@ public sealed class ChatSession : IDisposable
     /// <summary>Messages per page.</summary>
     public const int PageSize = 50;
 
-    /// <summary>How often an answer running elsewhere is re-read.</summary>
-    public static readonly TimeSpan FollowInterval = TimeSpan.FromSeconds(1.5);
-
     private readonly IMikuApi api;
     private readonly UiText text;
     private readonly ChatNotices notices;
     private readonly ModelStatusWatcher models;
     private readonly ILogger log;
     private readonly AnswerTurns turns;
+    private readonly SavedAnswers saved;
     private readonly CancellationTokenSource lifetime = new();
 
     /// <summary>Creates the session of one chat page.</summary>
@@ -34,7 +33,8 @@ public sealed class ChatSession : IDisposable
         this.notices = notices;
         this.models = models;
         this.log = log;
-        turns = new AnswerTurns(this, api, text, uploads, notices, models, surface, log);
+        saved = new SavedAnswers(api, log);
+        turns = new AnswerTurns(this, saved, api, text, uploads, notices, models, surface, log);
         State = NewChat();
         models.Changed += () => State.Settings.PresetId ??= models.DefaultPresetId; // presets arrived after the page opened
     }
@@ -150,56 +150,7 @@ public sealed class ChatSession : IDisposable
 
     internal bool IsOnScreen(ConversationState s) => ReferenceEquals(State, s) && !Disposed;
 
-    /// <summary>
-    /// After Stop: shows the answer as the API saved it (its id, so retry and regenerate work, and its time to first
-    /// token). With <paramref name="waitForSave"/> the answer was being written, and the API saves it a moment after the
-    /// aborted request, so wait for that; otherwise the newest page is read once.
-    /// </summary>
-    internal async Task ShowStoppedAsync(ConversationState s, bool waitForSave)
-    {
-        if (!waitForSave || s.Conversation is null)
-        {
-            await RefreshTailAsync(s);
-            return;
-        }
-
-        try
-        {
-            if (await StoppedAnswer.WaitForSaveAsync(api, s.Conversation.Id, lifetime.Token) is { } page)
-            {
-                await RefreshTailAsync(s, page);
-            }
-        }
-        catch (Exception ex) when (ApiFailure.IsTransport(ex))
-        {
-            log.LogWarning(ex, "Reading the stopped answer back failed");
-        }
-    }
-
-    /// <summary>Re-reads the newest page (or takes <paramref name="read"/>) so the screen matches what the API saved.</summary>
-    internal async Task RefreshTailAsync(ConversationState s, Page<MessageDto>? read = null)
-    {
-        if (s.Conversation is null)
-        {
-            return;
-        }
-
-        try
-        {
-            var page = read ?? await api.GetMessagesAsync(s.Conversation.Id, null, PageSize, lifetime.Token);
-            var older = s.Messages.Where(m => m.Id is not null && page.Items.All(d => d.Id != m.Id))
-                .Take(Math.Max(0, s.Messages.Count - page.Items.Count)).ToList();
-            s.Messages.Clear();
-            s.Messages.AddRange(older);
-            s.Messages.AddRange(page.Items.Select(MessageView.FromDto));
-        }
-        catch (Exception ex) when (ApiFailure.IsTransport(ex))
-        {
-            log.LogWarning(ex, "Refresh failed");
-        }
-    }
-
-    private ConversationState NewChat() => new() { Settings = new ChatSettings { PresetId = models.DefaultPresetId } };
+    private ConversationState NewChat() => new() { Settings = new ConversationSettingsModel { PresetId = models.DefaultPresetId } };
 
     private async Task LoadAsync(Guid id)
     {
@@ -212,19 +163,19 @@ public sealed class ChatSession : IDisposable
             if (conversation is null)
             {
                 // Deleted in another tab (or never there): say so without guessing which.
-                s.Settings = new ChatSettings { PresetId = models.DefaultPresetId };
+                s.Settings = new ConversationSettingsModel { PresetId = models.DefaultPresetId };
                 notices.Show(new ChatNotice(NoticeKind.Warning, text["state.notFound"], TestId: "not-found"));
                 return;
             }
 
             var page = await pageTask;
             s.Conversation = conversation;
-            s.Settings = ChatSettings.From(conversation);
+            s.Settings = ConversationSettingsModel.From(conversation);
             s.Messages.AddRange(page.Items.Select(MessageView.FromDto));
             s.NextCursor = page.NextCursor;
             if (s.Messages.Any(m => m.IsStreaming))
             {
-                _ = FollowAsync(s);
+                _ = saved.FollowAsync(s, IsOnScreen, () => Changed?.Invoke(), lifetime.Token);
             }
         }
         catch (Exception ex) when (ApiFailure.IsTransport(ex))
@@ -239,51 +190,8 @@ public sealed class ChatSession : IDisposable
     }
 
     /// <summary>
-    /// An answer this page did not start is still being written (the page was reloaded mid-answer, or another tab
-    /// asked): poll until it is finished so the user sees the result without reloading.
-    /// </summary>
-    private async Task FollowAsync(ConversationState s)
-    {
-        for (var i = 0; i < 600 && IsOnScreen(s); i++)
-        {
-            try
-            {
-                await Task.Delay(FollowInterval, lifetime.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            if (!IsOnScreen(s) || s.Conversation is null || s.Run is not null)
-            {
-                return;
-            }
-
-            try
-            {
-                var page = await api.GetMessagesAsync(s.Conversation.Id, null, PageSize, lifetime.Token);
-                foreach (var dto in page.Items)
-                {
-                    s.Messages.FirstOrDefault(m => m.Id == dto.Id)?.Apply(dto);
-                }
-
-                if (page.Items.All(m => m.Status != MessageStatus.Streaming))
-                {
-                    Changed?.Invoke();
-                    return;
-                }
-            }
-            catch (Exception ex) when (ApiFailure.IsTransport(ex))
-            {
-                // keep polling; the banner shows the API state
-            }
-        }
-    }
-
-    /// <summary>
     /// Stops this page's timers. Streams are not cancelled: an answer being written when the tab closes still
-    /// completes and is saved, and the reopened page picks it up (<see cref="FollowAsync"/>).
+    /// completes and is saved, and the reopened page picks it up (<see cref="SavedAnswers.FollowAsync"/>).
     /// </summary>
     public void Dispose()
     {

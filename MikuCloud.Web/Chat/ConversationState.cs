@@ -1,4 +1,5 @@
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Rendering;
+
 
 namespace MikuCloud.Web.Chat;
 
@@ -21,7 +22,7 @@ public sealed class ConversationState
     public bool Loading { get; set; }
 
     /// <summary>Preset, system prompt and options for the next answer.</summary>
-    public ChatSettings Settings { get; set; } = new();
+    public ConversationSettingsModel Settings { get; set; } = new();
 
     /// <summary>The answer streaming now, if any (one at a time per conversation).</summary>
     public StreamRun? Run { get; set; }

@@ -1,5 +1,5 @@
 using MikuCloud.Web.Api;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Localization;
 
 namespace MikuCloud.Web.Chat;
 
@@ -22,7 +22,7 @@ public sealed class SettingsAutosave(IMikuApi api, UiText text, ChatSession sess
     public string? Status { get; private set; }
 
     /// <summary>The user changed the settings: store them once they stay still (a new chat sends them with its first message).</summary>
-    public async Task SaveAsync(ChatSettings settings)
+    public async Task SaveAsync(ConversationSettingsModel settings)
     {
         Status = null;
         if (session.State.Conversation is not { } conversation)

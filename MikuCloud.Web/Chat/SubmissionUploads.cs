@@ -1,7 +1,7 @@
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Auth;
 using MikuCloud.Web.Components.Chat;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Uploads;
 
 namespace MikuCloud.Web.Chat;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Chat;
 using MikuCloud.Web.Components.Chat;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Localization;
 
 namespace MikuCloud.Tests.Web;
 

@@ -154,6 +154,20 @@ public class ChatPageTests : WebComponentTest
     }
 
     [Fact]
+    public async Task Edit_puts_the_last_question_back_into_the_composer()
+    {
+        var conversation = Stored(Dto("user", "一个房间有4个角"), Dto("assistant", "4只猫。"));
+        var cut = Render<ChatPage>(p => p.Add(x => x.ConversationId, conversation.Id));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("article.message").Count), Patience);
+
+        await cut.Find("button[aria-label='编辑并重新发送']").ClickAsync(new());
+
+        Assert.Equal("一个房间有4个角", cut.Find("textarea").GetAttribute("value"));
+        Assert.NotNull(cut.Find(".editing"));
+        Assert.Empty(ChatCalls()); // nothing is sent until the user sends it
+    }
+
+    [Fact]
     public void A_conversation_deleted_elsewhere_says_it_cannot_be_found()
     {
         var cut = Render<ChatPage>(p => p.Add(x => x.ConversationId, Guid.NewGuid()));

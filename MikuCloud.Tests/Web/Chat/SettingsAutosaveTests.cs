@@ -2,7 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MikuCloud.Web.Auth;
 using MikuCloud.Web.Chat;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Uploads;
+using MikuCloud.Web.Localization;
 
 namespace MikuCloud.Tests.Web;
 
