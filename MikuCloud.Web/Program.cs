@@ -2,7 +2,7 @@ using MikuCloud.Web;
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Auth;
 using MikuCloud.Web.Components;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Localization;
 
 // A refusal while building (settings, Modelfiles) is one line and exit code 1, like one while starting (RunOrExplain).
 StartupRefusal.ExplainRefusals(typeof(Program).Assembly);

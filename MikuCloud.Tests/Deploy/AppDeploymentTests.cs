@@ -29,7 +29,7 @@ public class AppDeploymentTests
         Assert.Contains(("Images", typeof(MikuCloud.Api.Images.ImagePipelineOptions)), ApiKeys.Sections);
         Assert.Contains("DataProtection:KeysPath", WebKeys.Direct);
         Assert.Contains("Uploads:MaxTotalBytes", WebKeys.Direct);
-        Assert.Contains(("Images", typeof(MikuCloud.Web.Services.ImageLimits)), WebKeys.Sections);
+        Assert.Contains(("Images", typeof(MikuCloud.Web.Uploads.ImageLimits)), WebKeys.Sections);
         Assert.Contains("api", WebKeys.DiscoveredServices);
         Assert.False(ApiKeys.Reads("Chat__MaxConcurentGenerations"), "a typo is not a key");
     }

@@ -65,7 +65,7 @@ public class HardeningBrowserTests(SecurityFixture fixture) : SecurityBrowserTes
             <a id="xss-link" href="javascript:window.__xss = 3">open</a> <b onmouseover="window.__xss = 4" id="xss-b">hover</b>
             """;
         Stack.Ollama.Chat = _ => new FakeChatReply { Chunks = [Payload] };
-        Assert.True(Stack.Web.Services.GetService(typeof(MikuCloud.Web.Services.MarkdownRenderer)) is MikuCloud.Web.Services.MarkdownRenderer { IsUnsafe: true });
+        Assert.True(Stack.Web.Services.GetService(typeof(MikuCloud.Web.Rendering.MarkdownRenderer)) is MikuCloud.Web.Rendering.MarkdownRenderer { IsUnsafe: true });
         var page = await SignedInPageAsync(SecurityFixture.AdminName, SecurityFixture.AdminPassword);
 
         await page.FillAsync("#chat-text", "show me some html");

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using MikuCloud.Tests.Api;
 using MikuCloud.Tests.Images;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Uploads;
 
 namespace MikuCloud.Tests.Security;
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MikuCloud.Web.Auth;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Rendering;
 
 namespace MikuCloud.Tests.Security;
 

@@ -1,5 +1,6 @@
 using MikuCloud.Web.Services;
 
+
 namespace MikuCloud.Tests.Web;
 
 public class CodeHighlighterTests

@@ -1,4 +1,5 @@
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Rendering;
+
 
 namespace MikuCloud.Tests.Web;
 

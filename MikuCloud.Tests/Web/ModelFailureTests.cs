@@ -1,6 +1,6 @@
 using Bunit;
 using MikuCloud.Web.Components.Chat;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Rendering;
 
 namespace MikuCloud.Tests.Web;
 

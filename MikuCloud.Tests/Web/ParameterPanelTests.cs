@@ -1,17 +1,17 @@
 using Bunit;
 using MikuCloud.Web.Components.Chat;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Chat;
 
 namespace MikuCloud.Tests.Web;
 
 public class ParameterPanelTests : WebComponentTest
 {
-    private readonly ChatSettings settings = new() { PresetId = "balanced" };
+    private readonly ConversationSettingsModel settings = new() { PresetId = "balanced" };
     private int changes;
 
     private IRenderedComponent<ParameterPanel> RenderPanel() =>
         Render<ParameterPanel>(p => p.Add(x => x.Settings, settings).Add(x => x.Presets, Presets).Add(x => x.ContextLength, 16384)
-            .Add(x => x.OnChanged, (ChatSettings _) => changes++));
+            .Add(x => x.OnChanged, (ConversationSettingsModel _) => changes++));
 
     [Fact]
     public void Empty_fields_show_the_presets_values_and_the_ranges()
@@ -24,7 +24,7 @@ public class ParameterPanelTests : WebComponentTest
         Assert.Equal("未设置", cut.Find("#param-top_k").GetAttribute("placeholder"));
         Assert.Contains("范围 0 – 2", cut.Find("#param-temperature-help").TextContent);
         Assert.Contains("范围 512 – 262144", cut.Find("#param-num_ctx-help").TextContent);
-        Assert.Equal(8, ChatSettings.Parameters.Count);
+        Assert.Equal(8, ConversationSettingsModel.Parameters.Count);
         Assert.NotNull(cut.Find("#param-system"));
     }
 

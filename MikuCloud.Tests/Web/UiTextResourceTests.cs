@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Localization;
 
 namespace MikuCloud.Tests.Web;
 
@@ -12,7 +12,7 @@ namespace MikuCloud.Tests.Web;
 public partial class UiTextResourceTests
 {
     private static readonly string WebProject = Path.Combine(RepositoryRoot(), "MikuCloud.Web");
-    private static readonly string ResourceFolder = Path.Combine(WebProject, UiText.ResourcesPath, "Services");
+    private static readonly string ResourceFolder = Path.Combine(WebProject, UiText.ResourcesPath, "Localization");
 
     [Fact]
     public void Every_key_is_in_both_chinese_and_english_with_the_same_placeholders()

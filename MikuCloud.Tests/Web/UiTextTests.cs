@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Localization;
 
 namespace MikuCloud.Tests.Web;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Uploads;
 
 namespace MikuCloud.Tests.Web;
 

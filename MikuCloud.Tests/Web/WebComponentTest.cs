@@ -10,7 +10,9 @@ using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http;
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Auth;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Rendering;
+using MikuCloud.Web.Uploads;
+using MikuCloud.Web.Localization;
 
 namespace MikuCloud.Tests.Web;
 
@@ -94,7 +96,20 @@ public sealed class FakeMikuApi : IMikuApi
 
     public Func<OutgoingMessage, IAsyncEnumerable<ChatEvent>>? Chat { get; set; }
 
-    public Task<IReadOnlyList<PresetDto>> GetPresetsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<PresetDto>>([]);
+    /// <summary>What <see cref="GetPresetsAsync"/> answers.</summary>
+    public IReadOnlyList<PresetDto> Presets { get; set; } = [];
+
+    /// <summary>The API cannot be reached for the model state (<see cref="GetModelsAsync"/> throws).</summary>
+    public bool ModelsUnreachable { get; set; }
+
+    /// <summary>How often <see cref="GetPresetsAsync"/> was asked.</summary>
+    public int PresetReads { get; private set; }
+
+    public Task<IReadOnlyList<PresetDto>> GetPresetsAsync(CancellationToken cancellationToken = default)
+    {
+        PresetReads++;
+        return Task.FromResult(Presets);
+    }
 
     /// <summary>What <see cref="GetStatsAsync"/> answers.</summary>
     public StatsReport? Stats { get; set; }
@@ -103,7 +118,7 @@ public sealed class FakeMikuApi : IMikuApi
         Stats is { } report ? Task.FromResult(report) : throw new HttpRequestException("no stats scripted");
 
     public Task<IReadOnlyList<HouseModelDto>> GetModelsAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<HouseModelDto>>([new HouseModelDto("miku-vl", "qwen3-vl:8b-instruct-q4_K_M", 16384, "ready", null)]);
+        ModelsUnreachable ? throw new HttpRequestException("connection refused") : Task.FromResult<IReadOnlyList<HouseModelDto>>([new HouseModelDto("miku-vl", "qwen3-vl:8b-instruct-q4_K_M", 16384, "ready", null)]);
 
     public Task<Page<ConversationDto>> ListConversationsAsync(string? query, string? cursor, int limit = 50, CancellationToken cancellationToken = default)
     {
@@ -111,13 +126,6 @@ public sealed class FakeMikuApi : IMikuApi
         var items = Conversations.Where(c => string.IsNullOrWhiteSpace(query) || c.Title.Contains(query, StringComparison.OrdinalIgnoreCase))
             .OrderByDescending(c => c.UpdatedAt).ToList();
         return Task.FromResult(new Page<ConversationDto>(items, null));
-    }
-
-    public Task<ConversationDto> CreateConversationAsync(CreateConversationRequest request, CancellationToken cancellationToken = default)
-    {
-        var c = new ConversationDto(Guid.NewGuid(), request.Title ?? "", request.PresetId ?? "balanced", request.SystemPrompt, request.Options, DateTime.UtcNow, DateTime.UtcNow);
-        Conversations.Add(c);
-        return Task.FromResult(c);
     }
 
     public Task<ConversationDto?> GetConversationAsync(Guid id, CancellationToken cancellationToken = default) =>
@@ -139,14 +147,65 @@ public sealed class FakeMikuApi : IMikuApi
         return Task.CompletedTask;
     }
 
-    public Task<Page<MessageDto>> GetMessagesAsync(Guid conversationId, string? before, int limit = 50, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new Page<MessageDto>([], null));
+    /// <summary>Stored messages by conversation, oldest first; <see cref="GetMessagesAsync"/> pages them like the API.</summary>
+    public Dictionary<Guid, List<MessageDto>> Messages { get; } = [];
 
-    public IAsyncEnumerable<ChatEvent> SendMessageAsync(Guid conversationId, OutgoingMessage message, CancellationToken cancellationToken = default) =>
-        Chat?.Invoke(message) ?? Empty();
+    /// <summary>Every chat call, in order: <c>start</c>, <c>send {id}</c>, <c>regenerate {id} {messageId}</c>, <c>messages {id} {cursor}</c>.</summary>
+    public List<string> Calls { get; } = [];
 
-    public IAsyncEnumerable<ChatEvent> RegenerateAsync(Guid conversationId, Guid messageId, string? presetId, JsonObject? options, CancellationToken cancellationToken = default) =>
-        Empty();
+    /// <summary>What was sent, in order (also a new chat's first message).</summary>
+    public List<OutgoingMessage> Sent { get; } = [];
+
+    /// <summary>The system prompt a new chat's first message carried.</summary>
+    public List<string?> StartedWithSystemPrompt { get; } = [];
+
+    /// <summary>Answers regenerate; without it regenerate streams nothing.</summary>
+    public Func<Guid, IAsyncEnumerable<ChatEvent>>? Regenerate { get; set; }
+
+    public Task<Page<MessageDto>> GetMessagesAsync(Guid conversationId, string? before, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        Calls.Add($"messages {conversationId} {before}");
+        var all = Messages.GetValueOrDefault(conversationId) ?? [];
+        var end = before is null ? all.Count : int.Parse(before, CultureInfo.InvariantCulture);
+        var start = Math.Max(0, end - limit);
+        return Task.FromResult(new Page<MessageDto>(all[start..end], start > 0 ? start.ToString(CultureInfo.InvariantCulture) : null));
+    }
+
+    public IAsyncEnumerable<ChatEvent> SendMessageAsync(Guid conversationId, OutgoingMessage message, CancellationToken cancellationToken = default)
+    {
+        Calls.Add($"send {conversationId}");
+        Sent.Add(message);
+        return Chat?.Invoke(message) ?? Empty();
+    }
+
+    /// <summary>
+    /// Like the API: the scripted stream runs first, and only once it yields its first event is the conversation
+    /// created (its title the message's first line) and announced, so a refusal before the stream creates nothing.
+    /// </summary>
+    public async IAsyncEnumerable<ChatEvent> StartConversationAsync(OutgoingMessage message, string? systemPrompt, string? title = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Calls.Add("start");
+        Sent.Add(message);
+        StartedWithSystemPrompt.Add(systemPrompt);
+        await using var events = (Chat?.Invoke(message) ?? Empty()).GetAsyncEnumerator(cancellationToken);
+        var any = await events.MoveNextAsync();
+        var created = new ConversationDto(Guid.NewGuid(), title ?? message.Content.Split('\n')[0], message.PresetId ?? "balanced", systemPrompt,
+            message.Options, DateTime.UtcNow, DateTime.UtcNow);
+        Conversations.Add(created);
+        yield return new ConversationStarted(created);
+        while (any)
+        {
+            yield return events.Current;
+            any = await events.MoveNextAsync();
+        }
+    }
+
+    public IAsyncEnumerable<ChatEvent> RegenerateAsync(Guid conversationId, Guid messageId, string? presetId, JsonObject? options, CancellationToken cancellationToken = default)
+    {
+        Calls.Add($"regenerate {conversationId} {messageId}");
+        return Regenerate?.Invoke(messageId) ?? Empty();
+    }
 
     private static async IAsyncEnumerable<ChatEvent> Empty([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

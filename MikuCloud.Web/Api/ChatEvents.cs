@@ -7,6 +7,9 @@ namespace MikuCloud.Web.Api;
 /// </summary>
 public abstract record ChatEvent;
 
+/// <summary><c>event: conversation</c> — the conversation a new chat's first message just created (first event of <c>POST /api/conversations/messages</c>).</summary>
+public sealed record ConversationStarted(ConversationDto Conversation) : ChatEvent;
+
 /// <summary><c>event: user</c> — the user's message as saved (with processed image ids).</summary>
 public sealed record UserMessageSaved(MessageDto Message) : ChatEvent;
 
@@ -19,7 +22,7 @@ public sealed record AnswerDone(MessageDto Message) : ChatEvent;
 /// <summary><c>event: error</c> — generation failed; the partial answer is saved as <c>failed</c>.</summary>
 public sealed record AnswerFailed(ErrorDto Error) : ChatEvent;
 
-/// <summary>An image to send: an upload held by the Web's <see cref="Services.UploadStore"/>.</summary>
+/// <summary>An image to send: an upload held by the Web's <see cref="Uploads.UploadStore"/>.</summary>
 public sealed record OutgoingImage(string FileName, string MediaType, Func<Stream> Open);
 
 /// <summary>What the user sends: text, images, and the preset/options to answer with.</summary>

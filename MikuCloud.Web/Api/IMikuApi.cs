@@ -12,8 +12,6 @@ public interface IMikuApi
 
     Task<Page<ConversationDto>> ListConversationsAsync(string? query, string? cursor, int limit = 50, CancellationToken cancellationToken = default);
 
-    Task<ConversationDto> CreateConversationAsync(CreateConversationRequest request, CancellationToken cancellationToken = default);
-
     /// <summary>The conversation, or null when it does not exist (deleted in another tab).</summary>
     Task<ConversationDto?> GetConversationAsync(Guid id, CancellationToken cancellationToken = default);
 
@@ -30,6 +28,16 @@ public interface IMikuApi
     /// aborts the request, which the API records as a <c>cancelled</c> answer.
     /// </summary>
     IAsyncEnumerable<ChatEvent> SendMessageAsync(Guid conversationId, OutgoingMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A new chat's first message: creates the conversation and sends <paramref name="message"/> in one call
+    /// (<c>POST /api/conversations/messages</c>). The stream starts with <see cref="ConversationStarted"/>, then is the
+    /// same as <see cref="SendMessageAsync"/>'s. Nothing is created when the API refuses before the stream; when the model
+    /// refuses after the question was saved, the <see cref="ApiException"/>'s problem names the message and conversation.
+    /// Without <paramref name="title"/> the API names the conversation after the message.
+    /// </summary>
+    IAsyncEnumerable<ChatEvent> StartConversationAsync(OutgoingMessage message, string? systemPrompt, string? title = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Answers the assistant message <paramref name="messageId"/> again; same stream as <see cref="SendMessageAsync"/>.</summary>
     IAsyncEnumerable<ChatEvent> RegenerateAsync(Guid conversationId, Guid messageId, string? presetId, System.Text.Json.Nodes.JsonObject? options,

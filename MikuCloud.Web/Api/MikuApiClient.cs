@@ -72,12 +72,6 @@ public sealed class MikuApiClient : ApiClientBase, IMikuApi
         return await GetAsync<Page<ConversationDto>>(url, cancellationToken) ?? new Page<ConversationDto>([], null);
     }
 
-    public async Task<ConversationDto> CreateConversationAsync(CreateConversationRequest request, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendJsonAsync(HttpMethod.Post, "/api/conversations", request, cancellationToken);
-        return await ReadAsync<ConversationDto>(response, cancellationToken);
-    }
-
     public async Task<ConversationDto?> GetConversationAsync(Guid id, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/conversations/{id}"), cancellationToken);
@@ -110,10 +104,32 @@ public sealed class MikuApiClient : ApiClientBase, IMikuApi
         return await GetAsync<Page<MessageDto>>(url, cancellationToken) ?? new Page<MessageDto>([], null);
     }
 
-    public IAsyncEnumerable<ChatEvent> SendMessageAsync(Guid conversationId, OutgoingMessage message, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ChatEvent> SendMessageAsync(Guid conversationId, OutgoingMessage message, CancellationToken cancellationToken = default) =>
+        StreamAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{conversationId}/messages") { Content = FormOf(message) }, cancellationToken);
+
+    public IAsyncEnumerable<ChatEvent> StartConversationAsync(OutgoingMessage message, string? systemPrompt, string? title = null,
+        CancellationToken cancellationToken = default)
     {
-        // Multipart, not JSON+base64: images stream from the Web's upload store straight into the request body
-        // without a 33 % base64 blow-up or a copy in memory.
+        var form = FormOf(message);
+        if (!string.IsNullOrEmpty(title))
+        {
+            form.Add(new StringContent(title), "title");
+        }
+
+        if (!string.IsNullOrEmpty(systemPrompt))
+        {
+            form.Add(new StringContent(systemPrompt), "systemPrompt");
+        }
+
+        return StreamAsync(new HttpRequestMessage(HttpMethod.Post, "/api/conversations/messages") { Content = form }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Multipart, not JSON+base64: images stream from the Web's upload store straight into the request body
+    /// without a 33 % base64 blow-up or a copy in memory.
+    /// </summary>
+    private static MultipartFormDataContent FormOf(OutgoingMessage message)
+    {
         var form = new MultipartFormDataContent { { new StringContent(message.Content), "content" } };
         foreach (var image in message.Images)
         {
@@ -132,7 +148,7 @@ public sealed class MikuApiClient : ApiClientBase, IMikuApi
             form.Add(new StringContent(message.Options.ToJsonString()), "options");
         }
 
-        return StreamAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{conversationId}/messages") { Content = form }, cancellationToken);
+        return form;
     }
 
     public IAsyncEnumerable<ChatEvent> RegenerateAsync(Guid conversationId, Guid messageId, string? presetId, JsonObject? options,
@@ -178,6 +194,7 @@ public sealed class MikuApiClient : ApiClientBase, IMikuApi
     /// <summary>Maps one SSE event to a <see cref="ChatEvent"/>; unknown events are ignored (forward compatible).</summary>
     public static ChatEvent? Parse(SseEvent sse) => sse.Name switch
     {
+        ChatStreamEvents.Conversation => new ConversationStarted(Deserialize<ConversationDto>(sse.Data)),
         ChatStreamEvents.User => new UserMessageSaved(Deserialize<MessageDto>(sse.Data)),
         ChatStreamEvents.Delta => new AnswerDelta(Deserialize<DeltaDto>(sse.Data).Text ?? ""),
         ChatStreamEvents.Done => new AnswerDone(Deserialize<MessageDto>(sse.Data)),

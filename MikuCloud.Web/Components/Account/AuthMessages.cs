@@ -1,6 +1,6 @@
 using System.Net;
 using MikuCloud.Web.Api;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Localization;
 
 namespace MikuCloud.Web.Components.Account;
 

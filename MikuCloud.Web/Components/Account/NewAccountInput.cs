@@ -12,7 +12,7 @@ public sealed class NewAccountInput
     public string? Confirm { get; set; }
 
     /// <summary>A message for what the browser's own checks may have let through, or null when the input can go to the API.</summary>
-    public string? Problem(Services.UiText t)
+    public string? Problem(Localization.UiText t)
     {
         ArgumentNullException.ThrowIfNull(t);
         if (string.IsNullOrWhiteSpace(UserName) || string.IsNullOrEmpty(Password))

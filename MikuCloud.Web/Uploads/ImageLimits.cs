@@ -1,4 +1,4 @@
-namespace MikuCloud.Web.Services;
+namespace MikuCloud.Web.Uploads;
 
 /// <summary>
 /// The image limits the UI explains and enforces before upload. They mirror the API's defaults

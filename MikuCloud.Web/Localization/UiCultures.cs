@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 
-namespace MikuCloud.Web.Services;
+namespace MikuCloud.Web.Localization;
 
 /// <summary>
 /// UI languages: Simplified Chinese first, English. The culture comes from the <c>.AspNetCore.Culture</c> cookie

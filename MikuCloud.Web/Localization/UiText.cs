@@ -5,10 +5,10 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace MikuCloud.Web.Services;
+namespace MikuCloud.Web.Localization;
 
 /// <summary>
-/// The UI's words, read through <see cref="IStringLocalizer{T}"/> from <c>Resources/Services/UiText.resx</c> (Simplified
+/// The UI's words, read through <see cref="IStringLocalizer{T}"/> from <c>Resources/Localization/UiText.resx</c> (Simplified
 /// Chinese, the neutral resources) and <c>UiText.en.resx</c> (English). A thin facade so call sites keep their short
 /// shape (<c>T["key"]</c>, <c>T.Format(...)</c>). The language is the circuit's <see cref="CultureInfo.CurrentUICulture"/>
 /// (see <see cref="UiCultures"/>); anything that is not English falls back to the neutral resources, i.e. Chinese,
@@ -32,7 +32,7 @@ public sealed class UiText(IStringLocalizer<UiText> localizer)
 
     /// <summary>Every key of the neutral (Chinese) resources, for the completeness tests.</summary>
     public static IReadOnlyCollection<string> Keys =>
-        [.. new ResourceManager($"{typeof(UiText).Assembly.GetName().Name}.{ResourcesPath}.Services.{nameof(UiText)}", typeof(UiText).Assembly)
+        [.. new ResourceManager($"{typeof(UiText).Assembly.GetName().Name}.{ResourcesPath}.Localization.{nameof(UiText)}", typeof(UiText).Assembly)
             .GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false)!
             .Cast<DictionaryEntry>().Select(e => (string)e.Key)];
 

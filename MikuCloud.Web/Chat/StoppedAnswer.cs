@@ -1,6 +1,6 @@
 using MikuCloud.Web.Api;
 
-namespace MikuCloud.Web.Services;
+namespace MikuCloud.Web.Chat;
 
 /// <summary>
 /// Stop aborts the request to the API, so the stream's last event — the one carrying the answer's id and timings —

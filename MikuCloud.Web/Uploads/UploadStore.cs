@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
-namespace MikuCloud.Web.Services;
+namespace MikuCloud.Web.Uploads;
 
 /// <summary>An image the browser uploaded to the Web, waiting to be sent with a message by <see cref="Owner"/> (a user id).</summary>
 public sealed record UploadInfo(Guid Id, string MediaType, long Bytes, string Path, DateTime CreatedAt, string Owner);

@@ -1,7 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MikuCloud.Web.Components.Chat;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Uploads;
 
 namespace MikuCloud.Tests.Web;
 
@@ -9,12 +9,12 @@ namespace MikuCloud.Tests.Web;
 /// The composer's .NET side: attachment bookkeeping and limits (the browser side — picker, drop, paste, shrink,
 /// upload — reports through the same JSInvokable methods these tests call, and is covered end to end in Chromium).
 /// </summary>
-public class ChatInputTests : WebComponentTest
+public class ChatComposerTests : WebComponentTest
 {
     [Fact]
     public void Limits_are_explained_before_anything_is_uploaded()
     {
-        var cut = Render<ChatInput>();
+        var cut = Render<ChatComposer>();
 
         var limits = cut.Find("#input-limits").TextContent;
         Assert.Contains("JPEG、PNG、WebP、GIF", limits);
@@ -27,7 +27,7 @@ public class ChatInputTests : WebComponentTest
     [Fact]
     public async Task At_most_eight_images_per_message()
     {
-        var cut = Render<ChatInput>();
+        var cut = Render<ChatComposer>();
 
         for (var i = 0; i < 8; i++)
         {
@@ -45,7 +45,7 @@ public class ChatInputTests : WebComponentTest
     public async Task Sending_waits_for_uploads_then_hands_over_text_and_images()
     {
         ChatSubmission? sent = null;
-        var cut = Render<ChatInput>(p => p.Add(x => x.OnSend, (ChatSubmission s) => sent = s));
+        var cut = Render<ChatComposer>(p => p.Add(x => x.OnSend, (ChatSubmission s) => sent = s));
         var uploadId = Guid.NewGuid();
 
         await cut.InvokeAsync(() => cut.Instance.BeginAttachment("a", "cat.jpg", "blob:a", 3_000_000));
@@ -70,7 +70,7 @@ public class ChatInputTests : WebComponentTest
     [Fact]
     public async Task Nothing_is_lost_when_a_send_is_handed_back()
     {
-        var cut = Render<ChatInput>(p => p.Add(x => x.OnSend, (ChatSubmission _) => { }));
+        var cut = Render<ChatComposer>(p => p.Add(x => x.OnSend, (ChatSubmission _) => { }));
         await cut.InvokeAsync(() => cut.Instance.BeginAttachment("a", "cat.jpg", "blob:a", 1000));
         await cut.InvokeAsync(() => cut.Instance.AttachmentUploaded("a", Guid.NewGuid(), "image/jpeg", 1000, 10, 10, false, 10, 10));
         cut.Find("textarea").Input("很长的一段话");
@@ -91,7 +91,7 @@ public class ChatInputTests : WebComponentTest
     [InlineData("upload_failed", "“big.jpg”上传失败，请重试。")]
     public async Task Failed_attachments_are_removed_and_explained(string code, string message)
     {
-        var cut = Render<ChatInput>();
+        var cut = Render<ChatComposer>();
         await cut.InvokeAsync(() => cut.Instance.BeginAttachment("a", "big.jpg", "blob:a", 30_000_000));
 
         await cut.InvokeAsync(() => cut.Instance.AttachmentFailed("a", code));
@@ -106,7 +106,7 @@ public class ChatInputTests : WebComponentTest
         SignIn("u1");
         var store = Services.GetRequiredService<UploadStore>();
         var (_, upload) = await store.SaveAsync(new MemoryStream([0xFF, 0xD8, 0xFF, 0, 0, 0]), null, "u1", Xunit.TestContext.Current.CancellationToken);
-        var cut = Render<ChatInput>();
+        var cut = Render<ChatComposer>();
         await cut.InvokeAsync(() => cut.Instance.BeginAttachment("a", "cat.jpg", "blob:a", 6));
         await cut.InvokeAsync(() => cut.Instance.AttachmentUploaded("a", upload!.Id, "image/jpeg", 6, 1, 1, false, 1, 1));
 
@@ -120,7 +120,7 @@ public class ChatInputTests : WebComponentTest
     public void While_answering_the_send_button_becomes_stop()
     {
         var stopped = false;
-        var cut = Render<ChatInput>(p => p.Add(x => x.Busy, true).Add(x => x.OnStop, () => stopped = true));
+        var cut = Render<ChatComposer>(p => p.Add(x => x.Busy, true).Add(x => x.OnStop, () => stopped = true));
 
         cut.Find("button.stop").Click();
 
@@ -131,7 +131,7 @@ public class ChatInputTests : WebComponentTest
     [Fact]
     public void Keyboard_and_browser_parts_are_attached_on_first_render()
     {
-        Render<ChatInput>(p => p.Add(x => x.DraftKey, "abc"));
+        Render<ChatComposer>(p => p.Add(x => x.DraftKey, "abc"));
 
         Assert.Contains(JSInterop.Invocations, i => i.Identifier == "miku.attachInput" && (string)i.Arguments[2]! == "abc");
         Assert.Contains(JSInterop.Invocations, i => i.Identifier == "miku.attachImageInput");

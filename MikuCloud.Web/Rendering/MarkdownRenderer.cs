@@ -3,8 +3,10 @@ using Markdig;
 using Markdig.Renderers;
 using Markdig.Renderers.Html;
 using Markdig.Syntax;
+using MikuCloud.Web.Localization;
+using MikuCloud.Web.Services;
 
-namespace MikuCloud.Web.Services;
+namespace MikuCloud.Web.Rendering;
 
 /// <summary>
 /// Model output → safe HTML. Model output is untrusted (a prompt can make the model write anything, including
@@ -13,7 +15,7 @@ namespace MikuCloud.Web.Services;
 /// <item>Markdig with raw HTML disabled: tags in the answer are shown as text, never parsed as markup;
 /// no generic-attributes extension (it would let <c>{onclick=…}</c> through to the output).</item>
 /// <item>HtmlSanitizer on Markdig's output: an allow-list of tags/attributes/schemes (http, https, mailto only).</item>
-/// <item>The Content-Security-Policy header (see <see cref="WebSetup.UseMikuSecurityHeaders"/>): no inline script can run even if
+/// <item>The Content-Security-Policy header (see <see cref="SecurityHeaders.UseMikuSecurityHeaders"/>): no inline script can run even if
 /// the first two failed.</item>
 /// </list>
 /// </summary>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MikuCloud.Web.Services;
+namespace MikuCloud.Web.Rendering;
 
 /// <summary>An image as the UI shows it: the Web's proxy URL for stored images, a <c>blob:</c> preview while sending.</summary>
 public sealed record ImageView(string Url, string Name, int? Width = null, int? Height = null, long? Bytes = null);

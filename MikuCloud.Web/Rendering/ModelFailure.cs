@@ -1,4 +1,6 @@
-namespace MikuCloud.Web.Services;
+using MikuCloud.Web.Localization;
+
+namespace MikuCloud.Web.Rendering;
 
 /// <summary>A failed answer's error as shown: a sentence in the UI language, and the model server's own words as detail.</summary>
 /// <param name="Message">What went wrong, in the UI language.</param>

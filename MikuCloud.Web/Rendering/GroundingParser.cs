@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace MikuCloud.Web.Services;
+namespace MikuCloud.Web.Rendering;
 
 /// <summary>A Qwen3-VL grounding box: label and corners in the model's relative 0–1000 coordinates.</summary>
 public sealed record GroundingBox(string Label, double X1, double Y1, double X2, double Y2)

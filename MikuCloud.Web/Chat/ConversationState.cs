@@ -1,6 +1,7 @@
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Rendering;
 
-namespace MikuCloud.Web.Components.Pages;
+
+namespace MikuCloud.Web.Chat;
 
 /// <summary>
 /// What the page shows for one conversation. A conversation with an answer still streaming keeps its state alive
@@ -8,29 +9,24 @@ namespace MikuCloud.Web.Components.Pages;
 /// </summary>
 public sealed class ConversationState
 {
+    /// <summary>The conversation; null for a new chat until its first message created it.</summary>
     public ConversationDto? Conversation { get; set; }
 
+    /// <summary>The messages on screen, oldest first.</summary>
     public List<MessageView> Messages { get; } = [];
 
     /// <summary>Cursor for older messages, null when the first page is loaded.</summary>
     public string? NextCursor { get; set; }
 
+    /// <summary>The first page is being read.</summary>
     public bool Loading { get; set; }
 
-    public ChatSettings Settings { get; set; } = new();
+    /// <summary>Preset, system prompt and options for the next answer.</summary>
+    public ConversationSettingsModel Settings { get; set; } = new();
 
     /// <summary>The answer streaming now, if any (one at a time per conversation).</summary>
     public StreamRun? Run { get; set; }
-}
 
-/// <summary>One streaming answer: cancelling its token aborts the request, which the API saves as <c>cancelled</c>.</summary>
-public sealed class StreamRun(MessageView answer) : IDisposable
-{
-    public MessageView Answer { get; } = answer;
-
-    public CancellationTokenSource Cancellation { get; } = new();
-
-    public bool Stopped => Cancellation.IsCancellationRequested;
-
-    public void Dispose() => Cancellation.Dispose();
+    /// <summary>The newest answer (what retry after a failed regenerate answers again).</summary>
+    public MessageView? LastAnswer => Messages.LastOrDefault(m => !m.IsUser);
 }

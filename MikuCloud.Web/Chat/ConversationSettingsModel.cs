@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MikuCloud.Web.Localization;
 
-namespace MikuCloud.Web.Services;
+namespace MikuCloud.Web.Chat;
 
 /// <summary>One tunable option in the parameter panel, with the API's accepted range (MikuCloud.HouseModels.OllamaParameters).</summary>
 public sealed record ParameterDefinition(string Name, double Min, double Max, double Step, bool Integer, bool Slider);
@@ -11,7 +12,7 @@ public sealed record ParameterDefinition(string Name, double Min, double Max, do
 /// A conversation's generation settings: preset, option overrides (Ollama names) and system prompt. Overrides are
 /// only what the user changed; everything else comes from the preset, so switching preset still means something.
 /// </summary>
-public sealed class ChatSettings
+public sealed class ConversationSettingsModel
 {
     /// <summary>The panel's options, in display order. Ranges match the API's validation.</summary>
     public static readonly IReadOnlyList<ParameterDefinition> Parameters =
@@ -32,9 +33,9 @@ public sealed class ChatSettings
 
     public string? SystemPrompt { get; set; }
 
-    public static ChatSettings From(ConversationDto conversation)
+    public static ConversationSettingsModel From(ConversationDto conversation)
     {
-        var settings = new ChatSettings { PresetId = conversation.PresetId, SystemPrompt = conversation.SystemPrompt };
+        var settings = new ConversationSettingsModel { PresetId = conversation.PresetId, SystemPrompt = conversation.SystemPrompt };
         foreach (var (name, node) in conversation.Options ?? [])
         {
             if (Parameters.Any(p => p.Name == name) && node is JsonValue value && value.TryGetValue<double>(out var number))
@@ -46,9 +47,9 @@ public sealed class ChatSettings
         return settings;
     }
 
-    public ChatSettings Clone()
+    public ConversationSettingsModel Clone()
     {
-        var copy = new ChatSettings { PresetId = PresetId, SystemPrompt = SystemPrompt };
+        var copy = new ConversationSettingsModel { PresetId = PresetId, SystemPrompt = SystemPrompt };
         foreach (var (k, v) in Overrides)
         {
             copy.Overrides[k] = v;
