@@ -1,24 +1,21 @@
 namespace MikuCloud.Api.Accounts;
 
-/// <summary>How the API decides who is calling.</summary>
-public enum AuthMode
-{
-    /// <summary>Accounts (the default): every call carries a Web session token or a personal API key.</summary>
-    Accounts,
-
-    /// <summary>
-    /// One implicit user (<c>local</c>) and no credentials, for <c>dotnet run</c> on a laptop. Only allowed when the
-    /// API listens on loopback addresses and only honoured for loopback callers.
-    /// </summary>
-    SingleUser,
-}
-
-/// <summary>The <c>Auth</c> configuration section (shared with the Web: same mode, same token key).</summary>
-public sealed class AuthSettings
+/// <summary>
+/// The API's view of the <c>Auth</c> configuration section (shared with the Web: same mode, same token key). The
+/// mode is read by <see cref="AuthModes.Parse"/>, like the Web does.
+/// </summary>
+public sealed class ApiAuthOptions
 {
     public const string SectionName = "Auth";
 
-    public AuthMode Mode { get; set; } = AuthMode.Accounts;
+    /// <summary>
+    /// <c>Auth:Mode</c> as written. Bound as text and read by <see cref="AuthModes.Parse"/>, as the Web reads it: the
+    /// binder's enum conversion would refuse <c>single-user</c>, which the Web accepts.
+    /// </summary>
+    public string? Mode { get; set; }
+
+    /// <summary>Whether <see cref="Mode"/> is <see cref="AuthMode.SingleUser"/>.</summary>
+    public bool IsSingleUser => AuthModes.Parse(Mode) == AuthMode.SingleUser;
 
     /// <summary>
     /// Base64 of at least 32 random bytes, shared with the Web, which signs the short-lived user tokens with it.
@@ -27,7 +24,7 @@ public sealed class AuthSettings
     public string? ApiTokenKey { get; set; }
 
     /// <summary>OpenID Connect, as far as the API is concerned (the Web holds the provider settings).</summary>
-    public OidcSettings Oidc { get; set; } = new();
+    public ApiOidcOptions Oidc { get; set; } = new();
 
     /// <summary>Failed sign-ins per user name before <c>login_throttled</c>, and the window they are counted in.</summary>
     public int MaxFailedSignIns { get; set; } = 5;
@@ -36,11 +33,4 @@ public sealed class AuthSettings
 
     /// <summary>The decoded token key, or null when none (or a too-short one) is configured.</summary>
     public byte[]? TokenKeyBytes() => WebApiToken.ReadKey(ApiTokenKey, out _);
-}
-
-/// <summary>The API's part of <c>Auth:Oidc</c>.</summary>
-public sealed class OidcSettings
-{
-    /// <summary>Whether a first OpenID Connect sign-in creates an account even when sign-up is off (the provider decides who may sign in).</summary>
-    public bool AutoProvision { get; set; }
 }
