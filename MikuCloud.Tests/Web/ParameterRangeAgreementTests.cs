@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using MikuCloud.Contracts;
 using MikuCloud.HouseModels;
 using MikuCloud.Web.Services;
 
