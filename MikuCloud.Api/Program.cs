@@ -68,7 +68,7 @@ if (app.Environment.IsDevelopment())
     app.MapScalarApiReference().AllowAnonymous();
 }
 app.MapDefaultEndpoints();
-app.MapAccountEndpoints();
+app.MapAccountApiEndpoints();
 app.MapAdminEndpoints();
 app.MapModelEndpoints();
 app.MapConversationEndpoints();

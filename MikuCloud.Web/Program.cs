@@ -46,7 +46,7 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapMikuWebEndpoints();
-app.MapMikuAccountEndpoints();
+app.MapWebAccountEndpoints();
 app.MapDefaultEndpoints();
 
 // A refused start ends here with one line and exit code 1, like the API.

@@ -1,6 +1,5 @@
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http.HttpResults;
 using MikuCloud.Api.Conversations;
-using MikuCloud.Api.Data;
 
 namespace MikuCloud.Api.Accounts;
 
@@ -12,29 +11,45 @@ public static class AdminEndpoints
         ArgumentNullException.ThrowIfNull(app);
         var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(AuthPolicies.Admin);
 
-        admin.MapGet("/users", async (ChatDbContext db, CancellationToken ct) =>
-                (await db.Users.AsNoTracking().OrderBy(u => u.CreatedAt).ToListAsync(ct)).Select(u => u.ToDto()).ToList())
+        admin.MapGet("/users", ListUsersAsync)
             .WithSummary("Every account, oldest first.");
-        admin.MapPost("/users", async (CreateUserRequest request, AccountService accounts, HttpContext http) =>
-                (await accounts.CreateAsync(request, http.RequestAborted))
-                .ToResult(http, user => Results.Created($"/api/admin/users/{user.Id}", user.ToDto())))
+        admin.MapPost("/users", CreateUserAsync)
             .WithSummary("Add a user with an initial password (role 'user' unless 'admin' is given).");
-        admin.MapPatch("/users/{id}", async (string id, UpdateUserRequest request, AccountService accounts, HttpContext http) =>
-                (await accounts.UpdateAsync(CurrentOwner.Of(http), id, request, http.RequestAborted))
-                .ToResult(http, user => Results.Ok(user.ToDto())))
+        admin.MapPatch("/users/{id}", UpdateUserAsync)
             .WithSummary("Change a user's display name, role or disabled flag. Disabling ends their sessions and API keys at once.");
-        admin.MapPost("/users/{id}/password", async (string id, ResetPasswordRequest request, AccountService accounts, HttpContext http) =>
-                (await accounts.ResetPasswordAsync(id, request.NewPassword, http.RequestAborted))
-                .ToResult(http, _ => Results.NoContent()))
+        admin.MapPost("/users/{id}/password", ResetPasswordAsync)
             .WithSummary("Set a new password for a user; their sessions end and their API keys are revoked.");
-        admin.MapGet("/settings", async (AccountService accounts, CancellationToken ct) => new AuthSettingsDto(await accounts.SignUpAllowedAsync(ct)))
+        admin.MapGet("/settings", GetSettingsAsync)
             .WithSummary("Install-wide account settings.");
-        admin.MapPut("/settings", async (AuthSettingsDto request, AccountService accounts, CancellationToken ct) =>
-            {
-                await accounts.SetSignUpAllowedAsync(request.SignUpAllowed, ct);
-                return new AuthSettingsDto(request.SignUpAllowed);
-            })
+        admin.MapPut("/settings", PutSettingsAsync)
             .WithSummary("Open or close sign-up.");
         return app;
+    }
+
+    private static async Task<Ok<List<UserDto>>> ListUsersAsync(UserAccountService users, CancellationToken ct) =>
+        TypedResults.Ok(await users.ListAsync(ct));
+
+    private static async Task<Created<UserDto>> CreateUserAsync(CreateUserRequest request, UserAccountService users, CancellationToken ct)
+    {
+        var user = await users.CreateAsync(request, ct);
+        return TypedResults.Created($"/api/admin/users/{user.Id}", user.ToDto());
+    }
+
+    private static async Task<Ok<UserDto>> UpdateUserAsync(string id, UpdateUserRequest request, HttpContext http, UserAccountService users, CancellationToken ct) =>
+        TypedResults.Ok((await users.UpdateAsync(CurrentOwner.Of(http), id, request, ct)).ToDto());
+
+    private static async Task<NoContent> ResetPasswordAsync(string id, ResetPasswordRequest request, UserAccountService users, CancellationToken ct)
+    {
+        await users.ResetPasswordAsync(id, request.NewPassword, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<AuthSettingsDto>> GetSettingsAsync(InstallSettingsService install, CancellationToken ct) =>
+        TypedResults.Ok(new AuthSettingsDto(await install.SignUpAllowedAsync(ct)));
+
+    private static async Task<Ok<AuthSettingsDto>> PutSettingsAsync(AuthSettingsDto request, InstallSettingsService install, CancellationToken ct)
+    {
+        await install.SetSignUpAllowedAsync(request.SignUpAllowed, ct);
+        return TypedResults.Ok(new AuthSettingsDto(request.SignUpAllowed));
     }
 }

@@ -12,8 +12,54 @@ namespace MikuCloud.Api.Accounts;
 /// </summary>
 public sealed class ApiKeyService(ChatDbContext db, TimeProvider time)
 {
+    /// <summary>Active keys per user: enough for every script, few enough that a leaked session cannot mint thousands.</summary>
+    public const int MaxActiveKeys = 20;
+
     /// <summary>How often <see cref="ApiKey.LastUsedAt"/> is written at most (a busy script should not write on every call).</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    /// <summary>The user's keys, newest first (never the keys themselves).</summary>
+    public async Task<List<ApiKeyDto>> ListAsync(string userId, CancellationToken ct) =>
+        (await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId).OrderByDescending(k => k.CreatedAt).ToListAsync(ct))
+        .Select(k => k.ToDto()).ToList();
+
+    /// <summary>
+    /// Checks a request for a new key (a name, a lifetime in range, room under <see cref="MaxActiveKeys"/>) and creates
+    /// it; throws the <see cref="ApiProblem"/> to answer with otherwise.
+    /// </summary>
+    public async Task<CreatedApiKey> CreateAsync(string userId, CreateApiKeyRequest request, CancellationToken ct)
+    {
+        var name = request.Name?.Trim() ?? "";
+        if (name.Length is 0 or > 100)
+        {
+            throw ApiProblem.Invalid("name", "Give the key a name (1–100 characters).");
+        }
+
+        if (request.ExpiresInDays is < 1 or > ApiKeyLifetime.MaxDays)
+        {
+            throw ApiProblem.Invalid("expiresInDays", $"A key expires after 1–{ApiKeyLifetime.MaxDays} days, or never (leave it out).");
+        }
+
+        if (await db.ApiKeys.Where(k => k.UserId == userId).CountAsync(ApiKey.ActiveAt(Timestamps.Now(time)), ct) >= MaxActiveKeys)
+        {
+            throw new ApiProblem(409, ProblemCodes.TooManyKeys, $"You have {MaxActiveKeys} active keys; revoke one first.");
+        }
+
+        var (key, secret) = await CreateAsync(userId, name, request.ExpiresInDays, ct);
+        return new CreatedApiKey(key.Id, key.Name, key.Prefix, key.CreatedAt, key.LastUsedAt, key.RevokedAt, key.ExpiresAt, secret);
+    }
+
+    /// <summary>Revokes one of the user's keys at once. Revoking twice is fine; someone else's key id is as unknown as a made-up one.</summary>
+    public async Task RevokeAsync(string userId, Guid id, CancellationToken ct)
+    {
+        var now = Timestamps.Now(time);
+        var changed = await db.ApiKeys.Where(k => k.Id == id && k.UserId == userId && k.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), ct);
+        if (changed == 0 && !await db.ApiKeys.AnyAsync(k => k.Id == id && k.UserId == userId, ct))
+        {
+            throw new ApiProblem(404, ProblemCodes.ApiKeyNotFound, "There is no such API key.");
+        }
+    }
 
     /// <summary>
     /// Creates a key for the user, working for <paramref name="lifetimeDays"/> (null: until revoked); the returned key

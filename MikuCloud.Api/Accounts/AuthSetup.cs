@@ -9,12 +9,13 @@ public static class AuthSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<AuthSettings>().BindConfiguration(AuthSettings.SectionName)
-            .Validate(s => s.Mode == AuthMode.SingleUser || s.TokenKeyBytes() is not null,
+        var mode = AuthModes.Parse(builder.Configuration[AuthModes.ConfigurationKey]);
+        services.AddOptions<ApiAuthOptions>().BindConfiguration(ApiAuthOptions.SectionName)
+            .Validate(s => s.IsSingleUser || s.TokenKeyBytes() is not null,
                 "Auth:ApiTokenKey must be base64 of at least 32 random bytes in Accounts mode (the Web signs user tokens with it). " +
                 "The AppHost generates one; elsewhere set it from a secret store.")
             .ValidateOnStart();
-        if (builder.Configuration.GetValue<AuthMode?>($"{AuthSettings.SectionName}:{nameof(AuthSettings.Mode)}") == AuthMode.SingleUser)
+        if (mode == AuthMode.SingleUser)
         {
             // Single-user mode trusts every caller, so it must not be reachable from the network (the authentication
             // handler also refuses non-loopback callers, as a second line).
@@ -23,7 +24,9 @@ public static class AuthSetup
 
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<TokenValidation>();
-        services.AddScoped<AccountService>();
+        services.AddScoped<InstallSettingsService>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<UserAccountService>();
         services.AddScoped<ApiKeyService>();
 
         services.AddAuthentication(MikuAuthenticationHandler.SchemeName)

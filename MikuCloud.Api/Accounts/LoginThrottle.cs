@@ -4,11 +4,11 @@ using Microsoft.Extensions.Options;
 namespace MikuCloud.Api.Accounts;
 
 /// <summary>
-/// Slows password guessing: after <see cref="AuthSettings.MaxFailedSignIns"/> failures for one user name within
+/// Slows password guessing: after <see cref="ApiAuthOptions.MaxFailedSignIns"/> failures for one user name within
 /// the window, sign-in for that name answers 429 until the oldest failure ages out. Per user name rather than per
 /// address because every sign-in arrives from the Web's address. In memory, per API instance.
 /// </summary>
-public sealed class LoginThrottle(IOptions<AuthSettings> settings, TimeProvider time)
+public sealed class LoginThrottle(IOptions<ApiAuthOptions> settings, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> failures = new();
 

@@ -18,7 +18,7 @@ public sealed class MikuAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptions<AuthSettings> settings,
+    IOptions<ApiAuthOptions> settings,
     ApiKeyService apiKeys,
     ChatDbContext db,
     TokenValidation validation) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -35,7 +35,7 @@ public sealed class MikuAuthenticationHandler(
         var credential = ReadCredential(Request);
         if (credential is null)
         {
-            if (settings.Value.Mode == AuthMode.SingleUser)
+            if (settings.Value.IsSingleUser)
             {
                 return Loopback.IsLoopback(Context.Connection.RemoteIpAddress)
                     ? Success(LocalUser.Principal(SchemeName))
@@ -184,7 +184,7 @@ public sealed class TokenValidation
 {
     private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
 
-    public TokenValidation(IOptions<AuthSettings> settings, TimeProvider time)
+    public TokenValidation(IOptions<ApiAuthOptions> settings, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(time);

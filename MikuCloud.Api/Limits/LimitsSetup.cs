@@ -12,7 +12,7 @@ public static class LimitsSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<UserLimits>().BindConfiguration(UserLimits.SectionName)
-            .PostConfigure<IOptions<AuthSettings>>((limits, auth) => limits.ApplyDefaults(auth.Value.Mode == AuthMode.SingleUser));
+            .PostConfigure<IOptions<ApiAuthOptions>>((limits, auth) => limits.ApplyDefaults(auth.Value.IsSingleUser));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<UserLimits>>().Value);
         builder.Services.AddSingleton<TokenBudget>();
         builder.Services.AddSingleton<StreamSlots>();

@@ -10,10 +10,10 @@ namespace MikuCloud.Tests.Deploy;
 public class AppDeploymentTests
 {
     private static readonly ConfigurationKeys ApiKeys = ConfigurationKeys.Read(
-        ["MikuCloud.Api", "MikuCloud.ServiceDefaults", "MikuCloud.HouseModels"], typeof(ChatServerOptions).Assembly);
+        ["MikuCloud.Api", "MikuCloud.ServiceDefaults", "MikuCloud.HouseModels"], typeof(ChatServerOptions).Assembly, typeof(ServiceDefaults).Assembly);
 
     private static readonly ConfigurationKeys WebKeys = ConfigurationKeys.Read(
-        ["MikuCloud.Web", "MikuCloud.ServiceDefaults"], typeof(MikuCloud.Web.DataProtectionSetup).Assembly);
+        ["MikuCloud.Web", "MikuCloud.ServiceDefaults"], typeof(MikuCloud.Web.DataProtectionSetup).Assembly, typeof(ServiceDefaults).Assembly);
 
     public static TheoryData<string, string> OverlaysAndApps =>
         new(Kustomize.Overlays.SelectMany(o => new[] { (o, "api"), (o, "web") }));

@@ -23,7 +23,7 @@ public class LogRedactionTests(SecurityFixture fixture)
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.AddFakeLogging().SetMinimumLevel(LogLevel.Trace));
-        services.AddSingleton(AuthSettings.FromConfiguration(configuration));
+        services.AddSingleton(WebAuthOptions.FromConfiguration(configuration));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ApiTokenIssuer>();
         services.AddSingleton<EndedSessions>();

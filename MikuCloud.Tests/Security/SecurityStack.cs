@@ -75,7 +75,7 @@ public sealed class SecurityStack : IAsyncDisposable
 
         Web.StartServer();
         WebAddress = Web.CreateClient().BaseAddress!;
-        Tokens = new ApiTokenIssuer(AuthSettings.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(webSettings).Build()), TimeProvider.System);
+        Tokens = new ApiTokenIssuer(WebAuthOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(webSettings).Build()), TimeProvider.System);
     }
 
     /// <summary>A client of the API with <paramref name="bearer"/> (a Web token or an API key), or none.</summary>

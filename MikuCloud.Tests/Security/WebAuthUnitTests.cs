@@ -17,8 +17,8 @@ public class WebAuthUnitTests
 {
     private static readonly string Key = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
-    private static AuthSettings Settings(params (string Key, string? Value)[] values) =>
-        AuthSettings.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, v.Value))).Build());
+    private static WebAuthOptions Settings(params (string Key, string? Value)[] values) =>
+        WebAuthOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, v.Value))).Build());
 
     [Theory]
     [InlineData(null, "Auth:ApiTokenKey is missing")]

@@ -59,4 +59,28 @@ public class CodeHighlighterTests
         Assert.Contains("<span class=\"tok-num\">1</span>", html);
         Assert.EndsWith("never closed</span>", html);
     }
+
+    [Theory]
+    [InlineData("go", "func main() { fmt.Println(\"hi\") }", "<span class=\"tok-kw\">func</span>")]
+    [InlineData("rust", "fn main() { let x = 1; }", "<span class=\"tok-num\">1</span>")]
+    [InlineData("bash", "echo \"hi\" # greet", "<span class=\"tok-com\"># greet</span>")]
+    [InlineData("json", "{\"a\": true}", "<span class=\"tok-lit\">true</span>")]
+    [InlineData("java", "public class A {}", "<span class=\"tok-kw\">public</span>")]
+    [InlineData("cpp", "#include <x>\nint main() { return 0; }", "<span class=\"tok-kw\">return</span>")]
+    [InlineData("typescript", "let n: number = 2;", "<span class=\"tok-kw\">let</span>")]
+    public void The_languages_people_ask_a_chat_model_about_are_highlighted(string language, string code, string expected) =>
+        Assert.Contains(expected, CodeHighlighter.Highlight(code, language));
+
+    [Fact]
+    public void A_script_in_any_language_comes_out_as_text()
+    {
+        foreach (var language in new[] { "html", "xml", "javascript", "markdown", "csharp" })
+        {
+            var html = CodeHighlighter.Highlight("</code><script>alert(1)</script><img src=x onerror=alert(1)>", language);
+
+            Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("</code", html, StringComparison.OrdinalIgnoreCase);
+        }
+    }
 }

@@ -39,7 +39,7 @@ public abstract class WebComponentTest : BunitContext
         Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Uploads:Path"] = uploads }).Build());
         Services.AddSingleton<UploadStore>();
         // Accounts mode, signed in as a plain user; tests that need someone else call SignIn.
-        Services.AddSingleton(AuthSettings.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        Services.AddSingleton(WebAuthOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Auth:Mode"] = "Accounts",
             ["Auth:ApiTokenKey"] = Convert.ToBase64String(new byte[32]),

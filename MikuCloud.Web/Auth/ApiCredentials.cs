@@ -19,7 +19,7 @@ public interface IApiCredentials
 /// over (password changed, account disabled), the session is recorded as ended — the cookie stops working on its next
 /// request — and <see cref="CurrentUser.SessionEnded"/> tells the page to send the browser to the sign-in page.
 /// </summary>
-public sealed class UserApiCredentials(CurrentUser user, ApiTokenIssuer issuer, AuthSettings settings, EndedSessions ended) : IApiCredentials
+public sealed class UserApiCredentials(CurrentUser user, ApiTokenIssuer issuer, WebAuthOptions settings, EndedSessions ended) : IApiCredentials
 {
     /// <summary>Problem codes of a 401 that mean "sign in again".</summary>
     public static readonly IReadOnlySet<string> SessionOverCodes = new HashSet<string>(StringComparer.Ordinal) { ProblemCodes.SessionExpired, ProblemCodes.AccountDisabled };
@@ -59,7 +59,7 @@ public sealed class UserApiCredentials(CurrentUser user, ApiTokenIssuer issuer, 
 }
 
 /// <summary>The Web's own service token, for <c>/api/auth/*</c> (sign-in, setup, sign-up, OpenID Connect linking).</summary>
-public sealed class ServiceApiCredentials(ApiTokenIssuer issuer, AuthSettings settings) : IApiCredentials
+public sealed class ServiceApiCredentials(ApiTokenIssuer issuer, WebAuthOptions settings) : IApiCredentials
 {
     public void Apply(HttpRequestMessage request)
     {

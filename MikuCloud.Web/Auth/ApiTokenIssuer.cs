@@ -12,7 +12,7 @@ namespace MikuCloud.Web.Auth;
 /// where nobody is signed in yet. Tokens are reused for up to a minute: a chat page makes several calls per second
 /// at times, and HMAC signing each is waste — but never so long that a reused token is near its expiry.
 /// </summary>
-public sealed class ApiTokenIssuer(AuthSettings settings, TimeProvider time)
+public sealed class ApiTokenIssuer(WebAuthOptions settings, TimeProvider time)
 {
     public const string Issuer = WebApiToken.Issuer;
     public const string Audience = WebApiToken.Audience;

@@ -11,7 +11,7 @@ namespace MikuCloud.Web.Auth;
 /// the circuit's authentication state in). Services that call the API on a user's behalf ask this, never the
 /// HttpClient's handlers: those live in the HttpClientFactory's own scopes and would see nobody.
 /// </summary>
-public sealed class CurrentUser(IHttpContextAccessor accessor, AuthSettings settings)
+public sealed class CurrentUser(IHttpContextAccessor accessor, WebAuthOptions settings)
 {
     private ClaimsPrincipal? circuitUser;
 

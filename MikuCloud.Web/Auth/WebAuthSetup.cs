@@ -30,10 +30,10 @@ public static class WebAuthSetup
     public static WebApplicationBuilder AddMikuAuth(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        AuthSettings settings;
+        WebAuthOptions settings;
         try
         {
-            settings = AuthSettings.FromConfiguration(builder.Configuration);
+            settings = WebAuthOptions.FromConfiguration(builder.Configuration);
         }
         catch (InvalidOperationException invalid)
         {

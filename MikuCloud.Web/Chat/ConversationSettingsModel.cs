@@ -5,7 +5,7 @@ using MikuCloud.Web.Localization;
 
 namespace MikuCloud.Web.Chat;
 
-/// <summary>One tunable option in the parameter panel, with the API's accepted range (MikuCloud.HouseModels.OllamaParameters).</summary>
+/// <summary>One tunable option in the parameter panel, with the API's accepted range (<see cref="OllamaParameterRanges"/>).</summary>
 public sealed record ParameterDefinition(string Name, double Min, double Max, double Step, bool Integer, bool Slider);
 
 /// <summary>
@@ -14,18 +14,27 @@ public sealed record ParameterDefinition(string Name, double Min, double Max, do
 /// </summary>
 public sealed class ConversationSettingsModel
 {
-    /// <summary>The panel's options, in display order. Ranges match the API's validation.</summary>
+    /// <summary>
+    /// The panel's options, in display order, with the step and control the panel uses; the range and whether the
+    /// value is whole come from the contract's table, the same one the API validates with.
+    /// </summary>
     public static readonly IReadOnlyList<ParameterDefinition> Parameters =
     [
-        new("temperature", 0, 2, 0.05, Integer: false, Slider: true),
-        new("top_p", 0, 1, 0.05, Integer: false, Slider: true),
-        new("top_k", 0, 1000, 1, Integer: true, Slider: false),
-        new("repeat_penalty", 0, 2, 0.05, Integer: false, Slider: true),
-        new("presence_penalty", -2, 2, 0.1, Integer: false, Slider: true),
-        new("num_predict", 1, 131_072, 1, Integer: true, Slider: false),
-        new("num_ctx", 512, 262_144, 512, Integer: true, Slider: false),
-        new("seed", int.MinValue, int.MaxValue, 1, Integer: true, Slider: false),
+        Define("temperature", 0.05, slider: true),
+        Define("top_p", 0.05, slider: true),
+        Define("top_k", 1, slider: false),
+        Define("repeat_penalty", 0.05, slider: true),
+        Define("presence_penalty", 0.1, slider: true),
+        Define("num_predict", 1, slider: false),
+        Define("num_ctx", 512, slider: false),
+        Define("seed", 1, slider: false),
     ];
+
+    private static ParameterDefinition Define(string name, double step, bool slider)
+    {
+        var spec = OllamaParameterRanges.Get(name);
+        return new(name, spec.Min, spec.Max, step, spec.Kind == ParameterKind.Integer, slider);
+    }
 
     public string? PresetId { get; set; }
 

@@ -1,15 +1,5 @@
 namespace MikuCloud.Web.Auth;
 
-/// <summary>How people sign in to this MikuCloud (<c>Auth:Mode</c>).</summary>
-public enum AuthMode
-{
-    /// <summary>Local accounts (and OpenID Connect when configured), kept by the API. The default.</summary>
-    Accounts,
-
-    /// <summary>No sign-in: everyone is the built-in admin <c>local</c>. Only for a laptop: the app refuses any non-loopback address.</summary>
-    SingleUser,
-}
-
 /// <summary>The OpenID Connect provider, when <c>Auth:Oidc:Authority</c> is set.</summary>
 /// <param name="Authority">The issuer URL (its discovery document is at <c>/.well-known/openid-configuration</c>).</param>
 /// <param name="ClientId">This Web's client id at the provider.</param>
@@ -26,15 +16,15 @@ public sealed record OidcSettings(Uri Authority, string ClientId, string? Client
 }
 
 /// <summary>
-/// The <c>Auth:*</c> configuration, read and checked once at startup. A missing or weak <c>Auth:ApiTokenKey</c> in
+/// The Web's view of the <c>Auth:*</c> configuration, read and checked once at startup. A missing or weak <c>Auth:ApiTokenKey</c> in
 /// Accounts mode stops the app with one clear line instead of failing on the first sign-in.
 /// </summary>
-public sealed class AuthSettings
+public sealed class WebAuthOptions
 {
     /// <summary>The shortest <c>Auth:ApiTokenKey</c> accepted: HS256 wants a key at least as long as its hash.</summary>
     public const int MinimumKeyBytes = WebApiToken.MinKeyBytes;
 
-    private AuthSettings(AuthMode mode, byte[]? apiTokenKey, OidcSettings? oidc)
+    private WebAuthOptions(AuthMode mode, byte[]? apiTokenKey, OidcSettings? oidc)
     {
         Mode = mode;
         ApiTokenKey = apiTokenKey;
@@ -51,16 +41,13 @@ public sealed class AuthSettings
     public bool IsSingleUser => Mode == AuthMode.SingleUser;
 
     /// <summary>Reads and validates <c>Auth:*</c>; throws <see cref="InvalidOperationException"/> with a one-line reason.</summary>
-    public static AuthSettings FromConfiguration(IConfiguration configuration)
+    public static WebAuthOptions FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var modeText = configuration["Auth:Mode"];
-        var mode = string.IsNullOrWhiteSpace(modeText) || modeText.Equals("Accounts", StringComparison.OrdinalIgnoreCase) ? AuthMode.Accounts
-            : modeText.Equals("SingleUser", StringComparison.OrdinalIgnoreCase) || modeText.Equals("single-user", StringComparison.OrdinalIgnoreCase) ? AuthMode.SingleUser
-            : throw new InvalidOperationException($"Auth:Mode must be 'Accounts' or 'SingleUser', not '{modeText}'.");
+        var mode = AuthModes.Parse(configuration[AuthModes.ConfigurationKey]);
 
         var key = ReadKey(configuration["Auth:ApiTokenKey"], required: mode == AuthMode.Accounts);
-        return new AuthSettings(mode, key, mode == AuthMode.Accounts ? ReadOidc(configuration.GetSection("Auth:Oidc")) : null);
+        return new WebAuthOptions(mode, key, mode == AuthMode.Accounts ? ReadOidc(configuration.GetSection("Auth:Oidc")) : null);
     }
 
     private static byte[]? ReadKey(string? text, bool required)

@@ -4,14 +4,14 @@ using Microsoft.AspNetCore.Authentication;
 namespace MikuCloud.Web.Auth;
 
 /// <summary>The plain-HTTP parts of signing in and out (the forms are Razor pages under <c>Components/Account</c>).</summary>
-public static class AccountEndpoints
+public static class WebAccountEndpoints
 {
-    public static IEndpointRouteBuilder MapMikuAccountEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapWebAccountEndpoints(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
 
         // A form POST with an antiforgery token (the user menu): a cross-site page cannot sign the user out.
-        app.MapPost("/logout", async (HttpContext ctx, IAntiforgery antiforgery, AuthSettings settings) =>
+        app.MapPost("/logout", async (HttpContext ctx, IAntiforgery antiforgery, WebAuthOptions settings) =>
         {
             try
             {
@@ -32,7 +32,7 @@ public static class AccountEndpoints
 
         // "Sign in with …" is a link, not a form: the redirect to the provider is then a navigation, which the CSP's
         // form-action 'self' does not govern. The correlation cookie and state protect the round trip.
-        app.MapGet("/login/external", (string? returnUrl, AuthSettings settings) =>
+        app.MapGet("/login/external", (string? returnUrl, WebAuthOptions settings) =>
             settings.Oidc is null
                 ? Results.NotFound()
                 : Results.Challenge(new AuthenticationProperties { RedirectUri = LocalUrl.OrRoot(returnUrl), IsPersistent = true },
