@@ -8,6 +8,9 @@ public sealed class ApiProblem(int status, string code, string detail, IDictiona
     public string Code { get; } = code;
     public IDictionary<string, string[]>? Errors { get; } = errors;
     public Guid? MessageId { get; } = messageId;
+
+    /// <summary>The conversation a refused first message created (it holds the saved question, to retry with regenerate).</summary>
+    public Guid? ConversationId { get; init; }
     public int? RetryAfterSeconds { get; } = retryAfterSeconds;
 
     /// <summary>
@@ -32,6 +35,11 @@ public sealed class ApiProblem(int status, string code, string detail, IDictiona
         if (MessageId is { } id)
         {
             extensions["messageId"] = id;
+        }
+
+        if (ConversationId is { } conversationId)
+        {
+            extensions["conversationId"] = conversationId;
         }
 
         if (RetryAfterSeconds is { } retry)

@@ -3,15 +3,15 @@ using Microsoft.Extensions.Options;
 namespace MikuCloud.Api.Chat;
 
 /// <summary>
-/// Bounds generations per instance: at most <see cref="ChatSettings.MaxConcurrentGenerations"/> run, at most
-/// <see cref="ChatSettings.MaxQueue"/> wait (first come, first served), and the rest are refused at once so the
+/// Bounds generations per instance: at most <see cref="ChatServerOptions.MaxConcurrentGenerations"/> run, at most
+/// <see cref="ChatServerOptions.MaxQueue"/> wait (first come, first served), and the rest are refused at once so the
 /// API can answer 429 with Retry-After instead of piling requests onto a GPU that is already full.
 /// </summary>
-public sealed class AdmissionControl(IOptions<ChatSettings> options)
+public sealed class AdmissionControl(IOptions<ChatServerOptions> options)
 {
     private readonly Lock gate = new();
     private readonly LinkedList<TaskCompletionSource<Lease>> waiting = new();
-    private readonly ChatSettings settings = options.Value;
+    private readonly ChatServerOptions settings = options.Value;
     private int running;
 
     /// <summary>Generations running now.</summary>

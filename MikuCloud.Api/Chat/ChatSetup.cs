@@ -2,7 +2,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using MikuCloud.Api.Images;
 using MikuCloud.Api.Models;
-using OllamaSharp;
 
 namespace MikuCloud.Api.Chat;
 
@@ -12,7 +11,7 @@ public static class ChatSetup
     public static IHostApplicationBuilder AddChat(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ChatSettings>().BindConfiguration("Chat");
+        services.AddOptions<ChatServerOptions>().BindConfiguration("Chat");
         services.AddOptions<ImagePipelineOptions>().BindConfiguration(ImagePipelineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new ImagePipeline(sp.GetRequiredService<IOptions<ImagePipelineOptions>>().Value));
         services.AddSingleton<ChatTelemetry>();
@@ -20,16 +19,21 @@ public static class ChatSetup
         services.AddSingleton<PromptBuilder>();
         services.AddSingleton<AdmissionControl>();
         services.AddSingleton<ActiveTurns>();
-        services.AddSingleton<ChatInputReader>();
-        services.AddScoped<ChatTurnService>();
+        services.AddSingleton<IncomingMessageReader>();
+        services.AddSingleton<Turns.TurnTelemetry>();
+        services.AddScoped<Turns.TurnGate>();
+        services.AddScoped<Turns.TurnStore>();
+        services.AddSingleton<Turns.TurnImages>();
+        services.AddScoped<Turns.TurnPrompt>();
+        services.AddScoped<Turns.AnswerRunner>();
+        services.AddScoped<Turns.TurnEngine>();
 
-        services.AddTransient<OllamaStreamWatchHandler>();
-        services.AddHttpClient("ollama-chat", (sp, c) => c.BaseAddress = sp.GetRequiredService<OllamaEndpoint>().Endpoint)
-            .AddHttpMessageHandler<OllamaStreamWatchHandler>()
+        // The handlers every chat call shares; each call puts its own OllamaStreamWatchHandler on top (WatchedOllamaChatClient).
+        services.AddHttpClient(WatchedOllamaChatClient.HttpClientName)
             .AddOllamaResilienceHandler();
 
         var recordContent = builder.Configuration.GetValue<bool>("Chat:RecordContentInTelemetry");
-        var pipeline = services.AddChatClient(sp => new OllamaApiClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("ollama-chat"), sp.GetRequiredService<OllamaEndpoint>().Model))
+        var pipeline = services.AddChatClient(sp => new WatchedOllamaChatClient(sp.GetRequiredService<IHttpMessageHandlerFactory>(), sp.GetRequiredService<OllamaEndpoint>()))
             // GenAI semantic-convention spans and metrics on the default source/meter Experimental.Microsoft.Extensions.AI
             // (ServiceDefaults registers it; MikuCloud's own instruments are on MikuCloud.Chat). Prompts and
             // answers are recorded only when Chat:RecordContentInTelemetry is true.
@@ -38,7 +42,7 @@ public static class ChatSetup
         {
             // LoggingChatClient writes whole prompts, system prompts, image data URIs (~200 KB each) and answers at
             // Trace: only with the switch on. Without it, all it would add is an Error with a stack trace for each failed
-            // or stopped call, whose outcome ChatTurnService logs itself (a Warning with Ollama's message for a failure).
+            // or stopped call, whose outcome AnswerStream logs itself (a Warning with Ollama's message for a failure).
             pipeline.UseLogging();
         }
 

@@ -15,7 +15,7 @@ namespace MikuCloud.Api.Chat;
 /// The body is held in pooled segments (no doubling buffer). The ceilings are in bytes of JSON: a character takes at
 /// most 6 (<c>\uXXXX</c>), so a string token longer than 6 × the character limit is certainly over it.
 /// </remarks>
-public sealed class MessageJsonScanner(ChatSettings chat, ImagePipelineOptions images)
+public sealed class MessageJsonScanner(ChatServerOptions chat, ImagePipelineOptions images)
 {
     /// <summary>The longest any other value (presetId, option values, a property name, whitespace) may run.</summary>
     public const long SmallValueBytes = 64 * 1024;
@@ -37,7 +37,7 @@ public sealed class MessageJsonScanner(ChatSettings chat, ImagePipelineOptions i
     }
 
     /// <summary>Reads the whole body (refusing early what cannot fit) and deserializes it.</summary>
-    public async Task<SendMessageRequest?> ReadAsync(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
+    public async Task<T?> ReadAsync<T>(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         // Never paused: the reader keeps every byte until the body is complete (its size is bounded by the operation's limit).
@@ -68,7 +68,7 @@ public sealed class MessageJsonScanner(ChatSettings chat, ImagePipelineOptions i
                     scanned = position;
                     if (read == 0)
                     {
-                        return all.IsEmpty ? null : Deserialize(all, options);
+                        return all.IsEmpty ? default : Deserialize<T>(all, options);
                     }
                 }
                 finally
@@ -84,10 +84,10 @@ public sealed class MessageJsonScanner(ChatSettings chat, ImagePipelineOptions i
         }
     }
 
-    private static SendMessageRequest? Deserialize(ReadOnlySequence<byte> body, JsonSerializerOptions options)
+    private static T? Deserialize<T>(ReadOnlySequence<byte> body, JsonSerializerOptions options)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = options.MaxDepth });
-        return JsonSerializer.Deserialize<SendMessageRequest>(ref reader, options);
+        return JsonSerializer.Deserialize<T>(ref reader, options);
     }
 
     private (JsonReaderState State, SequencePosition Position) Scan(ReadOnlySequence<byte> data, bool isFinal, JsonReaderState state)
@@ -148,11 +148,13 @@ public sealed class MessageJsonScanner(ChatSettings chat, ImagePipelineOptions i
     {
         Field.Content => BodyLimits.JsonString(chat.MaxContentLength),
         Field.ImageData => ImageDataBytes(images),
+        Field.SystemPrompt => BodyLimits.JsonString(Conversations.ConversationFields.MaxSystemPromptLength),
         _ => SmallValueBytes,
     };
 
     private Field Pending =>
         lastPropertyDepth == 1 && rootProperty == "content" ? Field.Content
+        : lastPropertyDepth == 1 && rootProperty == "systemprompt" ? Field.SystemPrompt
         : lastPropertyDepth == 3 && rootProperty == "images" && imagesIsArray && imageProperty == "data" ? Field.ImageData
         : Field.Other;
 
@@ -161,6 +163,8 @@ public sealed class MessageJsonScanner(ChatSettings chat, ImagePipelineOptions i
         Field.Content => ApiProblem.Invalid("content", $"The message is longer than {chat.MaxContentLength:N0} characters; the limit is {chat.MaxContentLength:N0}."),
         Field.ImageData => new ApiProblem(413, ImageErrorCodes.TooLarge,
             $"images[{imageCount - 1}] is longer than a {images.MaxBytes / 1048576} MB image can be as base64; the limit is {images.MaxBytes / 1048576} MB per image."),
+        Field.SystemPrompt => ApiProblem.Invalid("systemPrompt",
+            $"The system prompt may have at most {Conversations.ConversationFields.MaxSystemPromptLength} characters."),
         _ => new ApiProblem(413, ProblemCodes.BodyTooLarge, $"A single value in the body is longer than this operation accepts ({SmallValueBytes / 1024} KB)."),
     };
 
@@ -169,5 +173,6 @@ public sealed class MessageJsonScanner(ChatSettings chat, ImagePipelineOptions i
         Other,
         Content,
         ImageData,
+        SystemPrompt,
     }
 }

@@ -29,7 +29,7 @@ public sealed class OllamaOutcomeChatClient(IChatClient inner) : DelegatingChatC
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
         ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var watch = OllamaStreamWatch.Current;
+        var watch = OllamaStreamWatch.From(options);
         // The GenAI span (UseOpenTelemetry, just above) is current while it pulls from here.
         var span = Activity.Current is { Source.Name: GenAiSource } genAi ? genAi : null;
         var finished = false;

@@ -1,155 +1,51 @@
-using System.Text;
-using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.AI;
 
 namespace MikuCloud.Api.Chat;
 
 /// <summary>
 /// What the raw Ollama stream said that OllamaSharp's <c>IChatClient</c> does not surface: an <c>{"error": …}</c> line
 /// inside a 200 stream (OllamaSharp yields an empty update and carries on), and the error body of a non-2xx answer.
-/// Set <see cref="Current"/> before calling the chat client; the HTTP handler fills it in.
+/// One per call, handed down explicitly: in the call's <see cref="ChatOptions"/> (<see cref="AttachTo"/>) to
+/// <see cref="OllamaOutcomeChatClient"/> and <see cref="WatchedOllamaChatClient"/>, which gives it to this call's
+/// <see cref="OllamaStreamWatchHandler"/>. (OllamaSharp's IChatClient passes nothing per call to the HTTP layer — it
+/// reads the response without the call's token and applies no per-call headers — so no ambient state is needed either.)
 /// </summary>
 public sealed class OllamaStreamWatch
 {
-    private static readonly AsyncLocal<OllamaStreamWatch?> current = new();
-
-    /// <summary>The watch for the chat call in this async flow.</summary>
-    public static OllamaStreamWatch? Current
-    {
-        get => current.Value;
-        set => current.Value = value;
-    }
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key; OllamaSharp reads only Ollama option names there.</summary>
+    public const string OptionKey = "mikucloud.ollama_watch";
 
     /// <summary>Ollama's error text, from an error line or an error body.</summary>
+    [JsonIgnore]
     public string? Error { get; set; }
 
     /// <summary>The HTTP status Ollama answered with.</summary>
+    [JsonIgnore]
     public int? StatusCode { get; set; }
 
     /// <summary>
     /// The failure that made the turn stop reading (a stall), set before the response is aborted: the chat span reports
     /// it instead of treating the abort as a Stop.
     /// </summary>
+    [JsonIgnore]
     public Exception? AbortedBy { get; set; }
 
     /// <summary>Cancelled when the turn ends early (client gone, conversation deleted): the response is then aborted.</summary>
+    [JsonIgnore]
     public CancellationToken Cancellation { get; init; }
-}
 
-/// <summary>
-/// Sits on the chat HttpClient: tees Ollama's NDJSON responses to spot <c>{"error": …}</c> lines for
-/// <see cref="OllamaStreamWatch"/>, and aborts the response the moment the call is cancelled — OllamaSharp reads the
-/// stream without the token, so without this a user who leaves would leave Ollama generating until the answer ends.
-/// </summary>
-public sealed class OllamaStreamWatchHandler : DelegatingHandler
-{
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Hands this watch to the chat client layers with the call's options.</summary>
+    public void AttachTo(ChatOptions options)
     {
-        var watch = OllamaStreamWatch.Current ?? new OllamaStreamWatch();
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        watch.StatusCode = (int)response.StatusCode;
-        if (!response.IsSuccessStatusCode)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            watch.Error = TryReadError(body) ?? $"Ollama answered {(int)response.StatusCode}.";
-            var replacement = new StringContent(body, Encoding.UTF8, response.Content.Headers.ContentType?.MediaType ?? "application/json");
-            response.Content = replacement;
-            return response;
-        }
-
-        var inner = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        // Disposing the original response closes the socket (the Ollama client never drains), which ends a pending read.
-        // Not the token passed to SendAsync: HttpClient links it to its own source and disposes that source once the
-        // headers are in, so it never fires while the body streams. The turn's token comes through the watch.
-        var abort = watch.Cancellation.Register(static r => ((HttpResponseMessage)r!).Dispose(), response);
-        var content = new StreamContent(new ErrorLineSniffer(inner, watch, abort));
-        foreach (var header in response.Content.Headers)
-        {
-            content.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
-
-        response.Content = content;
-        return response;
+        ArgumentNullException.ThrowIfNull(options);
+        (options.AdditionalProperties ??= [])[OptionKey] = this;
     }
 
-    internal static string? TryReadError(string text)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
-                ? e.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The watch a call's options carry, if any.</summary>
+    public static OllamaStreamWatch? From(ChatOptions? options) =>
+        options?.AdditionalProperties?.TryGetValue(OptionKey, out var watch) == true ? watch as OllamaStreamWatch : null;
 
-    /// <summary>Passes bytes through unchanged while looking at each line's start for <c>{"error"</c>.</summary>
-    private sealed class ErrorLineSniffer(Stream inner, OllamaStreamWatch watch, CancellationTokenRegistration abort) : Stream
-    {
-        private readonly MemoryStream line = new();
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            Scan(buffer.Span[..read]);
-            return read;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var read = inner.Read(buffer, offset, count);
-            Scan(buffer.AsSpan(offset, read));
-            return read;
-        }
-
-        private void Scan(ReadOnlySpan<byte> data)
-        {
-            foreach (var b in data)
-            {
-                if (b == (byte)'\n')
-                {
-                    Inspect();
-                    line.SetLength(0);
-                }
-                else if (line.Length < 4096)
-                {
-                    // Only a line's start matters: content chunks are long, error lines are short.
-                    line.WriteByte(b);
-                }
-            }
-        }
-
-        private void Inspect()
-        {
-            var span = line.GetBuffer().AsSpan(0, (int)line.Length);
-            if (span.IndexOf("\"error\""u8) is >= 0 and < 4 && TryReadError(Encoding.UTF8.GetString(span)) is { } error)
-            {
-                watch.Error = error;
-            }
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                abort.Dispose();
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
+    /// <summary>Not its state: telemetry that records options (with content recording on) sees only this.</summary>
+    public override string ToString() => nameof(OllamaStreamWatch);
 }

@@ -13,7 +13,7 @@ namespace MikuCloud.Api.Data;
 /// turn may stream that long, so they have no writer), and <see cref="OrphanedAnswerSweeper"/> repeats that periodically.
 /// </remarks>
 public sealed partial class ChatDatabaseInitializer(IServiceProvider services, TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<Chat.ChatSettings> chat, ILogger<ChatDatabaseInitializer> logger) : IHostedService
+    Microsoft.Extensions.Options.IOptions<Chat.ChatServerOptions> chat, ILogger<ChatDatabaseInitializer> logger) : IHostedService
 {
     /// <summary>The <c>error.code</c> of a recovered message.</summary>
     public const string ServerRestartedCode = ProblemCodes.ServerRestarted;
@@ -54,7 +54,7 @@ public sealed partial class ChatDatabaseInitializer(IServiceProvider services, T
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Answers created before this and still streaming are orphaned: all of them on SQLite, old ones on PostgreSQL.</summary>
-    public static DateTime OrphanCutoff(ChatDbContext db, DateTime now, Chat.ChatSettings chat) =>
+    public static DateTime OrphanCutoff(ChatDbContext db, DateTime now, Chat.ChatServerOptions chat) =>
         db.Database.IsSqlite() ? DateTime.MaxValue : now - chat.MaxTurnDuration - chat.OrphanGrace;
 
     /// <summary>Marks <c>streaming</c> messages created before <paramref name="cutoff"/> <c>interrupted</c>; returns how many.</summary>
@@ -81,7 +81,7 @@ public sealed partial class ChatDatabaseInitializer(IServiceProvider services, T
 /// every five minutes, the same age rule as startup recovery.
 /// </summary>
 public sealed class OrphanedAnswerSweeper(IServiceProvider services, TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<Chat.ChatSettings> chat, ILogger<OrphanedAnswerSweeper> logger) : BackgroundService
+    Microsoft.Extensions.Options.IOptions<Chat.ChatServerOptions> chat, ILogger<OrphanedAnswerSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

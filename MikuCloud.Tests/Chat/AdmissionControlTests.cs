@@ -6,7 +6,7 @@ namespace MikuCloud.Tests.Chat;
 public class AdmissionControlTests
 {
     private static AdmissionControl Create(int slots, int queue, double timeoutSeconds = 30) =>
-        new(Options.Create(new ChatSettings { MaxConcurrentGenerations = slots, MaxQueue = queue, QueueTimeout = TimeSpan.FromSeconds(timeoutSeconds) }));
+        new(Options.Create(new ChatServerOptions { MaxConcurrentGenerations = slots, MaxQueue = queue, QueueTimeout = TimeSpan.FromSeconds(timeoutSeconds) }));
 
     [Fact]
     public async Task Slots_then_queue_then_refusal()

@@ -10,7 +10,7 @@ namespace MikuCloud.Tests.Deploy;
 public class AppDeploymentTests
 {
     private static readonly ConfigurationKeys ApiKeys = ConfigurationKeys.Read(
-        ["MikuCloud.Api", "MikuCloud.ServiceDefaults", "MikuCloud.HouseModels"], typeof(ChatSettings).Assembly);
+        ["MikuCloud.Api", "MikuCloud.ServiceDefaults", "MikuCloud.HouseModels"], typeof(ChatServerOptions).Assembly);
 
     private static readonly ConfigurationKeys WebKeys = ConfigurationKeys.Read(
         ["MikuCloud.Web", "MikuCloud.ServiceDefaults"], typeof(MikuCloud.Web.DataProtectionSetup).Assembly);
@@ -25,7 +25,7 @@ public class AppDeploymentTests
         Assert.Contains("ConnectionStrings:ollama", ApiKeys.Direct);
         Assert.Contains("ConnectionStrings:chatdb", ApiKeys.Direct);
         Assert.Contains("Database:Provider", ApiKeys.Direct);
-        Assert.Contains(("Chat", typeof(ChatSettings)), ApiKeys.Sections);
+        Assert.Contains(("Chat", typeof(ChatServerOptions)), ApiKeys.Sections);
         Assert.Contains(("Images", typeof(MikuCloud.Api.Images.ImagePipelineOptions)), ApiKeys.Sections);
         Assert.Contains("DataProtection:KeysPath", WebKeys.Direct);
         Assert.Contains("Uploads:MaxTotalBytes", WebKeys.Direct);
@@ -92,7 +92,7 @@ public class AppDeploymentTests
             configuration.GetSection(section).Get(options, o => o.ErrorOnUnknownConfiguration = true);
         }
 
-        var chat = configuration.GetSection("Chat").Get<ChatSettings>()!;
+        var chat = configuration.GetSection("Chat").Get<ChatServerOptions>()!;
         Assert.True(chat.MaxConcurrentGenerations >= 1);
         Assert.False(chat.RecordContentInTelemetry, "message content stays out of telemetry unless an operator opts in");
         Assert.Equal("postgres", configuration["Database:Provider"]);

@@ -85,9 +85,9 @@ public class RefusalCostTests : ApiTest
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         context.Request.Body = body;
         context.Request.ContentType = "application/json";
-        var scanner = new MikuCloud.Api.Chat.MessageJsonScanner(new MikuCloud.Api.Chat.ChatSettings(), new MikuCloud.Api.Images.ImagePipelineOptions());
+        var scanner = new MikuCloud.Api.Chat.MessageJsonScanner(new MikuCloud.Api.Chat.ChatServerOptions(), new MikuCloud.Api.Images.ImagePipelineOptions());
 
-        var refusal = await Assert.ThrowsAsync<MikuCloud.Api.ApiProblem>(() => scanner.ReadAsync(context.Request, System.Text.Json.JsonSerializerOptions.Web, Ct));
+        var refusal = await Assert.ThrowsAsync<MikuCloud.Api.ApiProblem>(() => scanner.ReadAsync<SendMessageRequest>(context.Request, System.Text.Json.JsonSerializerOptions.Web, Ct));
 
         Assert.Equal("content", Assert.Single(refusal.Errors!).Key);
         Assert.True(body.Position < 1024 * 1024, $"read {body.Position / 1024} KB of a 190 MB body before refusing it");

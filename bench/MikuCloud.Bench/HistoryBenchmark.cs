@@ -196,7 +196,7 @@ public sealed class HistoryBenchmark(BenchOptions options, TextWriter log)
                 section.Failures.Add($"history: paging back saw {messagesSeen} messages, not {MessageCount}");
             }
 
-            // 3. Building the prompt for the next turn, step by step, as ChatTurnService does.
+            // 3. Building the prompt for the next turn, step by step, as TurnEngine does.
             var catalog = services.GetRequiredService<HouseModelCatalog>();
             var endpoint = services.GetRequiredService<OllamaEndpoint>();
             var model = catalog.FindModel(endpoint.Model) ?? catalog.Models[0];
@@ -216,7 +216,7 @@ public sealed class HistoryBenchmark(BenchOptions options, TextWriter log)
                 var t1 = Stopwatch.GetTimestamp();
                 plan = builder.Build(model.Modelfile.System, history, next, numCtx, numPredict);
                 var t2 = Stopwatch.GetTimestamp();
-                // The image bytes for the images that fit (ChatTurnService.ToChatMessagesAsync's query).
+                // The image bytes for the images that fit (TurnStore.ImageBytesAsync's query, for history images).
                 var ids = plan.Turns.SelectMany(t => t.Images).Select(x => x.Id).ToHashSet();
                 var bytes = ids.Count == 0 ? [] : await db.Images.AsNoTracking().Where(x => ids.Contains(x.Id))
                     .Select(x => new { x.Id, x.MediaType, x.Data }).ToDictionaryAsync(x => x.Id, cancellationToken);

@@ -8,15 +8,13 @@ using MikuCloud.Api.Requests;
 
 namespace MikuCloud.Api.Chat;
 
-/// <summary>A new user turn as sent, before any image processing.</summary>
-public sealed record ChatInput(string Content, IReadOnlyList<byte[]> Images, string? PresetId, JsonObject? Options);
-
 /// <summary>
 /// Reads <c>POST …/messages</c> in either form: <c>multipart/form-data</c> (<c>content</c>, <c>images</c> files,
-/// <c>presetId</c>, <c>options</c> as JSON text) or JSON (<c>{content, images:[{mediaType, data}], presetId, options}</c>).
+/// <c>presetId</c>, <c>options</c> as JSON text) or JSON (<c>{content, images:[{mediaType, data}], presetId, options}</c>);
+/// for a new conversation's first message also <c>title</c> and <c>systemPrompt</c>.
 /// Everything is bounded before it is buffered; what is wrong is said field by field.
 /// </summary>
-public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImagePipelineOptions> images)
+public sealed class IncomingMessageReader(IOptions<ChatServerOptions> chat, IOptions<ImagePipelineOptions> images)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 16 };
 
@@ -25,7 +23,7 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
     /// be as base64, and the longest text (the multipart form of the same message is smaller). Declared on the
     /// operation (<see cref="BodyLimits"/>) unless <c>Chat:MaxRequestBytes</c> sets it.
     /// </summary>
-    public static long MaxBodyBytes(ChatSettings chat, ImagePipelineOptions images)
+    public static long MaxBodyBytes(ChatServerOptions chat, ImagePipelineOptions images)
     {
         ArgumentNullException.ThrowIfNull(chat);
         ArgumentNullException.ThrowIfNull(images);
@@ -33,15 +31,64 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
             + BodyLimits.JsonString(chat.MaxContentLength) + BodyLimits.DefaultBytes;
     }
 
-    public async Task<ChatInput> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The largest first message of a new conversation: a message and the conversation's own fields at their longest.</summary>
+    public static long MaxStartBodyBytes(ChatServerOptions chat, ImagePipelineOptions images) =>
+        MaxBodyBytes(chat, images) + Conversations.ConversationFields.MaxBodyBytes;
+
+    /// <summary>A message to an existing conversation.</summary>
+    public Task<IncomingMessage> ReadAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ReadAsync(request, startsConversation: false, cancellationToken);
+
+    /// <summary>A new conversation's first message, with its <c>title</c> and <c>systemPrompt</c>.</summary>
+    public Task<IncomingMessage> ReadStartAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ReadAsync(request, startsConversation: true, cancellationToken);
+
+    /// <summary>The optional JSON body of a regenerate: another preset or options (none: the conversation's).</summary>
+    public static async Task<RegenerateRequest?> ReadRegenerateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!(request.ContentLength is > 0 || request.HasJsonContentType() || request.ContentLength is null && request.Headers.TransferEncoding.Count > 0))
+        {
+            return null;
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            throw new ApiProblem(415, ProblemCodes.UnsupportedMediaType, "Send the body as application/json, or send none.");
+        }
+
+        RegenerateRequest? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync<RegenerateRequest>(cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            throw JsonErrors.Malformed(ex);
+        }
+        catch (Exception ex) when (JsonErrors.IsInvalidText(ex))
+        {
+            throw JsonErrors.InvalidText(null);
+        }
+        catch (BadHttpRequestException ex) when (BadRequestBodyHandler.ToProblem(request.HttpContext, ex) is { } problem)
+        {
+            throw problem;
+        }
+
+        return (!JsonText.IsValid(body?.PresetId) ? "presetId" : JsonText.FindInvalid(body?.Options, "options")) is { } invalid
+            ? throw JsonErrors.InvalidText(invalid)
+            : body;
+    }
+
+    private async Task<IncomingMessage> ReadAsync(HttpRequest request, bool startsConversation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
         {
             var input = request.HasFormContentType && request.ContentType!.Contains("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-                ? await ReadMultipartAsync(request, cancellationToken)
+                ? await ReadMultipartAsync(request, startsConversation, cancellationToken)
                 : request.HasJsonContentType()
-                    ? await ReadJsonAsync(request, cancellationToken)
+                    ? await ReadJsonAsync(request, startsConversation, cancellationToken)
                     : throw new ApiProblem(415, ProblemCodes.UnsupportedMediaType, "Send multipart/form-data or application/json.");
             return Validate(input);
         }
@@ -75,10 +122,16 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
         }
     }
 
-    private async Task<ChatInput> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<IncomingMessage> ReadJsonAsync(HttpRequest request, bool startsConversation, CancellationToken cancellationToken)
     {
-        // Watched as it arrives: a field far over its limit is refused before the body is held whole.
-        var body = await new MessageJsonScanner(chat.Value, images.Value).ReadAsync(request, Json, cancellationToken)
+        // Watched as it arrives: a field far over its limit is refused before the body is held whole. Only a new
+        // conversation reads title and systemPrompt: elsewhere they stay unknown properties, skipped unread as before.
+        var scanner = new MessageJsonScanner(chat.Value, images.Value);
+        var body = (startsConversation
+                       ? await scanner.ReadAsync<StartConversationRequest>(request, Json, cancellationToken)
+                       : await scanner.ReadAsync<SendMessageRequest>(request, Json, cancellationToken) is { } message
+                           ? new StartConversationRequest(message.Content, message.Images, message.PresetId, message.Options)
+                           : null)
                    ?? throw new ApiProblem(400, ProblemCodes.MalformedJson, "The JSON body is empty.");
         // A JsonObject decodes its property names lazily; do it here, where a bad byte is still a 400.
         _ = body.Options?.Count;
@@ -108,14 +161,14 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
             list.Add(bytes[..written]);
         }
 
-        return new ChatInput(body.Content ?? "", list, body.PresetId, body.Options);
+        return new IncomingMessage(body.Content ?? "", list, body.PresetId, body.Options, body.Title, body.SystemPrompt);
     }
 
-    private async Task<ChatInput> ReadMultipartAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<IncomingMessage> ReadMultipartAsync(HttpRequest request, bool startsConversation, CancellationToken cancellationToken)
     {
         var form = await request.ReadFormAsync(new FormOptions
         {
-            MultipartBodyLengthLimit = MaxBodyBytes(chat.Value, images.Value),
+            MultipartBodyLengthLimit = startsConversation ? MaxStartBodyBytes(chat.Value, images.Value) : MaxBodyBytes(chat.Value, images.Value),
             ValueLengthLimit = chat.Value.MaxContentLength * 4 + 1024,
             ValueCountLimit = 64,
             MultipartHeadersLengthLimit = 16 * 1024,
@@ -147,14 +200,18 @@ public sealed class ChatInputReader(IOptions<ChatSettings> chat, IOptions<ImageP
                       ?? throw ApiProblem.Invalid("options", "'options' must be a JSON object.");
         }
 
-        return new ChatInput(form["content"].ToString(), list, NullIfEmpty(form["presetId"].ToString()), options);
+        return new IncomingMessage(form["content"].ToString(), list, NullIfEmpty(form["presetId"].ToString()), options,
+            startsConversation && form.TryGetValue("title", out var title) ? title.ToString() : null,
+            startsConversation && form.TryGetValue("systemPrompt", out var systemPrompt) ? systemPrompt.ToString() : null);
     }
 
-    private ChatInput Validate(ChatInput input)
+    private IncomingMessage Validate(IncomingMessage input)
     {
         // An unpaired surrogate ("\ud800") decodes into a .NET string that PostgreSQL would refuse to store.
         var invalid = !JsonText.IsValid(input.Content) ? "content"
             : !JsonText.IsValid(input.PresetId) ? "presetId"
+            : !JsonText.IsValid(input.Title) ? "title"
+            : !JsonText.IsValid(input.SystemPrompt) ? "systemPrompt"
             : JsonText.FindInvalid(input.Options, "options");
         if (invalid is not null)
         {

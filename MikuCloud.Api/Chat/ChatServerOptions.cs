@@ -1,7 +1,7 @@
 namespace MikuCloud.Api.Chat;
 
-/// <summary>The <c>Chat</c> configuration section.</summary>
-public sealed class ChatSettings
+/// <summary>The API's <c>Chat</c> configuration section: how the server runs turns (limits, timeouts, heartbeats).</summary>
+public sealed class ChatServerOptions
 {
     /// <summary>Generations this instance runs at once; the AppHost sets it to Ollama's <c>OLLAMA_NUM_PARALLEL</c>.</summary>
     public int MaxConcurrentGenerations { get; set; } = 2;
@@ -41,7 +41,7 @@ public sealed class ChatSettings
 
     /// <summary>
     /// Largest message body (multipart or JSON with base64 images). Unset (the default): what the most and largest
-    /// images and the longest text can take as JSON (see <c>ChatInputReader.MaxBodyBytes</c>).
+    /// images and the longest text can take as JSON (see <c>IncomingMessageReader.MaxBodyBytes</c>).
     /// </summary>
     public long? MaxRequestBytes { get; set; }
 

@@ -1,0 +1,14 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using MikuCloud.Api.Chat;
+using MikuCloud.Api.Data;
+using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
+
+namespace MikuCloud.Api.Turns;
+
+/// <summary>
+/// An admitted turn whose question is saved, ready for <see cref="AnswerRunner"/>: the saved messages, the prompt, the
+/// options, and the tags its metrics carry. <see cref="Created"/> is the conversation it created, if it did.
+/// </summary>
+public sealed record AnswerCall(string OwnerId, Conversation? Created, Message Question, Message Answer, List<AiChatMessage> Messages,
+    ChatOptions Options, PromptPlan Plan, TagList Tags);

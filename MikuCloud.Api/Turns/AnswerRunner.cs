@@ -1,0 +1,123 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using MikuCloud.Api.Chat;
+using MikuCloud.Api.Conversations;
+using MikuCloud.Api.Data;
+using MikuCloud.Api.Limits;
+
+namespace MikuCloud.Api.Turns;
+
+/// <summary>
+/// Runs an admitted turn's answer: opens the <see cref="AnswerStream"/> (a refusal in the first-response window is an
+/// <see cref="ApiProblem"/> that keeps the question), then, on its own, reads it to the end, saves the answer, records
+/// it and tells the door. The lease is held until the answer is saved.
+/// </summary>
+public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, TurnTelemetry telemetry, TokenEstimator estimator, TokenBudget tokenBudget,
+    AdmissionControl admission, IOptions<ChatServerOptions> chat, TimeProvider time, ILogger<AnswerStream> logger)
+{
+    /// <summary>The running turn; throws the refusal when Ollama refused it at once.</summary>
+    public async Task<TurnRun> StartAsync(AnswerCall call, TurnLease lease, CancellationToken doorToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(lease);
+        var turnToken = lease.Cancellation.Token;
+        var stream = new AnswerStream(chatClient, chat.Value, logger);
+        telemetry.Streaming(+1);
+        bool? hasFirst;
+        try
+        {
+            hasFirst = await stream.OpenAsync(call.Messages, call.Options, turnToken);
+        }
+        catch (Exception ex) when (OllamaFailures.IsOllamaFailure(ex))
+        {
+            await stream.DisposeAsync();
+            telemetry.Streaming(-1);
+            throw await RefusedAsync(call, stream.Watch, ex);
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            telemetry.Streaming(-1);
+            throw;
+        }
+
+        var run = new TurnRun(lease.Cancellation);
+        if (call.Created is { } created)
+        {
+            run.Writer.TryWrite(new TurnEvent.ConversationCreated(Mapping.ToDto(created)));
+        }
+
+        run.Writer.TryWrite(new TurnEvent.QuestionSaved(Mapping.ToDto(call.Question)));
+        run.Begin(() => AnswerAsync(call, stream, hasFirst, run, lease, doorToken));
+        return run;
+    }
+
+    private async Task AnswerAsync(AnswerCall call, AnswerStream stream, bool? hasFirst, TurnRun run, TurnLease lease, CancellationToken doorToken)
+    {
+        var answer = call.Answer;
+        try
+        {
+            AnswerOutcome outcome;
+            await using (stream)
+            {
+                try
+                {
+                    outcome = await stream.ReadAsync(hasFirst, run.Writer, answer.Id, lease.Cancellation.Token, doorToken);
+                }
+                finally
+                {
+                    telemetry.Streaming(-1);
+                }
+            }
+
+            outcome.ApplyTo(answer, Timestamps.Now(time));
+            if (outcome.Done is { PromptEvalCount: > 0 } counted)
+            {
+                estimator.Calibrate(call.Plan.RawTextTokens, call.Plan.ImageTokens + TokenEstimator.MessageOverhead * call.Messages.Count, counted.PromptEvalCount);
+            }
+
+            await store.SaveAnswerAsync(answer);
+            telemetry.Answered(answer, call.Tags);
+            run.Writer.TryWrite(outcome.Failure is not null || outcome.Cancelled
+                ? new TurnEvent.AnswerFailed(outcome.Failure ?? new ErrorDto(ProblemCodes.Cancelled, "The answer was stopped.", answer.Id))
+                : new TurnEvent.AnswerDone(Mapping.ToDto(answer)));
+        }
+        finally
+        {
+            RecordTokens(call);
+            lease.Dispose();
+            run.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Nothing was generated: drop the empty answer, keep the question (its id lets the client retry with regenerate).</summary>
+    private async Task<ApiProblem> RefusedAsync(AnswerCall call, OllamaStreamWatch watch, Exception ex)
+    {
+        await store.DropAnswerAsync(call.Answer);
+        var error = OllamaFailures.Describe(ex, watch, null);
+        var status = OllamaFailures.RefusalStatus(error);
+        if (status == 429)
+        {
+            telemetry.Rejected("upstream_busy", call.Tags);
+        }
+        else
+        {
+            telemetry.Failed(call.Tags);
+        }
+
+        return new ApiProblem(status, error.Code, error.Message + " Your message was saved; retry to get an answer.",
+            messageId: call.Question.Id, retryAfterSeconds: status == 429 ? admission.RetryAfterSeconds : null)
+        {
+            // A first message's conversation stays, with the question in it: the client retries there.
+            ConversationId = call.Created?.Id,
+        };
+    }
+
+    /// <summary>Ollama's counters when the answer finished; the estimate when it was cut off before them.</summary>
+    public void RecordTokens(AnswerCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var answer = call.Answer;
+        tokenBudget.Record(call.OwnerId, (answer.InputTokens ?? call.Plan.EstimatedPromptTokens) + (answer.OutputTokens ?? TokenEstimator.RawTextTokens(answer.Content)));
+    }
+}

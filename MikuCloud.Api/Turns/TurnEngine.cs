@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using MikuCloud.Api.Chat;
+using MikuCloud.Api.Conversations;
+using MikuCloud.Api.Data;
+using MikuCloud.Api.Models;
+using MikuCloud.HouseModels;
+
+namespace MikuCloud.Api.Turns;
+
+/// <summary>
+/// Runs a turn for any door: finds (or creates) the conversation, admits the turn (<see cref="TurnGate"/>), saves the
+/// question (<see cref="TurnStore"/>), plans the prompt (<see cref="TurnPrompt"/>) and starts the answer
+/// (<see cref="AnswerRunner"/>). Refusals are thrown as <see cref="ApiProblem"/>s before anything streams.
+/// </summary>
+public sealed class TurnEngine(TurnGate gate, TurnStore store, TurnImages images, TurnPrompt prompt, AnswerRunner answers,
+    HouseModelCatalog catalog, OllamaEndpoint endpoint, IOptions<ChatServerOptions> chat, TimeProvider time)
+{
+    /// <summary>Admits and starts the turn; the door translates the run's events. <paramref name="cancellationToken"/> is the door's: cancelled, the answer stops.</summary>
+    public async Task<TurnRun> StartAsync(TurnRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var owner = request.OwnerId;
+        var conversation = request.Start is { } start ? NewConversation(request, start) : await store.FindOwnedAsync(owner, request.ConversationId!.Value, cancellationToken);
+        var (target, again) = request.Question is null ? await store.FindLastTurnAsync(conversation.Id, request.AnswerAgainFrom!.Value, cancellationToken) : default;
+        var preset = ResolvePreset(request.PresetId ?? target?.PresetId ?? conversation.PresetId);
+        // A new conversation's options are its own (and reach this turn through them, as every later one).
+        var overrides = request.Start is null ? ParseOverrides(request.Options) : [];
+        gate.CheckTokenBudget(owner);
+        var question = request.Question ?? new TurnQuestion(again!.Content, []);
+        await gate.CheckImageQuotaAsync(owner, question.Images.Count, cancellationToken);
+        var questionImages = again?.Images.OrderBy(i => i.Ordinal).ToList() ?? images.Process(question.Images, owner);
+
+        var model = catalog.FindModel(endpoint.Model) ?? catalog.Models[0];
+        var options = GenerationOptions.Merge(model, preset, OptionOverrides.FromStored(conversation.OptionsJson), overrides);
+        var history = await store.LoadHistoryAsync(conversation.Id, again?.Seq ?? long.MaxValue, cancellationToken);
+        var next = new PromptTurn(MessageRole.User, question.Content, questionImages.Select(i => new PromptImage(i.Id, i.VisualTokens)).ToList());
+        var tags = TurnTelemetry.Tags(endpoint.Model, preset.Id, next.Images.Count > 0 || history.Any(t => t.Images.Count > 0));
+        var systemPrompt = conversation.SystemPrompt ?? model.Modelfile.System;
+        var plan = prompt.Plan(systemPrompt, history, next, options, request.Door);
+
+        var lease = await gate.EnterAsync(conversation.Id, owner, tags, cancellationToken);
+        AnswerCall? call = null;
+        try
+        {
+            options["num_predict"] = (long)plan.MaxOutputTokens;
+            var (saved, answer) = await store.SaveQuestionAsync(new QuestionToSave(conversation, request.Start is not null, question.Content, questionImages,
+                again, preset.Id, endpoint.Model, OptionOverrides.ToJson(options).ToJsonString()), cancellationToken);
+            var messages = await prompt.MessagesAsync(systemPrompt, plan, questionImages, cancellationToken);
+            call = new AnswerCall(owner, request.Start is null ? null : conversation, saved, answer, messages,
+                GenerationOptions.ToChatOptions(options, endpoint.Model, chat.Value.KeepAlive), plan, tags);
+            return await answers.StartAsync(call, lease, cancellationToken);
+        }
+        catch
+        {
+            // Refused before the answer ran (or the question could not be saved): the slots go back at once.
+            if (call is not null)
+            {
+                answers.RecordTokens(call);
+            }
+
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The conversation a first message creates (saved with it): the one create rules, 400 for what breaks them.</summary>
+    private Conversation NewConversation(TurnRequest request, NewConversation start)
+    {
+        var preset = ResolvePreset(request.PresetId);
+        ParseOverrides(request.Options); // the message endpoint's codes for bad options, before the conversation's own rules
+        var now = Timestamps.Now(time);
+        var conversation = new Conversation
+        {
+            Id = Guid.CreateVersion7(), OwnerId = request.OwnerId, Title = "", PresetId = preset.Id, CreatedAt = now, UpdatedAt = now,
+        };
+        var fields = new JsonObject { ["title"] = start.Title, ["systemPrompt"] = start.SystemPrompt, ["options"] = request.Options?.DeepClone() };
+        return ConversationFields.Apply(JsonSerializer.SerializeToElement(fields), conversation, catalog) is { Count: > 0 } errors
+            ? throw new ApiProblem(400, ProblemCodes.InvalidRequest, "Some fields are not valid.", errors)
+            : conversation;
+    }
+
+    private Preset ResolvePreset(string? id) =>
+        (string.IsNullOrWhiteSpace(id) ? catalog.DefaultPreset : catalog.FindPreset(id))
+        ?? throw ApiProblem.Invalid("presetId", $"Unknown preset '{Requests.Echo.Cap(id!)}'. Known: {string.Join(", ", catalog.Presets.Select(p => p.Id))}.");
+
+    private static Dictionary<string, object> ParseOverrides(JsonObject? options)
+    {
+        var values = OptionOverrides.Parse(options, out var errors);
+        return errors.Count > 0 ? throw new ApiProblem(400, ProblemCodes.InvalidOptions, "Some options are not valid.", errors) : values;
+    }
+}

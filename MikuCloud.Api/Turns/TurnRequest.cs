@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+
+namespace MikuCloud.Api.Turns;
+
+/// <summary>
+/// One turn as any door asks for it (the SSE chat endpoint today; an OpenAI-compatible endpoint, an MCP tool or a
+/// batch job tomorrow): who asks, where, what, and with which preset and options. Nothing of HTTP.
+/// </summary>
+/// <remarks>Build it with <see cref="Ask"/>, <see cref="StartConversation"/> or <see cref="AnswerAgain"/>.</remarks>
+public sealed record TurnRequest
+{
+    private TurnRequest(string ownerId, string door) => (OwnerId, Door) = (ownerId, door);
+
+    /// <summary>The account the turn runs for: only its conversations are found, its limits apply.</summary>
+    public string OwnerId { get; }
+
+    /// <summary>The conversation; null when <see cref="Start"/> creates one.</summary>
+    public Guid? ConversationId { get; private init; }
+
+    /// <summary>A conversation to create with this turn (its title and system prompt), or null.</summary>
+    public NewConversation? Start { get; private init; }
+
+    /// <summary>The new question, or null to answer the last question again (<see cref="AnswerAgainFrom"/>).</summary>
+    public TurnQuestion? Question { get; private init; }
+
+    /// <summary>The last answer (replaced) or the last question (answered again) when <see cref="Question"/> is null.</summary>
+    public Guid? AnswerAgainFrom { get; private init; }
+
+    /// <summary>A preset for this turn (null: the conversation's).</summary>
+    public string? PresetId { get; private init; }
+
+    /// <summary>Ollama option overrides for this turn (the conversation's own, for a new conversation).</summary>
+    public JsonObject? Options { get; private init; }
+
+    /// <summary>Which door asked (for telemetry), e.g. <c>chat</c>.</summary>
+    public string Door { get; }
+
+    /// <summary>A new question in an existing conversation.</summary>
+    public static TurnRequest Ask(string ownerId, Guid conversationId, TurnQuestion question, string? presetId, JsonObject? options, string door) =>
+        new(ownerId, door) { ConversationId = conversationId, Question = question, PresetId = presetId, Options = options };
+
+    /// <summary>A new conversation and its first question.</summary>
+    public static TurnRequest StartConversation(string ownerId, NewConversation start, TurnQuestion question, string? presetId, JsonObject? options, string door) =>
+        new(ownerId, door) { Start = start, Question = question, PresetId = presetId, Options = options };
+
+    /// <summary>A new answer to the conversation's last question.</summary>
+    public static TurnRequest AnswerAgain(string ownerId, Guid conversationId, Guid messageId, string? presetId, JsonObject? options, string door) =>
+        new(ownerId, door) { ConversationId = conversationId, AnswerAgainFrom = messageId, PresetId = presetId, Options = options };
+}
