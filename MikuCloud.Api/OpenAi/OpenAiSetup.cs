@@ -15,6 +15,7 @@ public static class OpenAiSetup
     public static IEndpointRouteBuilder MapOpenAiEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapOpenAiModelEndpoints();
+        app.MapOpenAiChatEndpoints();
         return app;
     }
 }

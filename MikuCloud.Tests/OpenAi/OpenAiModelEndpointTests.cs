@@ -1,9 +1,6 @@
 using System.ClientModel;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using MikuCloud.Tests.Security;
-using OpenAI;
 
 namespace MikuCloud.Tests.OpenAi;
 
@@ -11,22 +8,8 @@ namespace MikuCloud.Tests.OpenAi;
 /// <c>/v1/models</c> through the official OpenAI .NET SDK with a personal API key, and every error on <c>/v1</c> in
 /// OpenAI's shape (the SDK's exceptions carry the status; scripts read <c>error.code</c>).
 /// </summary>
-public class OpenAiModelEndpointTests : AccountsApiTest
+public class OpenAiModelEndpointTests : OpenAiDoorTest
 {
-    private async Task<string> KeyAsync()
-    {
-        var admin = await SetupAdminAsync();
-        using var session = As(admin);
-        using var created = await session.PostAsJsonAsync("/api/keys", new { name = "openai sdk" }, Ct);
-        return (await created.Content.ReadFromJsonAsync<CreatedApiKey>(Ct))!.Key;
-    }
-
-    private OpenAIClient Sdk(string key)
-    {
-        using var probe = api.CreateClient();
-        return new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(probe.BaseAddress!, "/v1") });
-    }
-
     [Fact]
     public async Task The_OpenAI_SDK_lists_the_house_model_and_one_id_per_preset()
     {

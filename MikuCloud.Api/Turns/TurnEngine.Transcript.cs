@@ -1,0 +1,68 @@
+using Microsoft.Extensions.AI;
+using MikuCloud.Api.Chat;
+using MikuCloud.Api.Data;
+
+namespace MikuCloud.Api.Turns;
+
+public sealed partial class TurnEngine
+{
+    /// <summary>
+    /// A turn over a history the caller sent: the same preset and option rules, token budget, image pipeline, admission,
+    /// answer stream and telemetry as a conversation's turn — only nothing is stored, and the history is not trimmed
+    /// (the caller owns it: a history that does not fit is a 400, as OpenAI answers it).
+    /// </summary>
+    private async Task<TurnRun> StartTranscriptAsync(TurnRequest request, Transcript transcript, CancellationToken cancellationToken)
+    {
+        var owner = request.OwnerId;
+        var preset = ResolvePreset(request.PresetId);
+        var overrides = ParseOverrides(request.Options);
+        gate.CheckTokenBudget(owner);
+        var model = catalog.FindModel(endpoint.Model) ?? catalog.Models[0];
+        var options = GenerationOptions.Merge(model, preset, overrides);
+
+        // Images go through the same pipeline as uploads (validation, bombs, EXIF, pixel budget); nothing is stored,
+        // so the image quota does not apply.
+        var processed = transcript.Messages.Select(m => images.Process(m.Images ?? [], owner)).ToList();
+        var systemPrompt = transcript.Messages.Any(m => m.Role == TranscriptMessages.System) ? null : model.Modelfile.System;
+        var (history, next) = TranscriptMessages.ToPromptTurns(transcript, processed);
+        var tags = TurnTelemetry.Tags(endpoint.Model, preset.Id, processed.Any(i => i.Count > 0));
+        var plan = prompt.Plan(systemPrompt, history, next, options, request.Door);
+        if (plan.TurnsDropped > 0 || plan.ImagesOmitted > 0)
+        {
+            throw new ApiProblem(400, ProblemCodes.ContextOverflow,
+                $"The messages need more than the model's context of {GenerationOptions.NumCtx(options):N0} tokens. Send fewer or shorter messages, fewer images, or raise num_ctx.");
+        }
+
+        // A transcript turn has no conversation: its own id keeps ActiveTurns' one-answer rule out of the way.
+        var lease = await gate.EnterAsync(Guid.NewGuid(), owner, tags, cancellationToken);
+        AnswerCall? call = null;
+        try
+        {
+            options["num_predict"] = (long)plan.MaxOutputTokens;
+            var chatOptions = GenerationOptions.ToChatOptions(options, endpoint.Model, chat.Value.KeepAlive);
+            TranscriptMessages.ApplyForm(transcript, chatOptions);
+            var now = Timestamps.Now(time);
+            var question = new Message { Id = Guid.NewGuid(), Role = MessageRole.User, Content = next.Content, Status = MessageStatus.Complete, CreatedAt = now };
+            var answer = new Message
+            {
+                Id = Guid.NewGuid(), Role = MessageRole.Assistant, Content = "", Status = MessageStatus.Streaming, PresetId = preset.Id,
+                Model = endpoint.Model, CreatedAt = now,
+            };
+            call = new AnswerCall(owner, null, question, answer, TranscriptMessages.ToChatMessages(systemPrompt, transcript, processed), chatOptions, plan, tags)
+            {
+                Persist = false,
+            };
+            return await answers.StartAsync(call, lease, cancellationToken);
+        }
+        catch
+        {
+            if (call is not null)
+            {
+                answers.RecordTokens(call);
+            }
+
+            lease.Dispose();
+            throw;
+        }
+    }
+}
