@@ -34,7 +34,7 @@ public static class OpenAiChatEndpoints
             .DisableAntiforgery()
             .WithSummary("OpenAI-compatible Chat Completions (streaming and not), with images, tools and JSON output.")
             .WithDescription("OpenAI's request and response shapes; model is an id from GET /v1/models. Errors use OpenAI's shape " +
-                             "{\"error\": {message, type, param, code}}. Nothing is stored. A client that goes away stops the answer at once.");
+                             "{\"error\": {message, type, param, code}}. Stateless like OpenAI's: with store: true the exchange is saved as a conversation in the caller's history. A client that goes away stops the answer at once.");
         return app;
     }
 
@@ -42,7 +42,7 @@ public static class OpenAiChatEndpoints
     {
         var request = ChatCompletionReader.Read(await ReadBodyAsync(http.Request, http.RequestAborted));
         var model = ids.Find(request.Model) ?? throw OpenAiModelEndpoints.NotFound(request.Model);
-        var turn = TurnRequest.Answer(CurrentOwner.Of(http), ChatCompletionTranscript.From(request), model.Preset.Id, request.Options, Door);
+        var turn = TurnRequest.Answer(CurrentOwner.Of(http), ChatCompletionTranscript.From(request), model.Preset.Id, request.Options, Door, request.Store);
         var run = await turns.StartAsync(turn, http.RequestAborted);
         return request.Stream
             ? new ChatCompletionStreamResult(run, model.Id, request.IncludeUsage, time)

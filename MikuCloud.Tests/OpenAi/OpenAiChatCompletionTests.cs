@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MikuCloud.Tests.Images;
 using OpenAI.Chat;
@@ -110,6 +111,30 @@ public class OpenAiChatCompletionTests : OpenAiDoorTest
         Assert.True(image.Length < jpeg.Length); // resized to the pixel budget, not passed through
         using var sent = SkiaSharp.SKBitmap.Decode(image);
         Assert.True(sent.Width < 3000);
+    }
+
+    [Fact]
+    public async Task With_store_the_exchange_is_saved_as_a_conversation_in_the_callers_history()
+    {
+        var key = await KeyAsync();
+        var chat = Sdk(key).GetChatClient("miku-vl:precise");
+#pragma warning disable OPENAI001 // StoredOutputEnabled (OpenAI's "store") is marked experimental in the SDK
+        var options = new ChatCompletionOptions { StoredOutputEnabled = true };
+#pragma warning restore OPENAI001
+
+        ChatCompletion completion = await chat.CompleteChatAsync(
+            [new SystemChatMessage("你是猫咪专家。"), new UserChatMessage("猫为什么晒太阳？"), new AssistantChatMessage("因为暖和。"), new UserChatMessage("还有呢？")], options, Ct);
+
+        using var script = WithApiKey(key);
+        var list = await script.GetFromJsonAsync<JsonObject>("/api/conversations", Ct);
+        var conversation = Assert.Single(list!["items"]!.AsArray())!;
+        Assert.Equal("猫为什么晒太阳？", conversation["title"]!.GetValue<string>());
+        Assert.Equal("你是猫咪专家。", conversation["systemPrompt"]!.GetValue<string>());
+        Assert.Equal("precise", conversation["presetId"]!.GetValue<string>());
+        var messages = await script.GetFromJsonAsync<JsonObject>($"/api/conversations/{conversation["id"]}/messages", Ct);
+        Assert.Equal(["猫为什么晒太阳？", "因为暖和。", "还有呢？", completion.Content[0].Text],
+            messages!["items"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()));
+        Assert.Equal("complete", messages["items"]![3]!["status"]!.GetValue<string>());
     }
 
     [Fact]
