@@ -3,7 +3,9 @@ using MikuCloud.Api.Chat;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
 using MikuCloud.Api.Limits;
+using MikuCloud.Api.Mcp;
 using MikuCloud.Api.Models;
+using MikuCloud.Api.OpenAi;
 using MikuCloud.Api.Requests;
 using MikuCloud.Api.Stats;
 using Scalar.AspNetCore;
@@ -13,6 +15,9 @@ StartupRefusal.ExplainRefusals(typeof(Program).Assembly);
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+// The OpenAI-compatible door writes its errors in OpenAI's shape; registered first so its writer comes before the default.
+builder.AddOpenAiDoor();
+builder.AddMcpDoor();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = MikuCloud.Api.ProblemCodeFallback.Apply);
 builder.Services.AddExceptionHandler<MikuCloud.Api.DatabaseUnavailableHandler>();
 builder.Services.AddExceptionHandler<MikuCloud.Api.Requests.BadRequestBodyHandler>();
@@ -74,6 +79,8 @@ app.MapModelEndpoints();
 app.MapConversationEndpoints();
 app.MapChatEndpoints();
 app.MapStatsEndpoints();
+app.MapOpenAiEndpoints();
+app.MapMcpDoor();
 
 // A refused start (invalid options, single-user mode on a network address, the database or the port unusable) ends here
 // with one line and exit code 1, as the AppHost does for a missing container engine, not a stack trace.

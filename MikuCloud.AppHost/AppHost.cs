@@ -28,6 +28,8 @@ try
 
     builder.AddProject<Projects.MikuCloud_Web>("web")
         .WithReference(api)
+        // The API's address as the user's own tools reach it (OpenAI SDKs, MCP clients): shown on the Account page.
+        .WithEnvironment("Api__PublicUrl", api.GetEndpoint("http"))
         .WithMikuCloudAuth(auth)
         .WithHttpHealthCheck("/health")
         .WithExternalHttpEndpoints()

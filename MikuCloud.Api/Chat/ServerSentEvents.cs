@@ -47,6 +47,28 @@ public sealed class ServerSentEvents(HttpResponse response, JsonSerializerOption
         }
     }
 
+    /// <summary>A data-only event (no event name), serialized with <paramref name="options"/>: how OpenAI's stream writes every chunk.</summary>
+    public Task WriteDataAsync<T>(T data, JsonSerializerOptions options, CancellationToken cancellationToken) =>
+        WriteDataAsync(JsonSerializer.SerializeToUtf8Bytes(data, options), cancellationToken);
+
+    /// <summary>A data-only event with <paramref name="payload"/> as it is (one line, e.g. OpenAI's <c>[DONE]</c>).</summary>
+    public async Task WriteDataAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        await writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var body = response.BodyWriter;
+            body.Write("data: "u8);
+            body.Write(payload.Span);
+            body.Write("\n\n"u8);
+            await body.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            writeLock.Release();
+        }
+    }
+
     public async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
         await writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -11,11 +11,16 @@ public static class CurrentOwner
     public static string Of(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
+        return Of(http.User);
+    }
+
+    /// <summary>The same from the user alone, for doors that are handed the principal (MCP tools).</summary>
+    public static string Of(System.Security.Claims.ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
         // The fallback authorization policy guarantees a user; a missing id is a wiring bug, never "everyone's data".
-        return http.User.FindFirst(MikuClaims.UserId)?.Value is { Length: > 0 } id && !IsService(http)
+        return user.FindFirst(MikuClaims.UserId)?.Value is { Length: > 0 } id && !user.HasClaim(MikuClaims.Method, MikuClaims.Methods.Service)
             ? id
             : throw new InvalidOperationException("No authenticated user on this request.");
     }
-
-    private static bool IsService(HttpContext http) => http.User.HasClaim(MikuClaims.Method, MikuClaims.Methods.Service);
 }

@@ -11,4 +11,11 @@ namespace MikuCloud.Api.Turns;
 /// options, and the tags its metrics carry. <see cref="Created"/> is the conversation it created, if it did.
 /// </summary>
 public sealed record AnswerCall(string OwnerId, Conversation? Created, Message Question, Message Answer, List<AiChatMessage> Messages,
-    ChatOptions Options, PromptPlan Plan, TagList Tags);
+    ChatOptions Options, PromptPlan Plan, TagList Tags)
+{
+    /// <summary>
+    /// False for a transcript turn: its question and answer are not stored (they exist only to carry the answer's
+    /// status, usage and timings to the door and the metrics).
+    /// </summary>
+    public bool Persist { get; init; } = true;
+}

@@ -47,7 +47,11 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, TurnTe
             run.Writer.TryWrite(new TurnEvent.ConversationCreated(Mapping.ToDto(created)));
         }
 
-        run.Writer.TryWrite(new TurnEvent.QuestionSaved(Mapping.ToDto(call.Question)));
+        if (call.Persist)
+        {
+            run.Writer.TryWrite(new TurnEvent.QuestionSaved(Mapping.ToDto(call.Question)));
+        }
+
         run.Begin(() => AnswerAsync(call, stream, hasFirst, run, lease, doorToken));
         return run;
     }
@@ -76,7 +80,11 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, TurnTe
                 estimator.Calibrate(call.Plan.RawTextTokens, call.Plan.ImageTokens + TokenEstimator.MessageOverhead * call.Messages.Count, counted.PromptEvalCount);
             }
 
-            await store.SaveAnswerAsync(answer);
+            if (call.Persist)
+            {
+                await store.SaveAnswerAsync(answer);
+            }
+
             telemetry.Answered(answer, call.Tags);
             run.Writer.TryWrite(outcome.Failure is not null || outcome.Cancelled
                 ? new TurnEvent.AnswerFailed(outcome.Failure ?? new ErrorDto(ProblemCodes.Cancelled, "The answer was stopped.", answer.Id))
@@ -93,7 +101,11 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, TurnTe
     /// <summary>Nothing was generated: drop the empty answer, keep the question (its id lets the client retry with regenerate).</summary>
     private async Task<ApiProblem> RefusedAsync(AnswerCall call, OllamaStreamWatch watch, Exception ex)
     {
-        await store.DropAnswerAsync(call.Answer);
+        if (call.Persist)
+        {
+            await store.DropAnswerAsync(call.Answer);
+        }
+
         var error = OllamaFailures.Describe(ex, watch, null);
         var status = OllamaFailures.RefusalStatus(error);
         if (status == 429)
@@ -105,8 +117,8 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, TurnTe
             telemetry.Failed(call.Tags);
         }
 
-        return new ApiProblem(status, error.Code, error.Message + " Your message was saved; retry to get an answer.",
-            messageId: call.Question.Id, retryAfterSeconds: status == 429 ? admission.RetryAfterSeconds : null)
+        return new ApiProblem(status, error.Code, error.Message + (call.Persist ? " Your message was saved; retry to get an answer." : " Nothing was saved; send again."),
+            messageId: call.Persist ? call.Question.Id : null, retryAfterSeconds: status == 429 ? admission.RetryAfterSeconds : null)
         {
             // A first message's conversation stays, with the question in it: the client retries there.
             ConversationId = call.Created?.Id,

@@ -89,6 +89,12 @@ public sealed class AnswerStream(IChatClient chatClient, ChatServerOptions chat,
                     events.TryWrite(new TurnEvent.AnswerDelta(update.Text));
                 }
 
+                foreach (var call in update.Contents.OfType<FunctionCallContent>())
+                {
+                    timeToFirstToken ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    events.TryWrite(new TurnEvent.ToolCallRequested(new TranscriptToolCall(call.CallId, call.Name, JsonSerializer.Serialize(call.Arguments))));
+                }
+
                 more = await NextAsync(pending = updates.MoveNextAsync().AsTask());
             }
 

@@ -7,4 +7,11 @@ namespace MikuCloud.Api.Turns;
 /// <see cref="Images"/>) or the last one again (<see cref="Again"/>), and how its answer will be generated.
 /// </summary>
 public sealed record QuestionToSave(Conversation Conversation, bool IsNewConversation, string Content, IReadOnlyList<StoredImage> Images,
-    Message? Again, string PresetId, string Model, string OptionsJson);
+    Message? Again, string PresetId, string Model, string OptionsJson)
+{
+    /// <summary>Messages saved before the question in a new conversation: the history a caller sent with <c>store</c>.</summary>
+    public IReadOnlyList<EarlierMessage> Earlier { get; init; } = [];
+}
+
+/// <summary>A message of a caller's history saved as it was sent (<see cref="QuestionToSave.Earlier"/>).</summary>
+public sealed record EarlierMessage(string Role, string Content, IReadOnlyList<StoredImage> Images);

@@ -14,13 +14,18 @@ namespace MikuCloud.Api.Turns;
 /// question (<see cref="TurnStore"/>), plans the prompt (<see cref="TurnPrompt"/>) and starts the answer
 /// (<see cref="AnswerRunner"/>). Refusals are thrown as <see cref="ApiProblem"/>s before anything streams.
 /// </summary>
-public sealed class TurnEngine(TurnGate gate, TurnStore store, TurnImages images, TurnPrompt prompt, AnswerRunner answers,
+public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImages images, TurnPrompt prompt, AnswerRunner answers,
     HouseModelCatalog catalog, OllamaEndpoint endpoint, IOptions<ChatServerOptions> chat, TimeProvider time)
 {
     /// <summary>Admits and starts the turn; the door translates the run's events. <paramref name="cancellationToken"/> is the door's: cancelled, the answer stops.</summary>
     public async Task<TurnRun> StartAsync(TurnRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Transcript is { } transcript)
+        {
+            return await StartTranscriptAsync(request, transcript, cancellationToken);
+        }
+
         var owner = request.OwnerId;
         var conversation = request.Start is { } start ? NewConversation(request, start) : await store.FindOwnedAsync(owner, request.ConversationId!.Value, cancellationToken);
         var (target, again) = request.Question is null ? await store.FindLastTurnAsync(conversation.Id, request.AnswerAgainFrom!.Value, cancellationToken) : default;

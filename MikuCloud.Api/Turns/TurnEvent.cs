@@ -20,6 +20,9 @@ public abstract record TurnEvent
     /// <summary>The next piece of the answer.</summary>
     public sealed record AnswerDelta(string Text) : TurnEvent;
 
+    /// <summary>The model asks for a function to be called (only when the turn offered tools).</summary>
+    public sealed record ToolCallRequested(TranscriptToolCall Call) : TurnEvent;
+
     /// <summary>Nothing new for a while, but the turn is alive (doors keep idle connections open with it).</summary>
     public sealed record Heartbeat : TurnEvent
     {

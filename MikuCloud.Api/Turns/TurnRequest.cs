@@ -6,7 +6,7 @@ namespace MikuCloud.Api.Turns;
 /// One turn as any door asks for it (the SSE chat endpoint today; an OpenAI-compatible endpoint, an MCP tool or a
 /// batch job tomorrow): who asks, where, what, and with which preset and options. Nothing of HTTP.
 /// </summary>
-/// <remarks>Build it with <see cref="Ask"/>, <see cref="StartConversation"/> or <see cref="AnswerAgain"/>.</remarks>
+/// <remarks>Build it with <see cref="Ask"/>, <see cref="StartConversation"/>, <see cref="AnswerAgain"/> or <see cref="Answer"/>.</remarks>
 public sealed record TurnRequest
 {
     private TurnRequest(string ownerId, string door) => (OwnerId, Door) = (ownerId, door);
@@ -32,6 +32,12 @@ public sealed record TurnRequest
     /// <summary>Ollama option overrides for this turn (the conversation's own, for a new conversation).</summary>
     public JsonObject? Options { get; private init; }
 
+    /// <summary>A history sent by the caller instead of a stored conversation.</summary>
+    public Transcript? Transcript { get; private init; }
+
+    /// <summary>With <see cref="Transcript"/>: save it and the answer as a new conversation (OpenAI's <c>store</c>); otherwise nothing is stored.</summary>
+    public bool StoreTranscript { get; private init; }
+
     /// <summary>Which door asked (for telemetry), e.g. <c>chat</c>.</summary>
     public string Door { get; }
 
@@ -42,6 +48,10 @@ public sealed record TurnRequest
     /// <summary>A new conversation and its first question.</summary>
     public static TurnRequest StartConversation(string ownerId, NewConversation start, TurnQuestion question, string? presetId, JsonObject? options, string door) =>
         new(ownerId, door) { Start = start, Question = question, PresetId = presetId, Options = options };
+
+    /// <summary>An answer to a history the caller sent (stored only with <paramref name="store"/>; the same limits, admission and telemetry).</summary>
+    public static TurnRequest Answer(string ownerId, Transcript transcript, string? presetId, JsonObject? options, string door, bool store = false) =>
+        new(ownerId, door) { Transcript = transcript, PresetId = presetId, Options = options, StoreTranscript = store };
 
     /// <summary>A new answer to the conversation's last question.</summary>
     public static TurnRequest AnswerAgain(string ownerId, Guid conversationId, Guid messageId, string? presetId, JsonObject? options, string door) =>

@@ -50,6 +50,22 @@ public sealed class TurnStore(ChatDbContext db, TimeProvider time, ILogger<TurnS
             db.Conversations.Add(conversation);
         }
 
+        foreach (var earlier in turn.Earlier)
+        {
+            var message = Add(conversation, earlier.Role, earlier.Content, turn.PresetId);
+            (message.Status, message.CompletedAt) = (MessageStatus.Complete, message.CreatedAt);
+            foreach (var image in earlier.Images)
+            {
+                image.CreatedAt = message.CreatedAt;
+                message.Images.Add(image);
+            }
+
+            if (string.IsNullOrWhiteSpace(conversation.Title) && earlier.Role == MessageRole.User)
+            {
+                conversation.Title = ConversationTitle.From(earlier.Content);
+            }
+        }
+
         var question = turn.Again;
         if (question is null)
         {

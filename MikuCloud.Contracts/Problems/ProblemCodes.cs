@@ -193,4 +193,12 @@ public static class ProblemCodes
 
     /// <summary>A stream's <c>error</c>: the answer was stopped (by the user, or the client went away).</summary>
     public const string Cancelled = "cancelled";
+
+    // The OpenAI-compatible door (/v1): these travel as the "code" of OpenAI's error shape.
+
+    /// <summary>404 on <c>/v1</c>: the <c>model</c> is not one <c>GET /v1/models</c> lists.</summary>
+    public const string ModelNotFound = "model_not_found";
+
+    /// <summary>400: an <c>image_url</c> is an http(s) address; this server takes images as data URLs only.</summary>
+    public const string ImageUrlNotAllowed = "image_url_not_allowed";
 }

@@ -47,10 +47,12 @@ public static class OpenApiOperations
             _ when path.StartsWith("/api/images/", StringComparison.Ordinal) => "image",
             _ when path.StartsWith("/api/keys/", StringComparison.Ordinal) => "key",
             _ when path.StartsWith("/api/admin/users/", StringComparison.Ordinal) => "user",
+            // Model ids are the same catalog for everyone (nothing is owned): the default one stands for all.
+            _ when path.StartsWith("/v1/models/", StringComparison.Ordinal) => "model",
             _ when path.Contains('{', StringComparison.Ordinal) => throw new InvalidOperationException($"Teach the sweep which id {path} takes."),
             _ => null,
         };
-        filled = kind is null ? filled : filled.Replace("{id}", ids[kind], StringComparison.Ordinal);
+        filled = kind is null ? filled : filled.Replace("{id}", ids.TryGetValue(kind, out var id) ? id : kind == "model" ? "miku-vl" : ids[kind], StringComparison.Ordinal);
         Assert.DoesNotContain("{", filled, StringComparison.Ordinal);
         return filled;
     }

@@ -125,6 +125,16 @@ public class AppHostModelTests
     }
 
     [Fact]
+    public async Task The_web_is_told_the_apis_own_address_for_the_connection_help_on_the_account_page()
+    {
+        await using var app = await AppModel.BuildAsync("Ollama:Mode=container", "Ollama:Gpu=none");
+
+        var webEnv = await app.Resource("web").EnvironmentAsync(DistributedApplicationOperation.Publish);
+
+        Assert.Equal("{api.bindings.http.url}", webEnv["Api__PublicUrl"]);
+    }
+
+    [Fact]
     public async Task External_mode_reads_the_connection_string_and_starts_no_container()
     {
         await using var app = await AppModel.BuildAsync("Ollama:Mode=external", "ConnectionStrings:ollama=Endpoint=http://gpu-box:11434");

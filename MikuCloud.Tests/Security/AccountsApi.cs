@@ -104,10 +104,17 @@ public abstract class AccountsApiTest : ApiTest
         return (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["id"]!.GetValue<string>();
     }
 
-    protected static async Task<string?> CodeOf(HttpResponseMessage response) =>
-        response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true
-            ? (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))?["code"]?.GetValue<string>()
-            : null;
+    /// <summary>The refusal's code: a problem's <c>code</c>, or <c>error.code</c> in OpenAI's shape (on <c>/v1</c>).</summary>
+    protected static async Task<string?> CodeOf(HttpResponseMessage response)
+    {
+        if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) != true)
+        {
+            return null;
+        }
+
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>(Ct);
+        return (body?["code"] ?? body?["error"]?["code"])?.GetValue<string>();
+    }
 
     private sealed class BearerHandler(Func<string>? bearer) : DelegatingHandler
     {

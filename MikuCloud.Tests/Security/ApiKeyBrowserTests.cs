@@ -41,6 +41,9 @@ public class ApiKeyBrowserTests(SecurityFixture fixture) : SecurityBrowserTest(f
         await Expect(page.Locator("[data-testid=new-key]")).ToHaveCountAsync(0);
         Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
         await Expect(page.Locator("[data-testid=keys]")).ToContainTextAsync("laptop script");
+        // The page says how to connect other tools: the model ids come from the API's /v1/models.
+        await Expect(page.Locator("[data-testid=connect-models] code").First).ToHaveTextAsync("miku-vl");
+        await Expect(page.Locator("[data-testid=connect-models]")).ToContainTextAsync("miku-vl:precise");
 
         // A script with the key sees its owner's conversations only.
         using (var script = Stack.ApiClient(key))

@@ -16,6 +16,15 @@ public sealed class MikuAccountClient(HttpClient http, UserApiCredentials creden
         return (await ReadAsync<StampDto>(response, cancellationToken)).Stamp;
     }
 
+    /// <summary>The model ids the OpenAI-compatible door answers to (<c>GET /v1/models</c>), the default first.</summary>
+    public async Task<IReadOnlyList<string>> ListModelIdsAsync(CancellationToken cancellationToken = default)
+    {
+        var list = await GetAsync<System.Text.Json.Nodes.JsonObject>("/v1/models", cancellationToken);
+        return list?["data"] is System.Text.Json.Nodes.JsonArray data
+            ? [.. data.Select(m => m?["id"]?.GetValue<string>()).OfType<string>()]
+            : [];
+    }
+
     public async Task<IReadOnlyList<ApiKeyDto>> ListKeysAsync(CancellationToken cancellationToken = default) =>
         await GetAsync<List<ApiKeyDto>>("/api/keys", cancellationToken) ?? [];
 
