@@ -1,4 +1,4 @@
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Rendering;
 
 
 namespace MikuCloud.Tests.Web;

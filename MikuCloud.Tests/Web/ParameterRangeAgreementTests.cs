@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MikuCloud.HouseModels;
-using MikuCloud.Web.Services;
+using MikuCloud.Web.Chat;
 
 namespace MikuCloud.Tests.Web;
 
@@ -11,13 +11,13 @@ namespace MikuCloud.Tests.Web;
 /// </summary>
 public class ParameterRangeAgreementTests
 {
-    public static TheoryData<string> PanelOptions() => [.. ChatSettings.Parameters.Select(p => p.Name)];
+    public static TheoryData<string> PanelOptions() => [.. ConversationSettingsModel.Parameters.Select(p => p.Name)];
 
     [Theory]
     [MemberData(nameof(PanelOptions))]
     public void Every_panel_option_is_one_the_api_lets_a_user_set_with_the_same_range(string name)
     {
-        var panel = ChatSettings.Parameters.Single(p => p.Name == name);
+        var panel = ConversationSettingsModel.Parameters.Single(p => p.Name == name);
 
         Assert.True(OllamaParameters.TryGet(name, out var api));
         Assert.True(api.UserTunable, $"{name} is on the panel but the API refuses it");
@@ -29,11 +29,11 @@ public class ParameterRangeAgreementTests
     [MemberData(nameof(PanelOptions))]
     public void The_edges_of_each_range_are_accepted_by_the_panel_and_the_api_alike(string name)
     {
-        var panel = ChatSettings.Parameters.Single(p => p.Name == name);
+        var panel = ConversationSettingsModel.Parameters.Single(p => p.Name == name);
 
         foreach (var value in new[] { panel.Min, panel.Max })
         {
-            Assert.Null(ChatSettings.Validate(panel, Text(value), out var parsed));
+            Assert.Null(ConversationSettingsModel.Validate(panel, Text(value), out var parsed));
             Assert.Equal(value, parsed);
             Assert.Empty(ApiErrors(name, value, panel.Integer));
         }
@@ -43,11 +43,11 @@ public class ParameterRangeAgreementTests
     [MemberData(nameof(PanelOptions))]
     public void Just_outside_each_range_both_the_panel_and_the_api_refuse(string name)
     {
-        var panel = ChatSettings.Parameters.Single(p => p.Name == name);
+        var panel = ConversationSettingsModel.Parameters.Single(p => p.Name == name);
 
         foreach (var value in new[] { panel.Min - 1, panel.Max + 1 })
         {
-            Assert.NotNull(ChatSettings.Validate(panel, Text(value), out var parsed));
+            Assert.NotNull(ConversationSettingsModel.Validate(panel, Text(value), out var parsed));
             Assert.Null(parsed);
             Assert.Contains($"options.{name}", ApiErrors(name, value, panel.Integer).Keys);
         }

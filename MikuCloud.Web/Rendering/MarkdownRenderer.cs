@@ -4,7 +4,6 @@ using Markdig.Renderers;
 using Markdig.Renderers.Html;
 using Markdig.Syntax;
 using MikuCloud.Web.Localization;
-using MikuCloud.Web.Services;
 
 namespace MikuCloud.Web.Rendering;
 

@@ -2,7 +2,7 @@ using System.Text;
 using TextMateSharp.Grammars;
 using TextMateSharp.Registry;
 
-namespace MikuCloud.Web.Services;
+namespace MikuCloud.Web.Rendering;
 
 /// <summary>
 /// Server-side syntax highlighting with TextMateSharp and VS Code's own TextMate grammars (C#, JS/TS, Python, JSON,
