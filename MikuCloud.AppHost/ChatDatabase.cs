@@ -1,5 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-
 namespace MikuCloud.AppHost;
 
 /// <summary>The chat history database and the provider the API must use for it.</summary>

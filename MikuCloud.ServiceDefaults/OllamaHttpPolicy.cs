@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-
 namespace MikuCloud.Api.OpenAi;
 
 /// <summary>

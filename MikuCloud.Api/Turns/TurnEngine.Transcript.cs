@@ -1,4 +1,3 @@
-using Microsoft.Extensions.AI;
 using MikuCloud.Api.Chat;
 using MikuCloud.Api.Data;
 
@@ -26,8 +25,8 @@ public sealed partial class TurnEngine
         var model = catalog.FindModel(endpoint.Model) ?? catalog.Models[0];
         var options = GenerationOptions.Merge(model, preset, overrides);
 
-        // Images go through the same pipeline as uploads (validation, bombs, EXIF, pixel budget); nothing is stored,
-        // so the image quota does not apply.
+        // Images go through the same pipeline as uploads (validation, bombs, EXIF, pixel budget); the image quota
+        // applies only when they are stored (checked above).
         var processed = transcript.Messages.Select(m => images.Process(m.Images ?? [], owner)).ToList();
         var systemPrompt = transcript.Messages.Any(m => m.Role == TranscriptMessages.System) ? null : model.Modelfile.System;
         var (history, next) = TranscriptMessages.ToPromptTurns(transcript, processed);
@@ -53,8 +52,11 @@ public sealed partial class TurnEngine
             {
                 var earlier = transcript.Messages.Take(transcript.Messages.Count - 1).Select((m, i) => (m, i)).Where(x => x.m.Role != TranscriptMessages.System)
                     .Select(x => new EarlierMessage(x.m.Role == TranscriptMessages.User ? MessageRole.User : MessageRole.Assistant, x.m.Text, processed[x.i])).ToList();
-                (question, answer) = await store.SaveQuestionAsync(new QuestionToSave(stored, true, last.Text, processed[^1], null, preset.Id, endpoint.Model,
-                    OptionOverrides.ToJson(options).ToJsonString()) { Earlier = earlier }, cancellationToken);
+                var toSave = new QuestionToSave(stored, true, last.Text, processed[^1], null, preset.Id, endpoint.Model, OptionOverrides.ToJson(options).ToJsonString())
+                {
+                    Earlier = earlier,
+                };
+                (question, answer) = await store.SaveQuestionAsync(toSave, cancellationToken);
             }
             else
             {

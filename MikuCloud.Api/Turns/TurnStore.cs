@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using MikuCloud.Api.Chat;
-using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
 
 namespace MikuCloud.Api.Turns;

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Lifecycle;
 
 namespace MikuCloud.AppHost.Ollama;
 

@@ -1,4 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
 using MikuCloud.HouseModels;
 
 namespace MikuCloud.AppHost.Ollama;

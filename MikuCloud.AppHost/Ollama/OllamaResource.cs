@@ -1,5 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-
 namespace MikuCloud.AppHost.Ollama;
 
 /// <summary>An Ollama server in a container (the default mode).</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using MikuCloud.AppHost.Ollama;
 
 namespace MikuCloud.Tests.AppHost;

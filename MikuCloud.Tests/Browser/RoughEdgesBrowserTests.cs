@@ -1,4 +1,3 @@
-using Microsoft.Playwright;
 using MikuCloud.Testing;
 using static Microsoft.Playwright.Assertions;
 

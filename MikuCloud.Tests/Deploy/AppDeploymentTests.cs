@@ -1,8 +1,8 @@
 using System.Xml.Linq;
 using k8s.Models;
 using Microsoft.Extensions.Configuration;
-using ServiceDefaults = Microsoft.Extensions.Hosting.Extensions;
 using MikuCloud.Api.Chat;
+using ServiceDefaults = Microsoft.Extensions.Hosting.Extensions;
 
 namespace MikuCloud.Tests.Deploy;
 

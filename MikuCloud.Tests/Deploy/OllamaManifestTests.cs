@@ -1,6 +1,5 @@
 using System.Globalization;
 using k8s.Models;
-using MikuCloud.AppHost;
 using MikuCloud.AppHost.Ollama;
 using MikuCloud.HouseModels;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using MikuCloud.Api.Images;
-using SkiaSharp;
 using static MikuCloud.Tests.Images.TestImages;
 
 namespace MikuCloud.Tests.Images;

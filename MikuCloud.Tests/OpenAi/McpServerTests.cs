@@ -1,6 +1,5 @@
 using System.Net;
 using MikuCloud.Tests.Images;
-using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 

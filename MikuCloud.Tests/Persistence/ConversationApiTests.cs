@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using MikuCloud.Api.Data;
 
 namespace MikuCloud.Tests.Persistence;
 

@@ -1,10 +1,7 @@
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
-using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
 
 namespace MikuCloud.Tests.Persistence;

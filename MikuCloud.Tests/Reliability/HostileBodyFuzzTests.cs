@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using MikuCloud.Tests.Api;
@@ -35,9 +34,9 @@ public class HostileBodyFuzzTests : AccountsApiTest
         using var client = As(admin);
         var conversation = await CreateConversationAsync(client, "kept");
         using (var send = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{conversation}/messages")
-               {
-                   Content = ChatTestExtensions.Multipart("看这张图", ("cat.jpg", TestImages.SolidJpeg(64, 64, TestImages.Blue))),
-               }, Ct))
+        {
+            Content = ChatTestExtensions.Multipart("看这张图", ("cat.jpg", TestImages.SolidJpeg(64, 64, TestImages.Blue))),
+        }, Ct))
         {
             Assert.Contains(await Sse.AllAsync(send, Ct), e => e.Name == "done");
         }

@@ -1,7 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -40,9 +40,9 @@ public class IdorSweepTests : AccountsApiTest
         // Alice's data: a conversation with a picture and an answer, and an API key.
         var conversation = await CreateConversationAsync(alice, "alice's diary");
         using (var send = await alice.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{conversation}/messages")
-               {
-                   Content = ChatTestExtensions.Multipart("看这张图", ("cat.jpg", TestImages.SolidJpeg(320, 240, TestImages.Blue))),
-               }, Ct))
+        {
+            Content = ChatTestExtensions.Multipart("看这张图", ("cat.jpg", TestImages.SolidJpeg(320, 240, TestImages.Blue))),
+        }, Ct))
         {
             Assert.Contains(await Sse.AllAsync(send, Ct), e => e.Name == "done");
         }

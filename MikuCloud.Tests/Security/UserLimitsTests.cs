@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using MikuCloud.Testing;
 using MikuCloud.Tests.Api;
 using MikuCloud.Tests.Images;
@@ -121,17 +120,17 @@ public sealed class UserLimitsTests : AccountsApiTest
         var conversation = Guid.Parse(await CreateConversationAsync(client));
         var image = TestImages.SolidJpeg(64, 64, TestImages.Red);
         using (var two = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{conversation}/messages")
-               {
-                   Content = ChatTestExtensions.Multipart("two pictures", ("a.jpg", image), ("b.jpg", image)),
-               }, HttpCompletionOption.ResponseHeadersRead, Ct))
+        {
+            Content = ChatTestExtensions.Multipart("two pictures", ("a.jpg", image), ("b.jpg", image)),
+        }, HttpCompletionOption.ResponseHeadersRead, Ct))
         {
             Assert.Contains(await Sse.AllAsync(two, Ct), e => e.Name == "done");
         }
 
         using (var third = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{conversation}/messages")
-               {
-                   Content = ChatTestExtensions.Multipart("one more", ("c.jpg", image)),
-               }, Ct))
+        {
+            Content = ChatTestExtensions.Multipart("one more", ("c.jpg", image)),
+        }, Ct))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
             Assert.Equal(ProblemCodes.ImageQuota, await CodeOf(third));

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -156,9 +155,9 @@ public class WebAccessTests(SecurityFixture fixture)
         Guid imageId;
         using (var api = Stack.ApiClient(Stack.UserToken(aliceUser)))
         using (var send = await api.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{conversation}/messages")
-               {
-                   Content = ChatTestExtensions.Multipart("what is this?", ("blue.jpg", jpeg)),
-               }, HttpCompletionOption.ResponseHeadersRead, Ct))
+        {
+            Content = ChatTestExtensions.Multipart("what is this?", ("blue.jpg", jpeg)),
+        }, HttpCompletionOption.ResponseHeadersRead, Ct))
         {
             Assert.Equal(HttpStatusCode.OK, send.StatusCode);
             var events = await Sse.AllAsync(send, Ct);

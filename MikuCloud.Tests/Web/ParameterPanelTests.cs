@@ -1,6 +1,6 @@
 using Bunit;
-using MikuCloud.Web.Components.Chat;
 using MikuCloud.Web.Chat;
+using MikuCloud.Web.Components.Chat;
 
 namespace MikuCloud.Tests.Web;
 

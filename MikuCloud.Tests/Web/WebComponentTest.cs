@@ -2,17 +2,17 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Bunit;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.AspNetCore.Http;
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Auth;
+using MikuCloud.Web.Localization;
 using MikuCloud.Web.Rendering;
 using MikuCloud.Web.Uploads;
-using MikuCloud.Web.Localization;
 
 namespace MikuCloud.Tests.Web;
 

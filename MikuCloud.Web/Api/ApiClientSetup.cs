@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
+using MikuCloud.Web.Auth;
 using Polly;
 using Polly.Timeout;
-using MikuCloud.Web.Auth;
 
 namespace MikuCloud.Web.Api;
 

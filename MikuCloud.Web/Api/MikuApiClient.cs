@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
-using MikuCloud.Web.Auth;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MikuCloud.Web.Auth;
 
 namespace MikuCloud.Web.Api;
 

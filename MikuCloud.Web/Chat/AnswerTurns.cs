@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Components.Chat;
-using MikuCloud.Web.Rendering;
 using MikuCloud.Web.Localization;
+using MikuCloud.Web.Rendering;
 
 namespace MikuCloud.Web.Chat;
 

@@ -1,7 +1,7 @@
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Components.Chat;
-using MikuCloud.Web.Rendering;
 using MikuCloud.Web.Localization;
+using MikuCloud.Web.Rendering;
 
 namespace MikuCloud.Web.Chat;
 

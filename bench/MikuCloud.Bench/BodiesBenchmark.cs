@@ -101,7 +101,8 @@ public sealed class BodiesBenchmark(BenchOptions options, TextWriter log)
         using var content = kind == Kind.DeclaredMessage ? new StreamContent(body) { Headers = { ContentLength = body.Length } } : new StreamContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(kind == Kind.ChunkedPatch ? HttpMethod.Patch : HttpMethod.Post,
-            kind == Kind.ChunkedPatch ? $"/api/conversations/{conversation}" : $"/api/conversations/{conversation}/messages") { Content = content };
+            kind == Kind.ChunkedPatch ? $"/api/conversations/{conversation}" : $"/api/conversations/{conversation}/messages")
+        { Content = content };
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);

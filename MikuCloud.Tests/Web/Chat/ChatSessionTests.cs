@@ -5,8 +5,8 @@ using MikuCloud.Web.Api;
 using MikuCloud.Web.Auth;
 using MikuCloud.Web.Chat;
 using MikuCloud.Web.Components.Chat;
-using MikuCloud.Web.Uploads;
 using MikuCloud.Web.Localization;
+using MikuCloud.Web.Uploads;
 using static MikuCloud.Tests.Web.ChatPageTests;
 
 namespace MikuCloud.Tests.Web;

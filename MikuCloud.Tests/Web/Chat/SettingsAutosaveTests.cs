@@ -2,8 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MikuCloud.Web.Auth;
 using MikuCloud.Web.Chat;
-using MikuCloud.Web.Uploads;
 using MikuCloud.Web.Localization;
+using MikuCloud.Web.Uploads;
 
 namespace MikuCloud.Tests.Web;
 
