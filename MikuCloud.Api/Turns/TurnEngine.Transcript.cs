@@ -40,8 +40,7 @@ public sealed partial class TurnEngine
 
         // Unstored, a transcript turn has no conversation: its own id keeps ActiveTurns' one-answer rule out of the way.
         var lease = await gate.EnterAsync(stored?.Id ?? Guid.NewGuid(), owner, tags, cancellationToken);
-        AnswerCall? call = null;
-        try
+        return await AnswerAsync(lease, async () =>
         {
             options["num_predict"] = (long)plan.MaxOutputTokens;
             var chatOptions = GenerationOptions.ToChatOptions(options, endpoint.Model, chat.Value.KeepAlive);
@@ -69,22 +68,11 @@ public sealed partial class TurnEngine
                 };
             }
 
-            call = new AnswerCall(owner, stored, question, answer, TranscriptMessages.ToChatMessages(systemPrompt, transcript, processed), chatOptions, plan, tags)
+            return new AnswerCall(owner, stored, question, answer, TranscriptMessages.ToChatMessages(systemPrompt, transcript, processed), chatOptions, plan, tags)
             {
                 Persist = stored is not null,
             };
-            return await answers.StartAsync(call, lease, cancellationToken);
-        }
-        catch
-        {
-            if (call is not null)
-            {
-                answers.RecordTokens(call);
-            }
-
-            lease.Dispose();
-            throw;
-        }
+        }, cancellationToken);
     }
 
     /// <summary>

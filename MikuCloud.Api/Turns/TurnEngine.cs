@@ -46,20 +46,31 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
         var plan = prompt.Plan(systemPrompt, history, next, options, request.Door);
 
         var lease = await gate.EnterAsync(conversation.Id, owner, tags, cancellationToken);
-        AnswerCall? call = null;
-        try
+        return await AnswerAsync(lease, async () =>
         {
             options["num_predict"] = (long)plan.MaxOutputTokens;
             var (saved, answer) = await store.SaveQuestionAsync(new QuestionToSave(conversation, request.Start is not null, question.Content, questionImages,
                 again, preset.Id, endpoint.Model, OptionOverrides.ToJson(options).ToJsonString()), cancellationToken);
             var messages = await prompt.MessagesAsync(systemPrompt, plan, questionImages, cancellationToken);
-            call = new AnswerCall(owner, request.Start is null ? null : conversation, saved, answer, messages,
+            return new AnswerCall(owner, request.Start is null ? null : conversation, saved, answer, messages,
                 GenerationOptions.ToChatOptions(options, endpoint.Model, chat.Value.KeepAlive), plan, tags);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts an admitted turn's answer; <paramref name="prepare"/> saves what the turn saves and builds its call.
+    /// Refused before the answer ran (or the question could not be saved): the slots go back at once.
+    /// </summary>
+    private async Task<TurnRun> AnswerAsync(TurnLease lease, Func<Task<AnswerCall>> prepare, CancellationToken cancellationToken)
+    {
+        AnswerCall? call = null;
+        try
+        {
+            call = await prepare();
             return await answers.StartAsync(call, lease, cancellationToken);
         }
         catch
         {
-            // Refused before the answer ran (or the question could not be saved): the slots go back at once.
             if (call is not null)
             {
                 answers.RecordTokens(call);
