@@ -13,6 +13,9 @@ public sealed class ApiProblem(int status, string code, string detail, IDictiona
     public Guid? ConversationId { get; init; }
     public int? RetryAfterSeconds { get; } = retryAfterSeconds;
 
+    /// <summary>The problem's title; null for the status's usual one.</summary>
+    public string? Title { get; init; }
+
     /// <summary>
     /// Answer with <c>Connection: close</c>: the refusal came before the body was read to its end, and the rest is not
     /// worth reading. A flag on the problem, not a header set early: the exception handler clears headers before it writes.
@@ -48,11 +51,11 @@ public sealed class ApiProblem(int status, string code, string detail, IDictiona
         }
 
         return Errors is { Count: > 0 }
-            ? Results.ValidationProblem(Errors, Message, statusCode: Status, extensions: extensions)
-            : Results.Problem(Message, statusCode: Status, title: Title(Status), extensions: extensions);
+            ? Results.ValidationProblem(Errors, Message, statusCode: Status, title: Title, extensions: extensions)
+            : Results.Problem(Message, statusCode: Status, title: Title ?? DefaultTitle(Status), extensions: extensions);
     }
 
-    private static string Title(int status) => status switch
+    private static string DefaultTitle(int status) => status switch
     {
         400 => "The request is not valid.",
         404 => "Not found.",

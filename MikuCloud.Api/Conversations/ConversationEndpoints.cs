@@ -24,6 +24,7 @@ public static class ConversationEndpoints
         var group = app.MapGroup("/api/conversations").WithTags("Conversations");
 
         group.MapPost("", CreateAsync)
+            .ProducesValidationProblem()
             .WithName("CreateConversation")
             .WithSummary("Create a conversation.")
             .WithDescription("Body (optional, JSON): title (default \"\" = untitled; ≤ 200 chars), presetId (default: the default preset), " +
@@ -34,6 +35,7 @@ public static class ConversationEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         group.MapGet("", ListAsync)
+            .ProducesValidationProblem()
             .WithName("ListConversations")
             .WithSummary("List conversations, most recently updated first.")
             .WithDescription($"limit: 1–{Paging.MaxLimit} (default {Paging.DefaultLimit}); cursor: the previous page's nextCursor; " +
@@ -46,6 +48,7 @@ public static class ConversationEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPatch("/{id:guid}", UpdateAsync)
+            .ProducesValidationProblem()
             .WithName("UpdateConversation")
             .WithSummary("Change a conversation's title, preset, system prompt or options; only the fields present change.")
             .WithDescription("Send null to reset a field (title → untitled, presetId → default preset, systemPrompt → the house model's, options → none). " +
@@ -68,19 +71,10 @@ public static class ConversationEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<ConversationDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+    private static async Task<Created<ConversationDto>> CreateAsync(
         HttpContext http, ChatDbContext db, HouseModelCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
     {
         var body = await ConversationBody.ReadAsync(http, optional: true, cancellationToken);
-        if (body.Invalid is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (body.Unsupported is { } unsupported)
-        {
-            return unsupported;
-        }
 
         var now = Timestamps.Now(time);
         var conversation = new Conversation
@@ -92,9 +86,9 @@ public static class ConversationEndpoints
             CreatedAt = now,
             UpdatedAt = now,
         };
-        if (body.Json is { } json && ConversationFields.Apply(json, conversation, catalog) is { Count: > 0 } errors)
+        if (body is { } json && ConversationFields.Apply(json, conversation, catalog) is { Count: > 0 } errors)
         {
-            return TypedResults.ValidationProblem(errors, extensions: Code(ProblemCodes.InvalidRequest));
+            throw Invalid(errors);
         }
 
         db.Conversations.Add(conversation);
@@ -102,7 +96,7 @@ public static class ConversationEndpoints
         return TypedResults.Created(Mapping.ConversationUrl(conversation.Id), Mapping.ToDto(conversation));
     }
 
-    private static async Task<Results<Ok<Page<ConversationDto>>, ValidationProblem>> ListAsync(
+    private static async Task<Ok<Page<ConversationDto>>> ListAsync(
         string? limit, string? cursor, string? q, HttpContext http, ChatDbContext db, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -123,7 +117,7 @@ public static class ConversationEndpoints
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, extensions: Code(ProblemCodes.InvalidRequest));
+            throw Invalid(errors);
         }
 
         var owner = CurrentOwner.Of(http);
@@ -150,38 +144,28 @@ public static class ConversationEndpoints
         return TypedResults.Ok(new Page<ConversationDto>(rows.Select(Mapping.ToDto).ToList(), next));
     }
 
-    private static async Task<Results<Ok<ConversationDto>, ProblemHttpResult>> GetAsync(
+    private static async Task<Ok<ConversationDto>> GetAsync(
         Guid id, HttpContext http, ChatDbContext db, CancellationToken cancellationToken)
     {
         var owner = CurrentOwner.Of(http);
         var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.OwnerId == owner, cancellationToken);
-        return conversation is null ? ConversationNotFound(id) : TypedResults.Ok(Mapping.ToDto(conversation));
+        return conversation is null ? throw ConversationNotFound(id) : TypedResults.Ok(Mapping.ToDto(conversation));
     }
 
-    private static async Task<Results<Ok<ConversationDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+    private static async Task<Ok<ConversationDto>> UpdateAsync(
         Guid id, HttpContext http, ChatDbContext db, HouseModelCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
     {
         var owner = CurrentOwner.Of(http);
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.OwnerId == owner, cancellationToken);
         if (conversation is null)
         {
-            return ConversationNotFound(id);
+            throw ConversationNotFound(id);
         }
 
         var body = await ConversationBody.ReadAsync(http, optional: false, cancellationToken);
-        if (body.Invalid is { } invalid)
+        if (ConversationFields.Apply(body!.Value, conversation, catalog) is { Count: > 0 } errors)
         {
-            return invalid;
-        }
-
-        if (body.Unsupported is { } unsupported)
-        {
-            return unsupported;
-        }
-
-        if (ConversationFields.Apply(body.Json!.Value, conversation, catalog) is { Count: > 0 } errors)
-        {
-            return TypedResults.ValidationProblem(errors, extensions: Code(ProblemCodes.InvalidRequest));
+            throw Invalid(errors);
         }
 
         if (db.ChangeTracker.HasChanges())
@@ -193,7 +177,7 @@ public static class ConversationEndpoints
         return TypedResults.Ok(Mapping.ToDto(conversation));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+    private static async Task<NoContent> DeleteAsync(
         Guid id, HttpContext http, ChatDbContext db, MikuCloud.Api.Chat.ActiveTurns active, CancellationToken cancellationToken)
     {
         var owner = CurrentOwner.Of(http);
@@ -202,6 +186,6 @@ public static class ConversationEndpoints
         active.Cancel(id, owner);
         // Messages and their images go with it (ON DELETE CASCADE).
         var deleted = await db.Conversations.Where(c => c.Id == id && c.OwnerId == owner).ExecuteDeleteAsync(cancellationToken);
-        return deleted == 0 ? ConversationNotFound(id) : TypedResults.NoContent();
+        return deleted == 0 ? throw ConversationNotFound(id) : TypedResults.NoContent();
     }
 }

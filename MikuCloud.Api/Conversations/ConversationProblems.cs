@@ -1,21 +1,15 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace MikuCloud.Api.Conversations;
 
-/// <summary>The problems the conversation endpoints answer with as typed values (each with its <c>code</c>).</summary>
+/// <summary>The refusals the conversation endpoints throw (answered by <see cref="ApiProblemHandler"/>, each with its <c>code</c>).</summary>
 internal static class ConversationProblems
 {
-    internal static ProblemHttpResult ConversationNotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Conversation not found", detail: $"There is no conversation {id}.",
-            extensions: Code(ProblemCodes.ConversationNotFound));
+    internal static ApiProblem ConversationNotFound(Guid id) =>
+        new(StatusCodes.Status404NotFound, ProblemCodes.ConversationNotFound, $"There is no conversation {id}.") { Title = "Conversation not found" };
 
-    internal static ProblemHttpResult ImageNotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Image not found", detail: $"There is no image {id}.",
-            extensions: Code(ProblemCodes.ImageNotFound));
+    internal static ApiProblem ImageNotFound(Guid id) =>
+        new(StatusCodes.Status404NotFound, ProblemCodes.ImageNotFound, $"There is no image {id}.") { Title = "Image not found" };
 
-    internal static ValidationProblem AsValidationProblem(ApiProblem problem) =>
-        TypedResults.ValidationProblem(problem.Errors!, problem.Message, extensions: Code(problem.Code));
-
-    /// <summary>The <c>code</c> extension every problem carries (these typed results are answered as values, not thrown).</summary>
-    internal static Dictionary<string, object?> Code(string code) => new() { ["code"] = code };
+    /// <summary>400 <c>invalid_request</c> naming the fields that are not valid.</summary>
+    internal static ApiProblem Invalid(IDictionary<string, string[]> errors) =>
+        new(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest, "Some fields are not valid.", errors);
 }

@@ -33,17 +33,14 @@ public static class ExportEndpoints
         };
         if (kind is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["format"] = ["format must be 'md' (Markdown, the default) or 'json'."],
-            }, extensions: Code(ProblemCodes.InvalidRequest));
+            throw Invalid(new Dictionary<string, string[]> { ["format"] = ["format must be 'md' (Markdown, the default) or 'json'."] });
         }
 
         var owner = CurrentOwner.Of(http);
         var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.OwnerId == owner, cancellationToken);
         if (conversation is null)
         {
-            return ConversationNotFound(id);
+            throw ConversationNotFound(id);
         }
 
         var messages = await MessageQueries.AllAsync(db, id, cancellationToken);

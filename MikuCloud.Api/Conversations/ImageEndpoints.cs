@@ -22,7 +22,7 @@ public static class ImageEndpoints
         return app;
     }
 
-    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetImageAsync(Guid id, HttpContext http, ChatDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult>> GetImageAsync(Guid id, HttpContext http, ChatDbContext db, CancellationToken cancellationToken)
     {
         var owner = CurrentOwner.Of(http);
         // Stored images never change, so the id is a strong validator.
@@ -33,7 +33,7 @@ public static class ImageEndpoints
             var found = await db.Images.AsNoTracking().Where(i => i.Id == id && i.OwnerId == owner).Select(i => i.MediaType).FirstOrDefaultAsync(cancellationToken);
             if (found is null)
             {
-                return ImageNotFound(id);
+                throw ImageNotFound(id);
             }
 
             SetImageHeaders(http, id, found, etag);
@@ -44,7 +44,7 @@ public static class ImageEndpoints
             .Select(i => new { i.Data, i.MediaType }).FirstOrDefaultAsync(cancellationToken);
         if (image is null)
         {
-            return ImageNotFound(id);
+            throw ImageNotFound(id);
         }
 
         var mediaType = SetImageHeaders(http, id, image.MediaType, etag);

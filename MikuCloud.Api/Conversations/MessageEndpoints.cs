@@ -11,6 +11,7 @@ public static class MessageEndpoints
     internal static RouteGroupBuilder MapMessageEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/{id:guid}/messages", ListMessagesAsync)
+            .ProducesValidationProblem()
             .WithName("ListMessages")
             .WithSummary("A page of a conversation's messages, oldest to newest (newest last); the first page is the newest.")
             .WithDescription($"limit: 1–{Paging.MaxLimit} (default {Paging.DefaultLimit}); before: the previous page's nextCursor, to page back to older messages.")
@@ -20,7 +21,7 @@ public static class MessageEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<Page<MessageDto>>, ValidationProblem, ProblemHttpResult>> ListMessagesAsync(
+    private static async Task<Ok<Page<MessageDto>>> ListMessagesAsync(
         Guid id, string? limit, string? before, HttpContext http, ChatDbContext db, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -34,12 +35,12 @@ public static class MessageEndpoints
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, extensions: Code(ProblemCodes.InvalidRequest));
+            throw Invalid(errors);
         }
 
         if (!await ExistsAsync(db, id, CurrentOwner.Of(http), cancellationToken))
         {
-            return ConversationNotFound(id);
+            throw ConversationNotFound(id);
         }
 
         var (items, hasOlder, oldestSeq) = await MessageQueries.PageAsync(db, id, before is null ? null : beforeSeq, take, cancellationToken);

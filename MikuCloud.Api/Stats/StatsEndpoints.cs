@@ -23,8 +23,7 @@ public static class StatsEndpoints
             {
                 if (!Windows.TryGetValue(window ?? "24h", out var w))
                 {
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["window"] = [$"Use one of: {string.Join(", ", Windows.Keys)}."] },
-                        extensions: new Dictionary<string, object?> { ["code"] = ProblemCodes.InvalidRequest });
+                    throw ApiProblem.Invalid("window", $"Use one of: {string.Join(", ", Windows.Keys)}.");
                 }
 
                 var to = clock.GetUtcNow().UtcDateTime;
