@@ -16,7 +16,8 @@ public sealed class ChatTelemetry : IDisposable
 
     /// <summary>Tag keys.</summary>
     public const string ModelTag = "gen_ai.request.model", PresetTag = "mikucloud.preset", HasImagesTag = "mikucloud.has_images",
-        OutcomeTag = "mikucloud.outcome", TokenTypeTag = "gen_ai.token.type", ReasonTag = "mikucloud.reason", KindTag = "mikucloud.kind";
+        OutcomeTag = "mikucloud.outcome", TokenTypeTag = "gen_ai.token.type", ReasonTag = "mikucloud.reason", KindTag = "mikucloud.kind",
+        DoorTag = "mikucloud.door";
 
     /// <summary>Every instrument name, for the dashboard check.</summary>
     public static readonly IReadOnlyList<string> InstrumentNames =

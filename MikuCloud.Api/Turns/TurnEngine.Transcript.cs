@@ -30,7 +30,7 @@ public sealed partial class TurnEngine
         var processed = transcript.Messages.Select(m => images.Process(m.Images ?? [], owner)).ToList();
         var systemPrompt = transcript.Messages.Any(m => m.Role == TranscriptMessages.System) ? null : model.Modelfile.System;
         var (history, next) = TranscriptMessages.ToPromptTurns(transcript, processed);
-        var tags = TurnTelemetry.Tags(endpoint.Model, preset.Id, processed.Any(i => i.Count > 0));
+        var tags = TurnTelemetry.Tags(endpoint.Model, preset.Id, processed.Any(i => i.Count > 0), request.Door);
         var plan = prompt.Plan(systemPrompt, history, next, options, request.Door);
         if (plan.TurnsDropped > 0 || plan.ImagesOmitted > 0)
         {

@@ -41,7 +41,7 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
         var options = GenerationOptions.Merge(model, preset, OptionOverrides.FromStored(conversation.OptionsJson), overrides);
         var history = await store.LoadHistoryAsync(conversation.Id, again?.Seq ?? long.MaxValue, cancellationToken);
         var next = new PromptTurn(MessageRole.User, question.Content, questionImages.Select(i => new PromptImage(i.Id, i.VisualTokens)).ToList());
-        var tags = TurnTelemetry.Tags(endpoint.Model, preset.Id, next.Images.Count > 0 || history.Any(t => t.Images.Count > 0));
+        var tags = TurnTelemetry.Tags(endpoint.Model, preset.Id, next.Images.Count > 0 || history.Any(t => t.Images.Count > 0), request.Door);
         var systemPrompt = conversation.SystemPrompt ?? model.Modelfile.System;
         var plan = prompt.Plan(systemPrompt, history, next, options, request.Door);
 

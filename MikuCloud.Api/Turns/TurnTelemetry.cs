@@ -11,11 +11,13 @@ namespace MikuCloud.Api.Turns;
 public sealed class TurnTelemetry(ChatTelemetry instruments)
 {
     /// <summary>Tags every chat metric of a turn carries.</summary>
-    public static TagList Tags(string model, string presetId, bool hasImages) => new()
+    public static TagList Tags(string model, string presetId, bool hasImages, string door) => new()
     {
         { ChatTelemetry.ModelTag, model },
         { ChatTelemetry.PresetTag, presetId },
         { ChatTelemetry.HasImagesTag, hasImages },
+        // Which door the turn came through (chat, openai, mcp): the same metrics, split by who asked.
+        { ChatTelemetry.DoorTag, door },
     };
 
     /// <summary>A refusal before anything was counted as a request (budget, quota).</summary>

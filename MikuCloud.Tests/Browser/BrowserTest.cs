@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MikuCloud.Api.Chat;
+using MikuCloud.Testing;
 
 namespace MikuCloud.Tests.Browser;
 
@@ -22,6 +23,9 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
         }
 
         await WaitForIdleApiAsync();
+        // The fixture's fake Ollama is shared: a test that scripted a failure must not leave it to the next one
+        // (the stats test once met RoughEdges' "CUDA out of memory" reply, depending on the order tests ran in).
+        Fixture.Ollama.Chat = _ => new FakeChatReply();
     }
 
     /// <summary>The fixture allows one generation at a time: make sure the previous test's answer has fully ended.</summary>
