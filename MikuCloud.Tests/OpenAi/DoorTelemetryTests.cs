@@ -27,11 +27,12 @@ public class DoorTelemetryTests : OpenAiDoorTest
 
         await Sdk(key).GetChatClient("miku-vl").CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: Ct);
         using var probe = api.CreateClient();
-        await using (var mcp = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
-                     {
-                         Endpoint = new Uri(probe.BaseAddress!, "/mcp"),
-                         AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + key },
-                     }), cancellationToken: Ct))
+        var transport = new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = new Uri(probe.BaseAddress!, "/mcp"),
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + key },
+        });
+        await using (var mcp = await McpClient.CreateAsync(transport, cancellationToken: Ct))
         {
             await mcp.CallToolAsync("ask", new Dictionary<string, object?> { ["question"] = "1+1?" }, cancellationToken: Ct);
         }
