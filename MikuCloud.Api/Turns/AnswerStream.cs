@@ -89,10 +89,14 @@ public sealed class AnswerStream(IChatClient chatClient, ChatServerOptions chat,
                     events.TryWrite(new TurnEvent.AnswerDelta(update.Text));
                 }
 
-                foreach (var call in update.Contents.OfType<FunctionCallContent>())
+                // Per chunk on the hot path: an index loop, not LINQ over the IList (an enumerator allocated per token).
+                for (var i = 0; i < update.Contents.Count; i++)
                 {
-                    timeToFirstToken ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                    events.TryWrite(new TurnEvent.ToolCallRequested(new TranscriptToolCall(call.CallId, call.Name, JsonSerializer.Serialize(call.Arguments))));
+                    if (update.Contents[i] is FunctionCallContent call)
+                    {
+                        timeToFirstToken ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                        events.TryWrite(new TurnEvent.ToolCallRequested(new TranscriptToolCall(call.CallId, call.Name, JsonSerializer.Serialize(call.Arguments))));
+                    }
                 }
 
                 more = await NextAsync(pending = updates.MoveNextAsync().AsTask());
