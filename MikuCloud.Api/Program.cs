@@ -1,4 +1,5 @@
 using MikuCloud.Api.Accounts;
+using MikuCloud.Api.Batches;
 using MikuCloud.Api.Chat;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
@@ -54,6 +55,7 @@ builder.AddChatDatabase();
 builder.AddChat();
 builder.AddAccounts();
 builder.AddUserLimits();
+builder.AddBatchIntake();
 
 var app = builder.Build();
 
