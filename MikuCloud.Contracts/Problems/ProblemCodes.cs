@@ -53,6 +53,26 @@ public static class ProblemCodes
     /// <summary>400: an image's long side is too many times its short side.</summary>
     public const string ImageBadAspectRatio = "image_bad_aspect_ratio";
 
+    // Batch uploads: a file or zip entry refused alone, listed in the answer's refused files (never a 5xx).
+
+    /// <summary>413: the upload has more files (zip entries included) than one upload may add.</summary>
+    public const string BatchTooManyFiles = "batch_too_many_files";
+
+    /// <summary>
+    /// 413: a zip file, or one of its entries, is larger than allowed, expands too far (a zip bomb: too many bytes, too
+    /// high a compression ratio) or lists too many entries. Counted while reading, whatever the zip's headers claim.
+    /// </summary>
+    public const string BatchZipTooLarge = "batch_zip_too_large";
+
+    /// <summary>400: a zip entry is a symbolic link, or its path is absolute or leads out of the archive (<c>..</c>).</summary>
+    public const string BatchZipUnsafe = "batch_zip_unsafe";
+
+    /// <summary>400: a zip entry is itself a zip file; nested archives are not opened.</summary>
+    public const string BatchZipNested = "batch_zip_nested";
+
+    /// <summary>400: a zip file (or one of its entries) cannot be read: truncated, damaged, encrypted or an unsupported compression.</summary>
+    public const string BatchZipCorrupt = "batch_zip_corrupt";
+
     // Not found (404; another user's ids answer the same).
 
     /// <summary>404: there is no such conversation (for this user).</summary>
