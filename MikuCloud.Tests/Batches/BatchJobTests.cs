@@ -26,6 +26,7 @@ public class BatchJobTests(ITestOutputHelper output) : ApiTest
 
         var events = await client.FollowAsync(id, TimeSpan.FromMinutes(3), cancellationToken: Ct);
         watch.Stop();
+        var doneSeenAt = DateTime.UtcNow;
 
         var progress = events.Where(e => e.Name == "progress").Select(e => e.Data!["batch"]!).ToList();
         Assert.NotEmpty(progress);
@@ -66,6 +67,8 @@ public class BatchJobTests(ITestOutputHelper output) : ApiTest
         Assert.Equal("image/jpeg", thumbnail.Content.Headers.ContentType?.MediaType);
 
         var rate = 200 / watch.Elapsed.TotalSeconds;
-        output.WriteLine($"200 items in {watch.Elapsed.TotalSeconds:0.00} s: {rate:0.0} items/s (API says {done["itemsPerSecond"]})");
+        var (startedAt, finishedAt) = (done["startedAt"]!.GetValue<DateTime>(), done["finishedAt"]!.GetValue<DateTime>());
+        output.WriteLine($"200 items in {watch.Elapsed.TotalSeconds:0.00} s with the upload: {rate:0.0} items/s; from start to finish " +
+            $"{(finishedAt - startedAt).TotalSeconds:0.00} s ({done["itemsPerSecond"]} items/s); 'done' arrived {(doneSeenAt - finishedAt).TotalMilliseconds:0} ms after it finished");
     }
 }

@@ -82,4 +82,46 @@ public class AdmissionControlTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         Assert.Equal(0, admission.Queued);
     }
+
+    [Fact]
+    public async Task Background_work_takes_only_idle_slots_and_never_queues()
+    {
+        var admission = Create(slots: 2, queue: 4);
+        var ct = TestContext.Current.CancellationToken;
+        var chat = await admission.TryEnterAsync(ct);
+        var batch = admission.TryEnterBackground();
+        Assert.NotNull(batch);
+        Assert.Null(admission.TryEnterBackground()); // full: refused at once, not queued
+        Assert.Equal((2, 0, 1), (admission.Running, admission.Queued, admission.RunningInBackground));
+
+        batch!.Dispose();
+        var waiting = admission.TryEnterAsync(ct); // takes the freed slot at once
+        Assert.True(waiting.IsCompleted);
+        chat!.Dispose();
+        (await waiting)!.Dispose();
+        Assert.Equal((0, 0), (admission.Running, admission.RunningInBackground));
+    }
+
+    [Fact]
+    public async Task A_chat_arriving_to_a_full_house_preempts_the_youngest_background_lease_and_gets_its_slot()
+    {
+        var admission = Create(slots: 2, queue: 4);
+        var ct = TestContext.Current.CancellationToken;
+        var older = admission.TryEnterBackground()!;
+        var younger = admission.TryEnterBackground()!;
+
+        var chat = admission.TryEnterAsync(ct);
+        Assert.False(chat.IsCompleted);
+        Assert.True(younger.Preempted.IsCancellationRequested);
+        Assert.False(older.Preempted.IsCancellationRequested);
+        Assert.Null(admission.TryEnterBackground()); // a chat waits: background work stays out
+
+        younger.Dispose(); // the preempted item lets go: its slot goes straight to the chat
+        var lease = await chat;
+        Assert.NotNull(lease);
+        Assert.False(older.Preempted.IsCancellationRequested);
+        Assert.Equal((2, 1), (admission.Running, admission.RunningInBackground));
+        lease!.Dispose();
+        older.Dispose();
+    }
 }
