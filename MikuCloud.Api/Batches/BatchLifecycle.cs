@@ -87,6 +87,9 @@ public sealed class BatchLifecycle(ChatDbContext db, BatchStore store, BatchRuns
     public async Task DeleteAsync(string owner, Guid id, CancellationToken cancellationToken)
     {
         var batch = await store.FindOwnedAsync(owner, id, cancellationToken);
+        // Cancelled first, then stopped: a worker that claimed an item a moment ago either sees the status or is stopped.
+        batch.Status = BatchStatus.Cancelled;
+        await db.SaveChangesAsync(cancellationToken);
         runs.Cancel(id);
         await db.BatchItems.Where(i => i.BatchId == id).ExecuteDeleteAsync(cancellationToken);
         db.Batches.Remove(batch);

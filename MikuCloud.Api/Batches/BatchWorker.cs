@@ -96,9 +96,11 @@ public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionCo
         {
             await using var scope = scopes.CreateAsyncScope();
             var queue = scope.ServiceProvider.GetRequiredService<BatchQueue>();
-            if (await queue.FindBatchAsync(item.BatchId, CancellationToken.None) is not { } batch)
+            // Read after registering the run: a cancel or delete either shows here or stops the registered run (it
+            // changes the status first, then stops what is registered), so no item starts on a batch that is gone.
+            if (await queue.FindBatchAsync(item.BatchId, CancellationToken.None) is not { Status: BatchStatus.Queued or BatchStatus.Running } batch)
             {
-                return; // deleted meanwhile, with its items
+                return; // cancelled or deleted meanwhile: whoever did it wrote the item's state
             }
 
             BatchItemOutcome outcome;

@@ -71,4 +71,39 @@ public class BatchJobTests(ITestOutputHelper output) : ApiTest
         output.WriteLine($"200 items in {watch.Elapsed.TotalSeconds:0.00} s with the upload: {rate:0.0} items/s; from start to finish " +
             $"{(finishedAt - startedAt).TotalSeconds:0.00} s ({done["itemsPerSecond"]} items/s); 'done' arrived {(doneSeenAt - finishedAt).TotalMilliseconds:0} ms after it finished");
     }
+
+    [Fact]
+    public async Task Kept_images_stay_the_list_is_newest_first_and_deleting_a_running_batch_stops_it_and_removes_everything()
+    {
+        var kept = (await client.CreateBatchAsync("Keep them.", BatchTestData.Images(2), new() { ["keepImages"] = "true" }, Ct))["batch"]!["id"]!.GetValue<Guid>();
+        await client.FollowAsync(kept, TimeSpan.FromMinutes(1), cancellationToken: Ct);
+        Assert.All(await api.WithDbAsync(db => db.BatchItems.Where(i => i.BatchId == kept).Select(i => i.Image != null && i.StoredBytes > 0).ToListAsync(Ct)), Assert.True);
+
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        api.Ollama.Chat = _ => new FakeChatReply { Chunks = ["never"], FinishWhen = release.Task };
+        var running = (await client.CreateBatchAsync("Slow.", BatchTestData.Images(3), new() { ["name"] = "newest" }, Ct))["batch"]!["id"]!.GetValue<Guid>();
+        var list = await client.GetFromJsonAsync<JsonObject>("/api/batches?limit=1", Ct);
+        Assert.Equal(running, list!["items"]![0]!["id"]!.GetValue<Guid>());
+        var next = await client.GetFromJsonAsync<JsonObject>($"/api/batches?limit=1&cursor={list["nextCursor"]}", Ct);
+        Assert.Equal(kept, next!["items"]![0]!["id"]!.GetValue<Guid>());
+
+        var deadline = Stopwatch.StartNew();
+        while (api.Ollama.ActiveChats == 0 && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        using var delete = await client.DeleteAsync($"/api/batches/{running}", Ct);
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        while (api.Ollama.ActiveChats > 0 && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        Assert.Equal(0, api.Ollama.ActiveChats); // its answers stopped
+        Assert.Equal(0, await api.WithDbAsync(db => db.BatchItems.CountAsync(i => i.BatchId == running, Ct)));
+        using var gone = await client.GetAsync($"/api/batches/{running}", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        release.SetResult();
+    }
 }
