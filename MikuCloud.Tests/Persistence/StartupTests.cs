@@ -137,6 +137,26 @@ public abstract class StartupTests
     }
 
     [Fact]
+    public async Task An_answer_interrupted_by_a_crash_counts_in_the_stats_as_interrupted()
+    {
+        await using var database = CreateDatabase();
+        await database.CreateAsync();
+        await using (var crashed = await database.StartApiAsync())
+        {
+            var conversationId = await Seed.ConversationAsync(crashed, "cut short");
+            var messages = await Seed.MessagesAsync(crashed, conversationId, 2);
+            await crashed.WithDbAsync(db => db.Messages.Where(m => m.Id == messages[1].Id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, MessageStatus.Streaming).SetProperty(m => m.CreatedAt, DateTime.UtcNow.AddHours(-1)), Ct)); // older than any turn may run: orphaned on both providers
+        }
+
+        await using var restarted = await database.StartApiAsync();
+        using var client = restarted.CreateClient();
+        var totals = (await client.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/stats?window=24h", Ct))!["totals"]!;
+        Assert.Equal(1, totals["requests"]!.GetValue<int>());
+        Assert.Equal(1, totals["interrupted"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Recovery_logs_how_many_messages_it_closed()
     {
         await using var database = CreateDatabase();
