@@ -165,6 +165,24 @@ public class UsageStatsTests : OpenAiDoorTest
         Assert.Equal((1, 0), Door(report, "mcp"));
     }
 
+    [Fact]
+    public async Task When_usage_cannot_be_written_answers_still_arrive_and_are_saved()
+    {
+        var key = await KeyAsync();
+        await api.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DROP TABLE \"AnswerUsage\"", Ct)); // every usage write now fails
+
+        var completion = await Sdk(key).GetChatClient("miku-vl").CompleteChatAsync([new UserChatMessage("秘密问题")], cancellationToken: Ct);
+        using var script = WithApiKey(key);
+        var id = await AskInNewConversationAsync(script);
+
+        Assert.Equal(string.Concat(FakeChatReply.WireChunks), completion.Value.Content[0].Text);
+        var messages = (await script.GetFromJsonAsync<JsonObject>($"/api/conversations/{id}/messages", Ct))!["items"]!.AsArray();
+        Assert.Equal(MessageStatus.Complete, messages[^1]!["status"]!.GetValue<string>()); // the stored answer was saved without its usage
+        Assert.Contains(api.Logs, l => l.Contains("usage (openai) could not be recorded", StringComparison.Ordinal));
+        Assert.Contains(api.Logs, l => l.Contains("is saved without its usage", StringComparison.Ordinal));
+        Assert.All(api.Logs, l => Assert.DoesNotContain("秘密问题", l, StringComparison.Ordinal));
+    }
+
     private void Prompt(int tokens) => api.Ollama.Chat = _ => new FakeChatReply { PromptEvalCount = tokens };
 
     private async Task<McpClient> ConnectMcpAsync(string key)
