@@ -72,7 +72,7 @@ public sealed class RemoteImageFetcher(IHttpClientFactory clients, IOptions<Imag
                 }
 
                 url = new Uri(url, location);
-                if (!IsHttp(url))
+                if (!IsHttp(url) || url.Host.Length == 0)
                 {
                     throw Blocked(param);
                 }
