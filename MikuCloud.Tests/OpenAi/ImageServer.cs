@@ -62,6 +62,7 @@ public sealed class ImageServer : IAsyncDisposable
             return next(ctx);
         });
         app.MapGet("/red.jpg", () => Results.Bytes(RedJpeg, "image/jpeg"));
+        app.MapGet("/albums/{name}/red.jpg", (string name) => Results.Bytes(RedJpeg, "image/jpeg"));
         app.MapGet("/redirect", (string to) => Results.Redirect(to));
         app.MapGet("/loop", (HttpContext ctx) => Results.Redirect($"/loop?n={ctx.Request.Query["n"]}x"));
         app.MapGet("/missing.jpg", () => Results.NotFound());
