@@ -51,4 +51,7 @@ public sealed class InstallSetting
     public string Value { get; set; } = "";
 
     public const string SignUpAllowed = "signup_allowed";
+
+    /// <summary>Whether <c>/v1</c> fetches http(s) image URLs; no row means the configured default.</summary>
+    public const string ImageUrlFetching = "image_url_fetching";
 }

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using MikuCloud.Api.Conversations;
+using MikuCloud.Api.OpenAi.ImageUrls;
 
 namespace MikuCloud.Api.Accounts;
 
-/// <summary>User management for admins: list, add, disable/enable, change role, reset password, open sign-up.</summary>
+/// <summary>User management for admins: list, add, disable/enable, change role, reset password; install settings (sign-up, image URL fetching).</summary>
 public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
@@ -20,9 +21,9 @@ public static class AdminEndpoints
         admin.MapPost("/users/{id}/password", ResetPasswordAsync)
             .WithSummary("Set a new password for a user; their sessions end and their API keys are revoked.");
         admin.MapGet("/settings", GetSettingsAsync)
-            .WithSummary("Install-wide account settings.");
+            .WithSummary("Install-wide settings: sign-up, and whether /v1 fetches http(s) image URLs.");
         admin.MapPut("/settings", PutSettingsAsync)
-            .WithSummary("Open or close sign-up.");
+            .WithSummary("Open or close sign-up; turn image URL fetching for /v1 on or off (left as it is when omitted).");
         return app;
     }
 
@@ -44,12 +45,17 @@ public static class AdminEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<AuthSettingsDto>> GetSettingsAsync(InstallSettingsService install, CancellationToken ct) =>
-        TypedResults.Ok(new AuthSettingsDto(await install.SignUpAllowedAsync(ct)));
+    private static async Task<Ok<AuthSettingsDto>> GetSettingsAsync(InstallSettingsService install, ImageUrlFetchingSwitch fetching, CancellationToken ct) =>
+        TypedResults.Ok(new AuthSettingsDto(await install.SignUpAllowedAsync(ct), await fetching.IsOnAsync(ct)));
 
-    private static async Task<Ok<AuthSettingsDto>> PutSettingsAsync(AuthSettingsDto request, InstallSettingsService install, CancellationToken ct)
+    private static async Task<Ok<AuthSettingsDto>> PutSettingsAsync(AuthSettingsDto request, InstallSettingsService install, ImageUrlFetchingSwitch fetching, CancellationToken ct)
     {
         await install.SetSignUpAllowedAsync(request.SignUpAllowed, ct);
-        return TypedResults.Ok(new AuthSettingsDto(request.SignUpAllowed));
+        if (request.ImageUrlFetching is { } enabled)
+        {
+            await install.SetImageUrlFetchingAsync(enabled, ct);
+        }
+
+        return TypedResults.Ok(new AuthSettingsDto(request.SignUpAllowed, await fetching.IsOnAsync(ct)));
     }
 }

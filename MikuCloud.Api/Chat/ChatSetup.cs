@@ -23,6 +23,7 @@ public static class ChatSetup
         services.AddSingleton<Turns.TurnTelemetry>();
         services.AddScoped<Turns.TurnGate>();
         services.AddScoped<Turns.TurnStore>();
+        services.AddScoped<Usage.AnswerUsageLog>();
         services.AddSingleton<Turns.TurnImages>();
         services.AddScoped<Turns.TurnPrompt>();
         services.AddScoped<Turns.AnswerRunner>();

@@ -1,11 +1,13 @@
 using Microsoft.EntityFrameworkCore;
+using MikuCloud.Api.Usage;
 
 namespace MikuCloud.Api.Data;
 
 /// <summary>
 /// Runs before the API accepts requests: applies the provider's migrations (creating the database if needed),
 /// turns on WAL for SQLite, then recovers — any message still <c>streaming</c> was being generated when the
-/// previous process died, so it becomes <c>interrupted</c> (finish reason <c>error</c>) with its partial text kept.
+/// previous process died, so it becomes <c>interrupted</c> (finish reason <c>error</c>) with its partial text kept, and
+/// its usage is recorded.
 /// </summary>
 /// <remarks>
 /// SQLite belongs to one process, so everything left streaming is orphaned. PostgreSQL may be shared by several API
@@ -57,14 +59,56 @@ public sealed partial class ChatDatabaseInitializer(IServiceProvider services, T
     public static DateTime OrphanCutoff(ChatDbContext db, DateTime now, Chat.ChatServerOptions chat) =>
         db.Database.IsSqlite() ? DateTime.MaxValue : now - chat.MaxTurnDuration - chat.OrphanGrace;
 
-    /// <summary>Marks <c>streaming</c> messages created before <paramref name="cutoff"/> <c>interrupted</c>; returns how many.</summary>
-    public static Task<int> RecoverAsync(ChatDbContext db, DateTime now, DateTime cutoff, CancellationToken cancellationToken) =>
-        db.Messages.Where(m => m.Status == MessageStatus.Streaming && m.CreatedAt < cutoff).ExecuteUpdateAsync(s => s
+    /// <summary>
+    /// Marks <c>streaming</c> messages created before <paramref name="cutoff"/> <c>interrupted</c> and records their usage
+    /// (their writer died before it could); returns how many.
+    /// </summary>
+    public static async Task<int> RecoverAsync(ChatDbContext db, DateTime now, DateTime cutoff, CancellationToken cancellationToken)
+    {
+        var orphans = db.Messages.Where(m => m.Status == MessageStatus.Streaming && m.CreatedAt < cutoff);
+        await RecordInterruptedUsageAsync(db, orphans, cancellationToken);
+        return await orphans.ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, MessageStatus.Interrupted)
             .SetProperty(m => m.FinishReason, "error")
             .SetProperty(m => m.ErrorCode, ServerRestartedCode)
             .SetProperty(m => m.ErrorMessage, ServerRestartedMessage)
             .SetProperty(m => m.CompletedAt, now), cancellationToken);
+    }
+
+    /// <summary>
+    /// An interrupted answer is an answer the dashboard counts. Its door was not kept on the message: <c>chat</c>, as
+    /// the usage backfill says of stored answers. Each shares its message's id, so it is recorded once even when two
+    /// replicas sweep at the same moment (the loser's insert is refused and ignored).
+    /// </summary>
+    private static async Task RecordInterruptedUsageAsync(ChatDbContext db, IQueryable<Message> orphans, CancellationToken cancellationToken)
+    {
+        var usage = await orphans.Where(m => !db.AnswerUsage.Any(u => u.Id == m.Id)).AsNoTracking()
+            .Select(m => new AnswerUsage
+            {
+                Id = m.Id, OwnerId = m.Conversation!.OwnerId, Door = "chat", PresetId = m.PresetId ?? "", Model = m.Model ?? "",
+                Status = MessageStatus.Interrupted, InputTokens = m.InputTokens, OutputTokens = m.OutputTokens, TimeToFirstTokenMs = m.TimeToFirstTokenMs,
+                TotalMs = m.TotalMs, CreatedAt = m.CreatedAt, MessageId = m.Id,
+            })
+            .ToListAsync(cancellationToken);
+        if (usage.Count == 0)
+        {
+            return;
+        }
+
+        db.AnswerUsage.AddRange(usage);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another replica recorded them first.
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} chat database migration(s): {Migrations}")]
     private static partial void LogMigrating(ILogger logger, int count, string migrations);

@@ -17,6 +17,7 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
     public DbSet<InstallSetting> Settings => Set<InstallSetting>();
     public DbSet<Batches.Batch> Batches => Set<Batches.Batch>();
     public DbSet<Batches.BatchItem> BatchItems => Set<Batches.BatchItem>();
+    public DbSet<Usage.AnswerUsage> AnswerUsage => Set<Usage.AnswerUsage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -92,6 +93,17 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
             s.HasKey(x => x.Key);
             s.Property(x => x.Key).HasMaxLength(64);
             s.Property(x => x.Value).HasMaxLength(1_000);
+        });
+
+        modelBuilder.Entity<Usage.AnswerUsage>(u =>
+        {
+            u.Property(x => x.OwnerId).HasMaxLength(128);
+            u.Property(x => x.Door).HasMaxLength(16);
+            u.Property(x => x.PresetId).HasMaxLength(64);
+            u.Property(x => x.Model).HasMaxLength(200);
+            u.Property(x => x.Status).HasMaxLength(16);
+            // The dashboard: my usage in a window.
+            u.HasIndex(x => new { x.OwnerId, x.CreatedAt });
         });
 
         MikuCloud.Api.Batches.BatchModel.Configure(modelBuilder);

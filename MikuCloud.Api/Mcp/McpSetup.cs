@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.OpenApi;
+
 namespace MikuCloud.Api.Mcp;
 
 /// <summary>The MCP server at <c>/mcp</c> (Streamable HTTP), behind the API's own authentication (personal API keys).</summary>
@@ -13,6 +15,7 @@ public static class McpSetup
             // Stateless: every request stands alone, so any API replica answers any call (no session affinity).
             .WithHttpTransport(o => o.Stateless = true)
             .WithTools<VisionTools>();
+        builder.Services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer<McpOpenApi>());
         return builder;
     }
 

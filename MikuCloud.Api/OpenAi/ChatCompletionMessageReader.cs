@@ -5,7 +5,7 @@ using static MikuCloud.Api.OpenAi.ChatCompletionReader;
 namespace MikuCloud.Api.OpenAi;
 
 /// <summary>
-/// Reads the <c>messages</c> of a chat completion request: roles, string or part-list content, images as data URLs,
+/// Reads the <c>messages</c> of a chat completion request: roles, string or part-list content, images (data or http(s) URLs),
 /// an assistant's <c>tool_calls</c> and the <c>tool</c> messages that answer them.
 /// </summary>
 internal static class ChatCompletionMessageReader
@@ -50,7 +50,7 @@ internal static class ChatCompletionMessageReader
     }
 
     /// <summary>The content's text (parts joined by blank lines) and, for a user, its images.</summary>
-    private static (string Text, List<byte[]> Images) Text(JsonNode? content, string param, bool allowImages)
+    private static (string Text, List<ChatCompletionImage> Images) Text(JsonNode? content, string param, bool allowImages)
     {
         if (content is JsonValue)
         {
@@ -63,7 +63,7 @@ internal static class ChatCompletionMessageReader
         }
 
         var texts = new List<string>();
-        var images = new List<byte[]>();
+        var images = new List<ChatCompletionImage>();
         for (var j = 0; j < parts.Count; j++)
         {
             var partParam = $"{param}.content[{j}]";
@@ -81,7 +81,7 @@ internal static class ChatCompletionMessageReader
                         JsonValue v => String(v, $"{partParam}.image_url"),
                         _ => throw Invalid($"{partParam}.image_url", "An image part needs image_url.url."),
                     };
-                    images.Add(ImageDataUrl.Decode(url, $"{partParam}.image_url.url"));
+                    images.Add(ImageDataUrl.Read(url, $"{partParam}.image_url.url"));
                     break;
                 case "image_url":
                     throw Invalid(partParam, "Only user messages may carry images.");

@@ -6,7 +6,8 @@ namespace MikuCloud.Api.OpenAi;
 /// <summary>
 /// A <c>POST /v1/chat/completions</c> body, read and checked (<see cref="ChatCompletionReader"/>), in MikuCloud's terms:
 /// sampling values already under Ollama's option names, images still as the bytes the client sent (the turn's image
-/// pipeline validates and resizes them like any other upload).
+/// pipeline validates and resizes them like any other upload) or, for <c>http(s)</c> URLs, still to be fetched
+/// (<see cref="ImageUrls.ChatCompletionImages"/>).
 /// </summary>
 /// <param name="Model">The requested model id (see <see cref="OpenAiModelIds"/>).</param>
 /// <param name="Messages">The conversation so far, oldest first; the last one is usually the user's question.</param>
@@ -33,11 +34,17 @@ public sealed record ChatCompletionRequest(
 /// <summary>One message of a chat completion request.</summary>
 /// <param name="Role"><c>system</c> (also for OpenAI's <c>developer</c>), <c>user</c>, <c>assistant</c> or <c>tool</c>.</param>
 /// <param name="Text">The text parts, joined by blank lines.</param>
-/// <param name="Images">The image parts' bytes, from data URLs, in order.</param>
+/// <param name="Images">The image parts, in order.</param>
 /// <param name="ToolCalls">An assistant message's earlier calls.</param>
 /// <param name="ToolCallId">A tool message: the call it answers.</param>
-public sealed record ChatCompletionMessage(string Role, string Text, IReadOnlyList<byte[]> Images,
+public sealed record ChatCompletionMessage(string Role, string Text, IReadOnlyList<ChatCompletionImage> Images,
     IReadOnlyList<ChatCompletionToolCall> ToolCalls, string? ToolCallId = null);
+
+/// <summary>An <c>image_url</c> part: its bytes (from a data URL, or once fetched) or the http(s) URL to fetch them from.</summary>
+/// <param name="Param">Where it was in the request (<c>messages[i].content[j].image_url.url</c>), for the refusals that name it.</param>
+/// <param name="Data">The bytes as sent; null until <see cref="Url"/> is fetched.</param>
+/// <param name="Url">An http(s) URL not fetched yet.</param>
+public sealed record ChatCompletionImage(string Param, byte[]? Data = null, Uri? Url = null);
 
 /// <summary>A function the model may call: its name, what it does, and its parameters as a JSON schema.</summary>
 public sealed record ChatCompletionTool(string Name, string? Description, JsonElement Parameters);

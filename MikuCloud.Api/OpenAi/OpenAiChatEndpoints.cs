@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using MikuCloud.Api.Chat;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Images;
+using MikuCloud.Api.OpenAi.ImageUrls;
 using MikuCloud.Api.Requests;
 using MikuCloud.Api.Turns;
 
@@ -38,10 +39,11 @@ public static class OpenAiChatEndpoints
         return app;
     }
 
-    private static async Task<IResult> CompleteAsync(HttpContext http, OpenAiModelIds ids, TurnEngine turns, TimeProvider time)
+    private static async Task<IResult> CompleteAsync(HttpContext http, OpenAiModelIds ids, ChatCompletionImages images, TurnEngine turns, TimeProvider time)
     {
         var request = ChatCompletionReader.Read(await ReadBodyAsync(http.Request, http.RequestAborted));
         var model = ids.Find(request.Model) ?? throw OpenAiModelEndpoints.NotFound(request.Model);
+        request = await images.FetchAsync(request, http.RequestAborted);
         var turn = TurnRequest.Answer(CurrentOwner.Of(http), ChatCompletionTranscript.From(request), model.Preset.Id, request.Options, Door, request.Store);
         var run = await turns.StartAsync(turn, http.RequestAborted);
         return request.Stream

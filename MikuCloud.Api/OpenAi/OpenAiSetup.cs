@@ -1,6 +1,8 @@
+using MikuCloud.Api.OpenAi.ImageUrls;
+
 namespace MikuCloud.Api.OpenAi;
 
-/// <summary>Registers the OpenAI-compatible door: its model ids and its error shape.</summary>
+/// <summary>Registers the OpenAI-compatible door: its model ids, its error shape and its image URL fetching.</summary>
 public static class OpenAiSetup
 {
     public static IHostApplicationBuilder AddOpenAiDoor(this IHostApplicationBuilder builder)
@@ -9,6 +11,7 @@ public static class OpenAiSetup
         // Before AddProblemDetails' default writer: IProblemDetailsService asks writers in registration order.
         builder.Services.AddSingleton<IProblemDetailsWriter, OpenAiProblemWriter>();
         builder.Services.AddSingleton<OpenAiModelIds>();
+        builder.Services.AddImageUrlFetching();
         return builder;
     }
 

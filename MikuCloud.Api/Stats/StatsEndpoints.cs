@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using MikuCloud.Api.Data;
+using MikuCloud.Api.Usage;
 
 namespace MikuCloud.Api.Stats;
 
 /// <summary>
-/// Dashboard numbers computed from the stored answers (not from in-process metrics), so they survive restarts
-/// and cover every API replica. Percentiles are nearest-rank.
+/// Dashboard numbers computed from the recorded usage of every answer (<see cref="AnswerUsage"/>: every door, stored
+/// or not; not in-process metrics), so they survive restarts and cover every API replica. Percentiles are nearest-rank.
 /// </summary>
 public static class StatsEndpoints
 {
@@ -30,21 +31,20 @@ public static class StatsEndpoints
                 // Buckets start on whole hours/days, so the chart reads 13:00, 14:00… rather than 13:24, 14:24…
                 var from = new DateTime((to - w.Window).Ticks / w.Bucket.Ticks * w.Bucket.Ticks, DateTimeKind.Utc);
                 var owner = Conversations.CurrentOwner.Of(http);
-                var rows = await db.Messages.AsNoTracking()
-                    .Where(m => m.Role == MessageRole.Assistant && m.Status != MessageStatus.Streaming && m.CreatedAt >= from
-                                && m.Conversation!.OwnerId == owner)
-                    .Select(m => new Row(m.CreatedAt, m.Status, m.PresetId ?? "", m.Model ?? "", m.TimeToFirstTokenMs, m.TotalMs,
-                        m.OutputTokensPerSecond, m.PromptTokensPerSecond, m.InputTokens, m.OutputTokens))
+                var rows = await db.AnswerUsage.AsNoTracking()
+                    .Where(u => u.OwnerId == owner && u.CreatedAt >= from)
+                    .Select(u => new Row(u.CreatedAt, u.Status, u.PresetId, u.Model, u.TimeToFirstTokenMs, u.TotalMs,
+                        u.OutputTokensPerSecond, u.PromptTokensPerSecond, u.InputTokens, u.OutputTokens, u.Door))
                     .ToListAsync(ct);
                 return Results.Ok(Build(rows, from, to, w.Bucket));
             })
             .WithTags("Stats")
-            .WithSummary("Time to first token, tokens/s, requests and failures for a window (1h, 24h, 7d, 30d), by preset and model, from stored answers.");
+            .WithSummary("Time to first token, tokens/s, requests and failures for a window (1h, 24h, 7d, 30d), by preset, model and door, from every answer's usage.");
         return app;
     }
 
     internal sealed record Row(DateTime CreatedAt, string Status, string Preset, string Model, double? Ttft, double? Total,
-        double? OutputRate, double? PromptRate, int? InputTokens, int? OutputTokens);
+        double? OutputRate, double? PromptRate, int? InputTokens, int? OutputTokens, string Door);
 
     internal static StatsReport Build(IReadOnlyList<Row> rows, DateTime from, DateTime to, TimeSpan bucket)
     {
@@ -61,7 +61,8 @@ public static class StatsEndpoints
         return new StatsReport(from, to, (int)bucket.TotalSeconds, Summarize("all", rows),
             rows.GroupBy(r => r.Preset).OrderByDescending(g => g.Count()).Select(g => Summarize(g.Key, g.ToList())).ToList(),
             rows.GroupBy(r => r.Model).OrderByDescending(g => g.Count()).Select(g => Summarize(g.Key, g.ToList())).ToList(),
-            buckets);
+            buckets,
+            rows.GroupBy(r => r.Door).OrderByDescending(g => g.Count()).Select(g => Summarize(g.Key, g.ToList())).ToList());
     }
 
     private static StatsSummary Summarize(string key, IReadOnlyList<Row> rows)

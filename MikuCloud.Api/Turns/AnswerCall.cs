@@ -18,4 +18,7 @@ public sealed record AnswerCall(string OwnerId, Conversation? Created, Message Q
     /// status, usage and timings to the door and the metrics).
     /// </summary>
     public bool Persist { get; init; } = true;
+
+    /// <summary>Which door asked (<c>chat</c>, <c>openai</c>, <c>mcp</c>), for the answer's usage.</summary>
+    public required string Door { get; init; }
 }

@@ -4,15 +4,16 @@ using MikuCloud.Api.Chat;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
 using MikuCloud.Api.Limits;
+using MikuCloud.Api.Usage;
 
 namespace MikuCloud.Api.Turns;
 
 /// <summary>
 /// Runs an admitted turn's answer: opens the <see cref="AnswerStream"/> (a refusal in the first-response window is an
-/// <see cref="ApiProblem"/> that keeps the question), then, on its own, reads it to the end, saves the answer, records
-/// it and tells the door. The lease is held until the answer is saved.
+/// <see cref="ApiProblem"/> that keeps the question), then, on its own, reads it to the end, saves the answer and its usage
+/// (<see cref="AnswerUsage"/>, for unstored answers too), records it and tells the door. The lease is held until the answer is saved.
 /// </summary>
-public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, TurnTelemetry telemetry, TokenEstimator estimator, TokenBudget tokenBudget,
+public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, AnswerUsageLog usageLog, TurnTelemetry telemetry, TokenEstimator estimator, TokenBudget tokenBudget,
     AdmissionControl admission, IOptions<ChatServerOptions> chat, TimeProvider time, ILogger<AnswerStream> logger)
 {
     /// <summary>The running turn; throws the refusal when Ollama refused it at once.</summary>
@@ -80,9 +81,16 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, TurnTe
                 estimator.Calibrate(call.Plan.RawTextTokens, call.Plan.ImageTokens + TokenEstimator.MessageOverhead * call.Messages.Count, counted.PromptEvalCount);
             }
 
+            // Every answer that started is usage, stored or not, from every door; written before the door hears the
+            // end, so the dashboard counts what the client has.
+            var usage = AnswerUsageLog.Of(call);
             if (call.Persist)
             {
-                await store.SaveAnswerAsync(answer);
+                await store.SaveAnswerAsync(answer, usage);
+            }
+            else
+            {
+                await usageLog.RecordAsync(usage);
             }
 
             telemetry.Answered(answer, call.Tags);

@@ -73,6 +73,7 @@ public sealed partial class TurnEngine
             return new AnswerCall(owner, stored, question, answer, TranscriptMessages.ToChatMessages(systemPrompt, transcript, processed), chatOptions, plan, tags)
             {
                 Persist = stored is not null,
+                Door = request.Door,
             };
         }, cancellationToken);
     }

@@ -53,7 +53,10 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
                 again, preset.Id, endpoint.Model, OptionOverrides.ToJson(options).ToJsonString()), cancellationToken);
             var messages = await prompt.MessagesAsync(systemPrompt, plan, questionImages, cancellationToken);
             return new AnswerCall(owner, request.Start is null ? null : conversation, saved, answer, messages,
-                GenerationOptions.ToChatOptions(options, endpoint.Model, chat.Value.KeepAlive), plan, tags);
+                GenerationOptions.ToChatOptions(options, endpoint.Model, chat.Value.KeepAlive), plan, tags)
+            {
+                Door = request.Door,
+            };
         }, cancellationToken);
     }
 

@@ -1,14 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using MikuCloud.Api.Chat;
 using MikuCloud.Api.Data;
+using MikuCloud.Api.Usage;
 
 namespace MikuCloud.Api.Turns;
 
 /// <summary>
 /// Where a turn is stored: the owner's conversation (another owner's is as unknown as a made-up id), its history, the
-/// question saved with the empty answer it streams into (one transaction), and the final answer.
+/// question saved with the empty answer it streams into (one transaction), and the final answer with its usage.
 /// </summary>
-public sealed class TurnStore(ChatDbContext db, TimeProvider time, ILogger<TurnStore> logger)
+public sealed class TurnStore(ChatDbContext db, AnswerUsageLog usageLog, TimeProvider time, ILogger<TurnStore> logger)
 {
     /// <summary>The owner's conversation, or 404.</summary>
     public async Task<Conversation> FindOwnedAsync(string ownerId, Guid id, CancellationToken cancellationToken) =>
@@ -106,19 +107,37 @@ public sealed class TurnStore(ChatDbContext db, TimeProvider time, ILogger<TurnS
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
-    /// <summary>Saves the finished answer, whatever became of the door (never tied to its token).</summary>
-    public async Task SaveAnswerAsync(Message answer)
+    /// <summary>
+    /// Saves the finished answer and its usage in one write, whatever became of the door (never tied to its token).
+    /// The usage is kept when the answer cannot be (its conversation was deleted while it streamed), and the answer is
+    /// kept when the usage cannot be.
+    /// </summary>
+    public async Task SaveAnswerAsync(Message answer, AnswerUsage usage)
     {
         ArgumentNullException.ThrowIfNull(answer);
+        ArgumentNullException.ThrowIfNull(usage);
         using var span = ChatTelemetry.Source.StartActivity("mikucloud.chat.persist_answer");
+        var usageEntry = db.Add(usage);
         try
         {
             // Never tied to the request: a disconnect must not stop the partial answer being saved.
             await db.SaveChangesAsync(CancellationToken.None);
+            usageEntry.State = EntityState.Detached;
         }
         catch (DbUpdateConcurrencyException)
         {
-            logger.LogInformation("Conversation of answer {MessageId} was deleted while it streamed; nothing to save.", answer.Id);
+            logger.LogInformation("Conversation of answer {MessageId} was deleted while it streamed; only its usage is saved.", answer.Id);
+            db.Entry(answer).State = EntityState.Detached;
+            usageEntry.State = EntityState.Detached;
+            usage.MessageId = null;
+            await usageLog.RecordAsync(usage);
+        }
+        catch (DbUpdateException ex)
+        {
+            // Not the answer's fault (it saved before usage existed): save it alone; the usage is lost, and said so.
+            logger.LogWarning("Answer {MessageId} is saved without its usage: {Reason}", answer.Id, ex.Message);
+            usageEntry.State = EntityState.Detached;
+            await db.SaveChangesAsync(CancellationToken.None);
         }
     }
 

@@ -85,8 +85,15 @@ public sealed record UpdateUserRequest(
 /// <summary>The body of <c>POST /api/admin/users/{id}/password</c>: the user's new password (their sessions end and their API keys are revoked).</summary>
 public sealed record ResetPasswordRequest(string? NewPassword);
 
-/// <summary>Install-wide account settings (<c>GET|PUT /api/admin/settings</c>).</summary>
-public sealed record AuthSettingsDto(bool SignUpAllowed);
+/// <summary>Install-wide settings (<c>GET|PUT /api/admin/settings</c>).</summary>
+/// <param name="SignUpAllowed">Whether anyone may create an account.</param>
+/// <param name="ImageUrlFetching">
+/// Whether <c>/v1/chat/completions</c> fetches <c>http(s)</c> image URLs (public addresses only, within size and time
+/// limits). Always given by <c>GET</c>; a <c>PUT</c> without it leaves it as it is.
+/// </param>
+public sealed record AuthSettingsDto(
+    bool SignUpAllowed,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ImageUrlFetching = null);
 
 /// <summary>The two account roles (<see cref="UserDto.Role"/>, <see cref="CreateUserRequest.Role"/>).</summary>
 /// <remarks>Also the <c>role</c> claim values on the API's and the Web's principals.</remarks>

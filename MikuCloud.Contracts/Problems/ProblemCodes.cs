@@ -246,6 +246,13 @@ public static class ProblemCodes
     /// <summary>404 on <c>/v1</c>: the <c>model</c> is not one <c>GET /v1/models</c> lists.</summary>
     public const string ModelNotFound = "model_not_found";
 
-    /// <summary>400: an <c>image_url</c> is an http(s) address; this server takes images as data URLs only.</summary>
+    /// <summary>400: an <c>image_url</c> is an http(s) address and fetching images from URLs is off (an admin's switch).</summary>
     public const string ImageUrlNotAllowed = "image_url_not_allowed";
+
+    /// <summary>400: an <c>image_url</c> (or a redirect it led to) points at an address that is not public (loopback,
+    /// private, link-local, cloud metadata…) or at a scheme other than http(s); nothing was sent there.</summary>
+    public const string ImageUrlBlocked = "image_url_blocked";
+
+    /// <summary>400: an <c>image_url</c> could not be fetched: unreachable, an HTTP error, too many redirects, or too slow.</summary>
+    public const string ImageUrlFetchFailed = "image_url_fetch_failed";
 }

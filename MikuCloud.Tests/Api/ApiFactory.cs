@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -33,6 +34,12 @@ public sealed class ApiFactory : WebApplicationFactory<MikuCloud.Api.ApiMarker>,
     /// <summary>Extra configuration for a test (e.g. <c>Chat:MaxConcurrentGenerations</c>).</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Registrations that replace the API's own, for the few seams that exist for tests (e.g. the image fetch's
+    /// address policy, to reach an image server on loopback); null for the API exactly as configured.
+    /// </summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     /// <summary>Every record the API logged (at the levels its configuration enables), in order.</summary>
     public FakeLogCollector LogCollector => Services.GetFakeLogCollector();
 
@@ -64,6 +71,11 @@ public sealed class ApiFactory : WebApplicationFactory<MikuCloud.Api.ApiMarker>,
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (TestServices is { } replace)
+        {
+            builder.ConfigureTestServices(replace);
         }
 
         // Kept on this host (its own collector, so a WithWebHostBuilder copy keeps its own too); the configured levels apply.

@@ -5,7 +5,6 @@ namespace MikuCloud.Tests.Api;
 
 public class OpenApiTests : ApiTest
 {
-
     [Fact]
     public async Task The_document_describes_the_chat_stream_and_its_problems()
     {
@@ -25,6 +24,18 @@ public class OpenApiTests : ApiTest
         Assert.NotNull(doc["paths"]!["/api/conversations/{id}/messages/{messageId}/regenerate"]);
         Assert.NotNull(doc["paths"]!["/api/presets"]);
         Assert.NotNull(doc["paths"]!["/api/models"]);
+    }
+
+    [Fact]
+    public async Task The_other_doors_are_documented_so_the_sweeps_and_the_fuzz_reach_them()
+    {
+        var client = api.CreateClient();
+        var paths = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken))!["paths"]!;
+
+        Assert.NotNull(paths["/v1/chat/completions"]?["post"]);
+        Assert.NotNull(paths["/v1/models"]?["get"]);
+        Assert.NotNull(paths["/v1/models/{id}"]?["get"]);
+        Assert.NotNull(paths["/mcp"]?["post"]);
     }
 
     [Fact]

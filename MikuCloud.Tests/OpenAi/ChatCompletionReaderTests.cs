@@ -62,7 +62,7 @@ public class ChatCompletionReaderTests
         Assert.Equal(["system", "user", "assistant", "tool"], request.Messages.Select(m => m.Role));
         Assert.Equal("Be brief.", request.Messages[0].Text);
         Assert.Equal("What is this?\n\nAnd this?", request.Messages[1].Text);
-        Assert.Equal(Convert.FromBase64String(Png), Assert.Single(request.Messages[1].Images));
+        Assert.Equal(Convert.FromBase64String(Png), Assert.Single(request.Messages[1].Images).Data);
         var call = Assert.Single(request.Messages[2].ToolCalls);
         Assert.Equal(("call_1", "lookup", """{"q":"x"}"""), (call.Id, call.Name, call.ArgumentsJson));
         Assert.Equal(("call_1", "42"), (request.Messages[3].ToolCallId, request.Messages[3].Text));
@@ -130,14 +130,28 @@ public class ChatCompletionReaderTests
         Assert.Equal(param, Assert.Single(problem.Errors!).Key);
     }
 
+    // Whether an http(s) URL is fetched or refused is decided after reading (an admin's switch, the address policy):
+    // see ImageUrlFetchingTests, which also keeps this file's earlier "refused without being fetched" assertions.
     [Theory]
     [InlineData("http://169.254.169.254/latest/meta-data")]
     [InlineData("https://example.com/cat.png")]
-    public void An_http_image_url_is_refused_without_being_fetched(string url)
+    public void An_http_image_url_is_kept_as_a_url_for_the_fetcher_to_decide_on(string url)
+    {
+        var request = Read($$$"""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"{{{url}}}"}}]}]}""");
+
+        var image = Assert.Single(request.Messages[0].Images);
+        Assert.Equal((new Uri(url), null, "messages[0].content[0].image_url.url"), (image.Url, image.Data, image.Param));
+    }
+
+    [Theory]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("ftp://example.com/cat.png")]
+    [InlineData("http://")]
+    public void An_image_url_that_is_neither_data_nor_http_is_refused(string url)
     {
         var problem = Refused($$$"""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"{{{url}}}"}}]}]}""");
 
-        Assert.Equal((400, ProblemCodes.ImageUrlNotAllowed), (problem.Status, problem.Code));
+        Assert.Equal((400, ProblemCodes.InvalidRequest), (problem.Status, problem.Code));
         Assert.Equal("messages[0].content[0].image_url.url", Assert.Single(problem.Errors!).Key);
     }
 }

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MikuCloud.Api.Data;
@@ -49,6 +51,49 @@ public abstract class StartupTests
     }
 
     [Fact]
+    public async Task Upgrading_keeps_the_dashboard_of_the_answers_stored_before_usage_was_recorded()
+    {
+        await using var database = CreateDatabase();
+        await database.CreateAsync();
+        var now = DateTime.UtcNow;
+        await using (var old = database.OpenContext())
+        {
+            // The schema as the release before usage records left it, with a conversation answered twice (one failed).
+            var migrations = old.Database.GetMigrations().ToList();
+            await old.Database.GetService<IMigrator>().MigrateAsync(migrations[migrations.IndexOf(migrations.Single(m => m.EndsWith("_AnswerUsage", StringComparison.Ordinal))) - 1], Ct);
+            var conversation = new Conversation { Id = Guid.NewGuid(), Title = "before the upgrade", PresetId = "balanced", CreatedAt = now, UpdatedAt = now };
+            old.Conversations.Add(conversation);
+            old.Messages.AddRange(
+                new Message { Id = Guid.NewGuid(), ConversationId = conversation.Id, Seq = 1, Role = MessageRole.User, Content = "q", CreatedAt = now.AddMinutes(-3) },
+                new Message
+                {
+                    Id = Guid.NewGuid(), ConversationId = conversation.Id, Seq = 2, Role = MessageRole.Assistant, Status = MessageStatus.Complete,
+                    PresetId = "balanced", Model = "miku-vl", InputTokens = 120, OutputTokens = 30, TimeToFirstTokenMs = 250, OutputTokensPerSecond = 40,
+                    CreatedAt = now.AddMinutes(-2),
+                },
+                new Message
+                {
+                    Id = Guid.NewGuid(), ConversationId = conversation.Id, Seq = 3, Role = MessageRole.Assistant, Status = MessageStatus.Failed,
+                    PresetId = "balanced", Model = "miku-vl", CreatedAt = now.AddMinutes(-1),
+                });
+            await old.SaveChangesAsync(Ct);
+        }
+
+        await using var upgraded = await database.StartApiAsync(); // migrates: the backfill runs here
+        using var client = upgraded.CreateClient();
+        var report = await client.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/stats?window=1h", Ct);
+
+        var totals = report!["totals"]!;
+        Assert.Equal(2, totals["requests"]!.GetValue<int>());
+        Assert.Equal(1, totals["complete"]!.GetValue<int>());
+        Assert.Equal(1, totals["failed"]!.GetValue<int>());
+        Assert.Equal(120, totals["inputTokens"]!.GetValue<long>());
+        Assert.Equal(250, totals["timeToFirstTokenP50Ms"]!.GetValue<double>());
+        Assert.Equal("chat", Assert.Single(report["byDoor"]!.AsArray())!["key"]!.GetValue<string>());
+        Assert.Equal("balanced", Assert.Single(report["byPreset"]!.AsArray())!["key"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_message_left_streaming_by_a_crash_is_interrupted_at_the_next_start()
     {
         await using var database = CreateDatabase();
@@ -89,6 +134,26 @@ public abstract class StartupTests
         var logs = logged.Services.GetFakeLogCollector().GetSnapshot();
         Assert.Contains(logs, r => r.Message.Contains("Recovered 0 messages", StringComparison.Ordinal));
         Assert.Equal(0, await restarted.WithDbAsync(db => db.Messages.CountAsync(m => m.Status == MessageStatus.Streaming, Ct)));
+    }
+
+    [Fact]
+    public async Task An_answer_interrupted_by_a_crash_counts_in_the_stats_as_interrupted()
+    {
+        await using var database = CreateDatabase();
+        await database.CreateAsync();
+        await using (var crashed = await database.StartApiAsync())
+        {
+            var conversationId = await Seed.ConversationAsync(crashed, "cut short");
+            var messages = await Seed.MessagesAsync(crashed, conversationId, 2);
+            await crashed.WithDbAsync(db => db.Messages.Where(m => m.Id == messages[1].Id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, MessageStatus.Streaming).SetProperty(m => m.CreatedAt, DateTime.UtcNow.AddHours(-1)), Ct)); // older than any turn may run: orphaned on both providers
+        }
+
+        await using var restarted = await database.StartApiAsync();
+        using var client = restarted.CreateClient();
+        var totals = (await client.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/stats?window=24h", Ct))!["totals"]!;
+        Assert.Equal(1, totals["requests"]!.GetValue<int>());
+        Assert.Equal(1, totals["interrupted"]!.GetValue<int>());
     }
 
     [Fact]

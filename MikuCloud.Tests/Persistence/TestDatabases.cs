@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using MikuCloud.Tests.Api;
 using MikuCloud.Tests.Reliability;
 using Npgsql;
@@ -15,6 +16,9 @@ public abstract class TestDatabase : IAsyncDisposable
 
     /// <summary>The settings an API needs for this database (as in production: a connection string and, for PostgreSQL, the provider).</summary>
     public abstract void Configure(ApiFactory api);
+
+    /// <summary>A context of this provider on this database, without an API (e.g. to migrate it to an earlier version).</summary>
+    public abstract MikuCloud.Api.Data.ChatDbContext OpenContext();
 
     /// <summary>Starts an API on this database (migrations and recovery run at start).</summary>
     public async Task<ApiFactory> StartApiAsync()
@@ -41,6 +45,9 @@ public sealed class SqliteTestDatabase : TestDatabase
     public override ValueTask CreateAsync() => ValueTask.CompletedTask;
 
     public override void Configure(ApiFactory api) => api.Settings["ConnectionStrings:chatdb"] = ConnectionString;
+
+    public override MikuCloud.Api.Data.ChatDbContext OpenContext() =>
+        new MikuCloud.Api.Data.SqliteChatDbContext(new DbContextOptionsBuilder<MikuCloud.Api.Data.SqliteChatDbContext>().UseSqlite(ConnectionString).Options);
 
     public override ValueTask DisposeAsync()
     {
@@ -117,6 +124,9 @@ public sealed class PostgresTestDatabase : TestDatabase
         api.Settings["Database:Provider"] = "postgres";
         api.Settings["ConnectionStrings:chatdb"] = ConnectionString;
     }
+
+    public override MikuCloud.Api.Data.ChatDbContext OpenContext() =>
+        new MikuCloud.Api.Data.PostgresChatDbContext(new DbContextOptionsBuilder<MikuCloud.Api.Data.PostgresChatDbContext>().UseNpgsql(ConnectionString).Options);
 
     public override async ValueTask DisposeAsync()
     {

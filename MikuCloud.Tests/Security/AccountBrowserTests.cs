@@ -169,6 +169,28 @@ public class AccountBrowserTests(SecurityFixture fixture) : SecurityBrowserTest(
     }
 
     [Fact]
+    public async Task An_admin_turns_image_url_fetching_on_without_opening_sign_up()
+    {
+        var admin = await SignedInPageAsync(SecurityFixture.AdminName, SecurityFixture.AdminPassword);
+        await admin.GotoAsync("admin/users");
+        await Expect(admin.Locator("[data-testid=image-urls-state]")).ToHaveTextAsync("OpenAI 兼容接口不下载网址中的图片，只接受 data URL。");
+        try
+        {
+            await admin.ClickAsync("[data-testid=toggle-image-urls]");
+            await Expect(admin.Locator("[data-testid=image-urls-state]")).ToContainTextAsync("会下载消息里 http(s) 网址指向的图片");
+
+            var settings = await Stack.SettingsAsync(Fixture.Admin);
+            Assert.True(settings.ImageUrlFetching);
+            Assert.False(settings.SignUpAllowed);
+            await Expect(admin.Locator("[data-testid=signup-state]")).ToHaveTextAsync("只有管理员可以添加用户。");
+        }
+        finally
+        {
+            await Stack.SetImageUrlFetchingAsync(Fixture.Admin, false); // the other tests expect the default
+        }
+    }
+
+    [Fact]
     public async Task A_plain_user_cannot_open_the_admin_page()
     {
         var name = Unique("luka");

@@ -129,6 +129,21 @@ public sealed class SecurityStack : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>The install's settings as the API reports them to an admin.</summary>
+    public async Task<AuthSettingsDto> SettingsAsync(SignedInUser admin)
+    {
+        using var client = ApiClient(UserToken(admin));
+        return (await client.GetFromJsonAsync<AuthSettingsDto>("/api/admin/settings", TestContext.Current.CancellationToken))!;
+    }
+
+    public async Task SetImageUrlFetchingAsync(SignedInUser admin, bool allowed)
+    {
+        var settings = await SettingsAsync(admin);
+        using var client = ApiClient(UserToken(admin));
+        using var response = await client.PutAsJsonAsync("/api/admin/settings", settings with { ImageUrlFetching = allowed }, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
     private async Task<SignedInUser> PostAsync(string path, string token, object body)
     {
         using var client = ApiClient(token);

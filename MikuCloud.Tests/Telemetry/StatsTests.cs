@@ -2,11 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MikuCloud.Api.Data;
+using MikuCloud.Api.Usage;
 using MikuCloud.Tests.Api;
 
 namespace MikuCloud.Tests.Telemetry;
 
-/// <summary>The stats endpoint's aggregates for a known set of stored answers.</summary>
+/// <summary>The stats endpoint's aggregates for a known set of recorded answers (their usage rows).</summary>
 public class StatsTests : ApiTest
 {
 
@@ -18,11 +19,10 @@ public class StatsTests : ApiTest
         // Ten balanced answers with TTFT 100..1000 ms and 10..100 tokens/s, two vision answers, one failure, one old answer outside 24h.
         await api.WithDbAsync(async db =>
         {
-            var seq = 0;
             void Add(string preset, string status, double? ttft, double? rate, DateTime at, int input = 100, int output = 50) =>
-                db.Messages.Add(new Message
+                db.AnswerUsage.Add(new AnswerUsage
                 {
-                    Id = Guid.NewGuid(), ConversationId = id, Seq = ++seq, Role = MessageRole.Assistant, Status = status, PresetId = preset, Model = "miku-vl",
+                    Id = Guid.NewGuid(), OwnerId = Owners.Local, Door = "chat", Status = status, PresetId = preset, Model = "miku-vl",
                     TimeToFirstTokenMs = ttft, TotalMs = ttft * 3, OutputTokensPerSecond = rate, PromptTokensPerSecond = rate * 10,
                     InputTokens = input, OutputTokens = output, CreatedAt = at,
                 });
@@ -35,7 +35,7 @@ public class StatsTests : ApiTest
             Add("vision", MessageStatus.Failed, null, null, now.AddHours(-3), output: 0);
             Add("balanced", MessageStatus.Complete, 9999, 1, now.AddDays(-2));
             // A question is not an answer and must not be counted.
-            db.Messages.Add(new Message { Id = Guid.NewGuid(), ConversationId = id, Seq = ++seq, Role = MessageRole.User, CreatedAt = now });
+            db.Messages.Add(new Message { Id = Guid.NewGuid(), ConversationId = id, Seq = 1, Role = MessageRole.User, CreatedAt = now });
             return await db.SaveChangesAsync();
         });
 
@@ -66,6 +66,9 @@ public class StatsTests : ApiTest
         Assert.Equal(3600, report["bucketSeconds"]!.GetValue<int>());
         Assert.Equal(12, series.Sum(b => b!["requests"]!.GetValue<int>()));
         Assert.Equal(1, series.Sum(b => b!["failures"]!.GetValue<int>()));
+        var door = Assert.Single(report["byDoor"]!.AsArray())!;
+        Assert.Equal("chat", door["key"]!.GetValue<string>());
+        Assert.Equal(12, door["requests"]!.GetValue<int>());
     }
 
     [Fact]

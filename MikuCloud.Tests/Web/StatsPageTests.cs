@@ -40,6 +40,24 @@ public class StatsPageTests : WebComponentTest
     }
 
     [Fact]
+    public void Answers_are_broken_down_by_door_when_the_api_reports_doors()
+    {
+        var report = Report();
+        Api.Stats = report with { ByDoor = [report.Totals with { Key = "openai", Requests = 15 }, report.Totals with { Key = "mcp", Requests = 8 }] };
+
+        var page = Render<Stats>();
+
+        var doors = page.FindAll("section.breakdown table")[2];
+        Assert.Equal("按入口（聊天、OpenAI API、MCP）", doors.QuerySelector("caption")!.TextContent);
+        Assert.Equal("15", doors.QuerySelector("tr[data-key=openai] td")!.TextContent);
+        Assert.Equal("8", doors.QuerySelector("tr[data-key=mcp] td")!.TextContent);
+
+        // An API from before doors were counted: the preset and model tables only.
+        Api.Stats = report;
+        Assert.Equal(2, Render<Stats>().FindAll("section.breakdown table").Count);
+    }
+
+    [Fact]
     public void An_empty_window_and_a_failure_are_said_plainly()
     {
         Api.Stats = Report() with { Totals = Report().Totals with { Requests = 0 } };

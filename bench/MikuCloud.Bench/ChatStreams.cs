@@ -217,7 +217,7 @@ public static class ChatStreams
         return result;
     }
 
-    private static void OnChunk(StreamResult result, string text, long received, List<double>? chunkLatencies)
+    internal static void OnChunk(StreamResult result, string text, long received, List<double>? chunkLatencies)
     {
         result.Chunks++;
         result.LastToken = received;
@@ -234,10 +234,10 @@ public static class ChatStreams
         }
     }
 
-    private delegate bool LineHandler(ReadOnlySpan<byte> line, long receivedTimestamp);
+    internal delegate bool LineHandler(ReadOnlySpan<byte> line, long receivedTimestamp);
 
     /// <summary>Reads lines as they arrive; every line of one read gets that read's timestamp.</summary>
-    private static async Task ReadLinesAsync(Stream stream, LineHandler handler, CancellationToken cancellationToken)
+    internal static async Task ReadLinesAsync(Stream stream, LineHandler handler, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var filled = 0;
@@ -351,5 +351,5 @@ public static class ChatStreams
         return null;
     }
 
-    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+    internal static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }

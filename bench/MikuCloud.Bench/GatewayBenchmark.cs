@@ -7,14 +7,16 @@ namespace MikuCloud.Bench;
 /// <summary>
 /// Item 1: the same streaming chat straight to the fake Ollama and through the API, at 1, 16 and 64 concurrent
 /// streams, with the fake at ~60 tokens/s and as fast as it can. Direct and API phases alternate (D A, then A D)
-/// so drift in the machine's load hits both sides alike.
+/// so drift in the machine's load hits both sides alike. Time to first token is also measured through the
+/// OpenAI-compatible door, in the same rotation (GatewayBenchmark.OpenAi.cs).
 /// </summary>
-public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
+public sealed partial class GatewayBenchmark(BenchOptions options, TextWriter log)
 {
     private enum Side
     {
         Direct,
         Api,
+        OpenAi,
     }
 
     /// <summary>What the fake streams: <paramref name="Tokens"/> chunks, <paramref name="ChunkDelay"/> apart.</summary>
@@ -76,6 +78,11 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
         public double CpuPer1k => Api.Sum(p => p.ApiCpuMs) / ApiTokens * 1000;
         public double AllocPerToken => (double)Api.Sum(p => p.ApiAllocated) / ApiTokens;
         public long PeakRss => Api.Max(p => p.ApiPeakRss);
+
+        /// <summary>Phases through <c>/v1/chat/completions</c> (the time-to-first-token cell only).</summary>
+        public List<Phase> OpenAi { get; } = [];
+
+        public Summary OpenAiTtft => Summary.Of(OpenAi.SelectMany(p => p.Results).Select(r => r.TtftMs));
         public int Errors => Direct.Sum(p => p.Errors) + Api.Sum(p => p.Errors);
     }
 
@@ -110,10 +117,11 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
 
             // Time to first token at one stream, with many samples: short answers, back to back.
             var shortShape = new Shape("short", "20-token answers, as fast as it can", 20, TimeSpan.Zero);
-            var ttft = await MeasureAsync(shortShape, new Level(1, options.Scale switch { BenchScale.Full => 150, BenchScale.Quick => 50, _ => 3 }), rounds, cancellationToken);
+            var ttft = await MeasureAsync(shortShape, new Level(1, options.Scale switch { BenchScale.Full => 150, BenchScale.Quick => 50, _ => 3 }), rounds, cancellationToken, withOpenAi: true);
             if (Environment.GetEnvironmentVariable("BENCH_TTFT_ONLY") == "1")
             {
                 WriteTtftOnly(section, ttft);
+                WriteDoors(section, ttft);
                 return section;
             }
 
@@ -231,6 +239,7 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
             await RunPhaseAsync(Side.Direct, shortShape, new Level(4, turns), cancellationToken);
             await RunPhaseAsync(Side.Api, shortShape, new Level(4, turns), cancellationToken);
             await RunPhaseAsync(Side.Api, shortShape, new Level(1, turns / 2 + 1), cancellationToken);
+            await RunPhaseAsync(Side.OpenAi, shortShape, new Level(1, turns / 2 + 1), cancellationToken);
             await RunPhaseAsync(Side.Direct, fast, new Level(4, turns / 10 + 1), cancellationToken);
             await RunPhaseAsync(Side.Api, fast, new Level(4, turns / 10 + 1), cancellationToken);
             await RunPhaseAsync(Side.Api, pacedShape, new Level(options.Scale == BenchScale.Smoke ? 2 : 16, 1), cancellationToken);
@@ -249,7 +258,7 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
 
     private Task<long> SettleAsync(CancellationToken cancellationToken) => ApiIdle.SettleAsync(api, cancellationToken);
 
-    private async Task<Cell> MeasureAsync(Shape shape, Level level, int rounds, CancellationToken cancellationToken)
+    private async Task<Cell> MeasureAsync(Shape shape, Level level, int rounds, CancellationToken cancellationToken, bool withOpenAi = false)
     {
         var cell = new Cell(shape, level, [], []);
         if (options.Scale != BenchScale.Smoke)
@@ -260,11 +269,10 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
         await api.SpansAsync(cancellationToken);
         for (var round = 0; round < rounds; round++)
         {
-            var order = round % 2 == 0 ? new[] { Side.Direct, Side.Api } : [Side.Api, Side.Direct];
-            foreach (var side in order)
+            foreach (var side in Order(round, withOpenAi))
             {
                 var phase = await RunPhaseAsync(side, shape, level, cancellationToken);
-                (side == Side.Direct ? cell.Direct : cell.Api).Add(phase);
+                (side switch { Side.Direct => cell.Direct, Side.Api => cell.Api, _ => cell.OpenAi }).Add(phase);
             }
         }
 
@@ -384,7 +392,9 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
                 {
                     results.Add(side == Side.Direct
                         ? await ChatStreams.DirectAsync(direct, directBody, latencies, cancellationToken)
-                        : await ChatStreams.ApiAsync(apiClient, conversations[s * level.RequestsPerStream + r], apiBody, latencies, cancellationToken));
+                        : side == Side.OpenAi
+                            ? await OpenAiStreams.CompleteAsync(apiClient, openAiBody, latencies, cancellationToken)
+                            : await ChatStreams.ApiAsync(apiClient, conversations[s * level.RequestsPerStream + r], apiBody, latencies, cancellationToken));
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException)
                 {
@@ -496,6 +506,7 @@ public sealed class GatewayBenchmark(BenchOptions options, TextWriter log)
             ["first chunk sent → client has it (API: OllamaSharp parse, response start, `user` event, `delta` event)", Fmt.Ms(relayDirect.P50), Fmt.Ms(relayApi.P50), Fmt.SignedMs(relayApi.P50 - relayDirect.P50)],
             ["time to first token", Fmt.Ms(one.DirectTtft.P50), Fmt.Ms(one.ApiTtft.P50), Fmt.SignedMs(one.ApiTtft.P50 - one.DirectTtft.P50)],
         ]);
+        WriteDoors(section, one);
 
         var busy = paced.FirstOrDefault(c => c.Level.Streams == 64) ?? cells[^1];
         var busySpans = busy.Spans.ToDictionary(x => x.Name);

@@ -71,6 +71,7 @@ public static class BenchRunner
                     "admission" => await new AdmissionBenchmark(options, log).RunAsync(cancellationToken),
                     "auth" => await new AuthBenchmark(options, log).RunAsync(cancellationToken),
                     "bodies" => await new BodiesBenchmark(options, log).RunAsync(cancellationToken),
+                    "batch" => await new BatchBenchmark(options, log).RunAsync(cancellationToken),
                     _ => throw new ArgumentOutOfRangeException(nameof(options), item, "unknown item"),
                 };
             }

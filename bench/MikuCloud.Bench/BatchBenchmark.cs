@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MikuCloud.Contracts;
+using MikuCloud.Testing;
+
+namespace MikuCloud.Bench;
+
+/// <summary>
+/// Item 8 (issue 16): a batch of images through the API against the same items sent straight to the fake Ollama at the
+/// same concurrency, the API's CPU per item (the model excluded: the fake answers), and chat's time to first token
+/// with and without a batch running (interactive chat goes first).
+/// </summary>
+public sealed partial class BatchBenchmark(BenchOptions options, TextWriter log)
+{
+    /// <summary>Items answered at once, by the API's worker and by the direct client alike.</summary>
+    private const int Concurrency = 2;
+
+    private const string Prompt = "详细描述图片中的物体。 Describe the objects in the picture.";
+
+    public async Task<Section> RunAsync(CancellationToken cancellationToken)
+    {
+        var items = options.Scale switch { BenchScale.Full => 200, BenchScale.Quick => 60, _ => 8 };
+        var chats = options.Scale switch { BenchScale.Full => 60, BenchScale.Quick => 20, _ => 4 };
+        var tokens = options.Scale == BenchScale.Smoke ? 8 : 30;
+        var chunkDelay = TimeSpan.FromMilliseconds(10);
+        var section = new Section($"8. Batch jobs: {items} images, {Concurrency} at a time");
+        var dbPath = Path.Combine(Path.GetTempPath(), $"mikucloud-bench-batch-{Guid.NewGuid():N}.db");
+        await using var fake = await FakeOllama.StartAsync();
+        fake.WithModel("miku-vl", "qwen3-vl:8b-instruct-q4_K_M");
+        fake.RecordRequests = false;
+        fake.Chat = _ => ChatStreams.Reply(tokens, chunkDelay);
+        var images = Enumerable.Range(0, items).Select(i => Photos.PhoneJpeg(320, 240, 1, seed: i, quality: 85)).ToList();
+        try
+        {
+            await using var api = await ApiHostSettings.StartAsync(options.ApiHost, new ApiHostSettings(fake.ConnectionString, dbPath, new Dictionary<string, string?>
+            {
+                // Chat has slots of its own to spare: the batch takes only what chat leaves idle.
+                ["Chat:MaxConcurrentGenerations"] = "4",
+                ["Batches:MaxConcurrentItems"] = Concurrency.ToString(CultureInfo.InvariantCulture),
+                ["Batches:PollInterval"] = "00:00:00.200",
+            }), cancellationToken);
+            using var http = ChatStreams.NewClient(api.BaseAddress);
+            using var ollama = ChatStreams.NewClient(fake.Endpoint);
+
+            // Warm-up: one small batch and a few chats, so JIT and first-use costs stay out of the numbers.
+            await RunBatchAsync(http, images.Take(Math.Min(4, items)).ToList(), start: true, cancellationToken);
+            await ChatTtftsAsync(http, 3, cancellationToken);
+
+            var directWall = await DirectAsync(ollama, images, cancellationToken);
+
+            var before = await api.StatsAsync(cancellationToken);
+            var (batchId, uploadMs) = await CreateDraftAsync(http, images, cancellationToken);
+            var uploaded = await api.StatsAsync(cancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            (await http.PostAsync($"/api/batches/{batchId}/start", null, cancellationToken)).EnsureSuccessStatusCode();
+            var done = await WaitAsync(http, batchId, cancellationToken);
+            var apiWall = Clock.MsSince(started);
+            var after = await api.StatsAsync(cancellationToken);
+
+            var quiet = await ChatTtftsAsync(http, chats, cancellationToken);
+            var (busyBatch, _) = await CreateDraftAsync(http, Enumerable.Range(0, Math.Max(items, chats * 4)).Select(i => images[i % images.Count]).ToList(), cancellationToken);
+            (await http.PostAsync($"/api/batches/{busyBatch}/start", null, cancellationToken)).EnsureSuccessStatusCode();
+            await Task.Delay(500, cancellationToken); // the batch's items are in Ollama before the first chat
+            var busy = await ChatTtftsAsync(http, chats, cancellationToken);
+            var busyState = await GetAsync(http, busyBatch, cancellationToken);
+            (await http.PostAsync($"/api/batches/{busyBatch}/cancel", null, cancellationToken)).EnsureSuccessStatusCode();
+
+            Report(section, new Measured(items, chats, tokens, chunkDelay, directWall, apiWall, uploadMs, done, before, uploaded, after, quiet, busy, busyState), api.Description);
+            return section;
+        }
+        finally
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(dbPath + suffix);
+            }
+        }
+    }
+
+    /// <summary>The same items straight to Ollama's <c>/api/chat</c>, <see cref="Concurrency"/> at a time: the wall time.</summary>
+    private static async Task<double> DirectAsync(HttpClient ollama, List<byte[]> images, CancellationToken cancellationToken)
+    {
+        var next = -1;
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < images.Count)
+            {
+                var body = JsonSerializer.SerializeToUtf8Bytes(new
+                {
+                    model = "miku-vl",
+                    stream = true,
+                    messages = new[] { new { role = "user", content = Prompt, images = new[] { Convert.ToBase64String(images[i]) } } },
+                });
+                var result = await ChatStreams.DirectAsync(ollama, body, null, cancellationToken);
+                if (!result.Done)
+                {
+                    throw new InvalidOperationException($"direct item {i} did not finish: {result.Error}");
+                }
+            }
+        }));
+        return Clock.MsSince(started);
+    }
+
+    /// <summary>A draft batch with every image uploaded (one request), not started: the id and the upload's wall time.</summary>
+    private static async Task<(Guid Id, double UploadMs)> CreateDraftAsync(HttpClient http, List<byte[]> images, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var form = Form(images, start: false);
+        using var response = await http.PostAsync("/api/batches", form, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var added = (await response.Content.ReadFromJsonAsync<BatchItemsAdded>(ApiJson.Options, cancellationToken))!;
+        if (added.Batch.Total != images.Count)
+        {
+            throw new InvalidOperationException($"the batch took {added.Batch.Total} of {images.Count} images ({added.Refused.Count} refused)");
+        }
+
+        return (added.Batch.Id, Clock.MsSince(started));
+    }
+
+    private static async Task<BatchDto> RunBatchAsync(HttpClient http, List<byte[]> images, bool start, CancellationToken cancellationToken)
+    {
+        using var form = Form(images, start);
+        using var response = await http.PostAsync("/api/batches", form, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var added = (await response.Content.ReadFromJsonAsync<BatchItemsAdded>(ApiJson.Options, cancellationToken))!;
+        return await WaitAsync(http, added.Batch.Id, cancellationToken);
+    }
+
+    private static MultipartFormDataContent Form(List<byte[]> images, bool start)
+    {
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(Prompt), "prompt" },
+            { new StringContent(start ? "true" : "false"), "start" },
+        };
+        for (var i = 0; i < images.Count; i++)
+        {
+            var file = new ByteArrayContent(images[i]);
+            file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            form.Add(file, "files", $"photo-{i:D4}.jpg");
+        }
+
+        return form;
+    }
+
+    /// <summary>Polls the batch every 50 ms until it finishes (at most 50 ms late on a run of many seconds).</summary>
+    private static async Task<BatchDto> WaitAsync(HttpClient http, Guid id, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + 10 * 60 * Stopwatch.Frequency;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            var batch = await GetAsync(http, id, cancellationToken);
+            if (BatchStatus.IsFinished(batch.Status))
+            {
+                return batch;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        throw new TimeoutException($"batch {id} did not finish in 10 minutes");
+    }
+
+    private static async Task<BatchDto> GetAsync(HttpClient http, Guid id, CancellationToken cancellationToken) =>
+        (await http.GetFromJsonAsync<BatchDto>($"/api/batches/{id}", ApiJson.Options, cancellationToken))!;
+
+    /// <summary>Chats one after another, each a new conversation: their times to first token.</summary>
+    private static async Task<List<double>> ChatTtftsAsync(HttpClient http, int count, CancellationToken cancellationToken)
+    {
+        var ttfts = new List<double>(count);
+        var body = ChatStreams.MessageBody("你好！请简单介绍一下你自己。 Hello! Please introduce yourself briefly.");
+        for (var i = 0; i < count; i++)
+        {
+            var conversation = await ChatStreams.CreateConversationAsync(http, cancellationToken);
+            var result = await ChatStreams.ApiAsync(http, conversation, body, null, cancellationToken);
+            if (result.Status != 200 || !result.Done)
+            {
+                throw new InvalidOperationException($"chat {i} answered {result.Status}: {result.Error}");
+            }
+
+            ttfts.Add(result.TtftMs);
+        }
+
+        return ttfts;
+    }
+}
