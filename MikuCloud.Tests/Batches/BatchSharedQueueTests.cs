@@ -18,9 +18,13 @@ public class BatchSharedQueueTests(ITestOutputHelper output)
     public async Task A_batch_resumes_on_the_next_api_after_the_first_stopped_mid_way_with_no_item_done_twice_or_lost()
     {
         await using var second = new ApiFactory();
+        // A short lease: should the first API die before giving its claims back (a slow stop on a loaded machine), the
+        // second takes them over in seconds, not minutes (and the attempt check below says so).
+        second.Settings["Batches:ClaimLease"] = "00:00:10";
         await second.InitializeAsync();
         var first = new ApiFactory();
         first.Settings["ConnectionStrings:chatdb"] = second.DatabaseConnectionString;
+        first.Settings["Batches:ClaimLease"] = "00:00:10";
         await first.InitializeAsync();
         foreach (var ollama in new[] { first.Ollama, second.Ollama })
         {
