@@ -55,6 +55,7 @@ builder.AddChatDatabase();
 builder.AddChat();
 builder.AddAccounts();
 builder.AddUserLimits();
+builder.AddBatches();
 builder.AddBatchIntake();
 
 var app = builder.Build();
@@ -81,6 +82,7 @@ app.MapModelEndpoints();
 app.MapConversationEndpoints();
 app.MapChatEndpoints();
 app.MapStatsEndpoints();
+app.MapBatchEndpoints();
 app.MapOpenAiEndpoints();
 app.MapMcpDoor();
 
