@@ -56,7 +56,6 @@ builder.AddChat();
 builder.AddAccounts();
 builder.AddUserLimits();
 builder.AddBatches();
-builder.AddBatchIntake();
 
 var app = builder.Build();
 

@@ -5,11 +5,11 @@ using MikuCloud.Api.Data;
 namespace MikuCloud.Api.Batches;
 
 /// <summary>
-/// One upload's items going into a batch: each file through the <see cref="IBatchFileReader"/>, items saved in small
+/// One upload's items going into a batch: each file through the <see cref="BatchUploadReader"/> (images, zips of images), items saved in small
 /// chunks as they come (never the whole upload in memory), within the per-batch item limit and the owner's storage
 /// quota. A refusal of the upload as a whole (a quota, a broken body) takes back every item it added (<see cref="UndoAsync"/>).
 /// </summary>
-public sealed class BatchItemIntake(ChatDbContext db, IBatchFileReader reader, IOptions<BatchOptions> options)
+public sealed class BatchItemIntake(ChatDbContext db, BatchUploadReader reader, IOptions<BatchOptions> options)
 {
     private const int ChunkSize = 32;
     private readonly List<BatchItem> pending = [];
@@ -38,11 +38,11 @@ public sealed class BatchItemIntake(ChatDbContext db, IBatchFileReader reader, I
     public async Task AddFileAsync(string fileName, Stream content, CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        await foreach (var upload in reader.ReadAsync(fileName, content, cancellationToken))
+        await foreach (var result in reader.ReadAsync(new BatchUploadFile(fileName, content), cancellationToken))
         {
-            if (upload.Refused is { } refusal)
+            if (result.Item is not { } upload)
             {
-                refused.Add(refusal);
+                refused.Add(result.Refused!);
                 continue;
             }
 
@@ -51,7 +51,8 @@ public sealed class BatchItemIntake(ChatDbContext db, IBatchFileReader reader, I
                 throw BatchProblems.TooManyItems(limits.MaxItemsPerBatch);
             }
 
-            storedBytes += upload.Image!.LongLength;
+            var image = upload.Image.Data;
+            storedBytes += image.LongLength;
             if (storedBytes > limits.MaxStoredBytesPerUser)
             {
                 throw BatchProblems.StorageQuota(limits.MaxStoredBytesPerUser);
@@ -60,7 +61,7 @@ public sealed class BatchItemIntake(ChatDbContext db, IBatchFileReader reader, I
             var item = new BatchItem
             {
                 Id = Guid.CreateVersion7(), BatchId = batch.Id, OwnerId = batch.OwnerId, Index = batch.Total++, FileName = upload.FileName,
-                Status = BatchItemStatus.Queued, Image = upload.Image, StoredBytes = upload.Image.LongLength, Thumbnail = upload.Thumbnail,
+                Status = BatchItemStatus.Queued, Image = image, StoredBytes = image.LongLength, Thumbnail = upload.Thumbnail,
             };
             db.BatchItems.Add(item);
             pending.Add(item);

@@ -27,9 +27,6 @@ public sealed class BatchOptions
     /// <summary>How often an idle worker looks for queued items (items started on this process wake it at once).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Longest side of an item's thumbnail, in pixels.</summary>
-    public int ThumbnailSide { get; set; } = 160;
-
     /// <summary>Longest prompt, in characters.</summary>
     public int MaxPromptLength { get; set; } = 20_000;
 

@@ -1,6 +1,6 @@
 namespace MikuCloud.Api.Batches;
 
-/// <summary>Registers batch jobs: options, the queue and worker, uploads and the services the endpoints use.</summary>
+/// <summary>Registers batch jobs: options, the queue and worker, uploads (<see cref="BatchIntakeSetup"/>) and the services the endpoints use.</summary>
 public static class BatchSetup
 {
     public static IHostApplicationBuilder AddBatches(this IHostApplicationBuilder builder)
@@ -11,13 +11,13 @@ public static class BatchSetup
         services.AddSingleton<BatchSignals>();
         services.AddSingleton<BatchRuns>();
         services.AddSingleton<BatchTelemetry>();
-        services.AddSingleton<IBatchFileReader, SingleImageFileReader>();
         services.AddScoped<BatchQueue>();
         services.AddScoped<BatchStore>();
         services.AddScoped<BatchLifecycle>();
         services.AddScoped<BatchItemIntake>();
         services.AddScoped<BatchItemRunner>();
         services.AddHostedService<BatchWorker>();
+        builder.AddBatchIntake();
         return builder;
     }
 }
