@@ -25,6 +25,7 @@ public static class WebSetup
     {
         app.MapUploadEndpoints();
         app.MapPassThroughEndpoints();
+        app.MapBatchPassThroughEndpoints();
         app.MapCultureEndpoint();
         return app;
     }

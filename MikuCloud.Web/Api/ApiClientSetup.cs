@@ -20,6 +20,8 @@ public static class ApiClientSetup
         var baseAddress = new Uri(configuration["Api:BaseAddress"] ?? "https+http://api");
         Configure(services.AddHttpClient<MikuApiClient>(c => Configure(c, baseAddress)));
         services.AddTransient<IMikuApi>(sp => sp.GetRequiredService<MikuApiClient>());
+        Configure(services.AddHttpClient<MikuBatchClient>(c => Configure(c, baseAddress)));
+        services.AddTransient<IMikuBatchApi>(sp => sp.GetRequiredService<MikuBatchClient>());
         // The account clients: same API, same policy; they differ in whose token they send.
         Configure(services.AddHttpClient<MikuAuthClient>(c => Configure(c, baseAddress)));
         Configure(services.AddHttpClient<MikuAccountClient>(c => Configure(c, baseAddress)));

@@ -27,7 +27,7 @@ public static class PassThroughEndpoints
     }
 
     // Streams instead of returning an IResult: the body is copied as it arrives, never held in memory.
-    private static async Task PassThroughAsync(HttpContext ctx, MikuApiClient api, string path, string? contentTypePrefix, string cacheControl,
+    internal static async Task PassThroughAsync(HttpContext ctx, MikuApiClient api, string path, string? contentTypePrefix, string cacheControl,
         string? attachmentName = null)
     {
         HttpResponseMessage response;
