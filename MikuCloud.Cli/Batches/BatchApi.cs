@@ -46,12 +46,21 @@ public sealed class BatchApi(MikuApiClient api)
         return api.ReadAsync<BatchItemsAdded>(new HttpRequestMessage(HttpMethod.Post, $"api/batches/{id}/items") { Content = form }, cancellationToken);
     }
 
-    /// <summary>The names of the items the batch has (<c>GET /api/batches/{id}/items</c>), to see what arrived before an interruption.</summary>
+    /// <summary>The names of the items the batch has (<c>GET /api/batches/{id}/items</c>, every page), to see what arrived before an interruption.</summary>
     public async Task<IReadOnlyList<string>> ItemNamesAsync(Guid id, CancellationToken cancellationToken)
     {
-        var answer = await api.GetAsync<JsonNode>($"api/batches/{id}/items", cancellationToken);
-        var items = answer as JsonArray ?? answer["items"] as JsonArray ?? [];
-        return items.Select(i => i?["fileName"]?.GetValue<string>()).OfType<string>().ToList();
+        var names = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await api.GetAsync<Page<BatchItemDto>>(
+                $"api/batches/{id}/items?limit=200{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}", cancellationToken);
+            names.AddRange(page.Items.Select(i => i.FileName));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        return names;
     }
 
     /// <summary><c>POST /api/batches/{id}/start</c>.</summary>

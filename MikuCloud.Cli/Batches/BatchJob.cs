@@ -30,6 +30,7 @@ public sealed class BatchJob(BatchApi api, BatchState state, string statePath)
         ArgumentNullException.ThrowIfNull(batch);
         var format = ResultsFormat.Of(state.Out) ?? "jsonl";
         await api.DownloadResultsAsync(batch.Id, format, state.Out, cancellationToken);
+        RefusedResults.Append(state.Out, format, batch.Total, state.Refused);
         File.Delete(statePath);
 
         foreach (var refused in state.Refused)

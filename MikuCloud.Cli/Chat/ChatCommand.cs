@@ -29,28 +29,38 @@ public sealed class ChatCommand : AsyncCommand<ChatSettings>
         var stdout = Console.Out;
         var exitCode = ExitCodes.Success;
         var answered = false;
-        await foreach (var e in api.EventsAsync(response, cancellationToken))
+        try
         {
-            switch (e.EventType)
+            await foreach (var e in api.EventsAsync(response, cancellationToken))
             {
-                case ChatStreamEvents.Conversation:
-                    conversationId = Parse<ConversationDto>(e.Data).Id;
-                    break;
-                case ChatStreamEvents.Delta:
-                    await stdout.WriteAsync(Parse<DeltaDto>(e.Data).Text);
-                    await stdout.FlushAsync(cancellationToken);
-                    answered = true;
-                    break;
-                case ChatStreamEvents.Done:
-                    answered = true;
-                    break;
-                case ChatStreamEvents.Error:
-                    var error = Parse<ErrorDto>(e.Data);
-                    await stdout.FlushAsync(cancellationToken);
-                    await Console.Error.WriteLineAsync($"{(answered ? Environment.NewLine : "")}miku: the answer stopped: {error.Message} ({error.Code})");
-                    exitCode = ExitCodes.WorkFailed;
-                    break;
+                switch (e.EventType)
+                {
+                    case ChatStreamEvents.Conversation:
+                        conversationId = Parse<ConversationDto>(e.Data).Id;
+                        break;
+                    case ChatStreamEvents.Delta:
+                        await stdout.WriteAsync(Parse<DeltaDto>(e.Data).Text);
+                        await stdout.FlushAsync(cancellationToken);
+                        answered = true;
+                        break;
+                    case ChatStreamEvents.Done:
+                        answered = true;
+                        break;
+                    case ChatStreamEvents.Error:
+                        var error = Parse<ErrorDto>(e.Data);
+                        await stdout.FlushAsync(cancellationToken);
+                        await Console.Error.WriteLineAsync($"{(answered ? Environment.NewLine : "")}miku: the answer stopped: {error.Message} ({error.Code})");
+                        exitCode = ExitCodes.WorkFailed;
+                        break;
+                }
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: the stream is closed, so the API stops the model and saves the answer as it stands.
+            await stdout.FlushAsync(CancellationToken.None);
+            await Console.Error.WriteLineAsync($"{Environment.NewLine}miku: stopped; the partial answer is saved.");
+            exitCode = ExitCodes.Interrupted;
         }
 
         await stdout.WriteLineAsync();

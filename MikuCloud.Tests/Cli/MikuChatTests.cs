@@ -51,6 +51,23 @@ public sealed class MikuChatTests : MikuToolTest
     }
 
     [Fact]
+    public async Task Ctrl_c_stops_the_answer_and_the_model_then_exits_130_with_the_conversation_id()
+    {
+        var key = await KeyAsync();
+        api.Ollama.Chat = _ => new FakeChatReply { HangAfterChunks = true };
+        await using var miku = MikuProcess.Start(Environment(key), Folder, "chat", "Tell me a long story.");
+        await miku.WaitForOutputAsync((stdout, _) => stdout.Contains(Answer, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+
+        miku.Interrupt();
+
+        Assert.Equal(130, await miku.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(await api.Ollama.ChatCancelled.WaitAsync(TimeSpan.FromSeconds(10), Ct), "the model was not stopped");
+        Assert.Contains("stopped", miku.Stderr, StringComparison.Ordinal);
+        ConversationIdIn(miku.Stderr);
+        Assert.DoesNotMatch(@"(?m)^\s+at \S", miku.Stderr);
+    }
+
+    [Fact]
     public async Task A_wrong_key_exits_2_with_one_line_that_does_not_show_the_key()
     {
         await KeyAsync();

@@ -25,8 +25,6 @@ internal sealed class MikuProcess : IAsyncDisposable
     /// <summary>What the tool wrote to stderr so far.</summary>
     public string Stderr { get { lock (stderr) { return stderr.ToString(); } } }
 
-    public int Id => process.Id;
-
     /// <summary>Starts <c>miku</c> in <paramref name="workingDirectory"/> with <paramref name="environment"/> (MIKU_URL, MIKU_KEY…) and <paramref name="args"/>.</summary>
     public static MikuProcess Start(IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] args)
     {
@@ -93,6 +91,13 @@ internal sealed class MikuProcess : IAsyncDisposable
             Assert.True(deadline.Elapsed < timeout, $"miku did not print what was expected in {timeout}: stdout:\n{Stdout}\nstderr:\n{Stderr}");
             await Task.Delay(20, TestContext.Current.CancellationToken);
         }
+    }
+
+    /// <summary>Ctrl+C: SIGINT, as a terminal sends it (<c>dotnet miku.dll</c> runs the tool in its own process).</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     /// <summary>Ends the tool at once, as a closed terminal or a killed CI job does (no chance to clean up).</summary>
