@@ -20,17 +20,14 @@ public sealed class BatchUploader(BatchApi api, string statePath)
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(progress);
         var done = new HashSet<string>(state.Uploaded, StringComparer.Ordinal);
-        if (done.Count > 0 || state.Refused.Count > 0)
+        // A run killed after the API took a chunk but before the state was saved: the batch's items say what arrived.
+        foreach (var name in await api.ItemNamesAsync(state.BatchId, cancellationToken))
         {
-            // A run killed after the API took a chunk but before the state was saved: the batch's items say what arrived.
-            foreach (var name in await api.ItemNamesAsync(state.BatchId, cancellationToken))
+            done.Add(name);
+            var slash = name.IndexOf(".zip/", StringComparison.OrdinalIgnoreCase);
+            if (slash > 0)
             {
-                done.Add(name);
-                var slash = name.IndexOf(".zip/", StringComparison.OrdinalIgnoreCase);
-                if (slash > 0)
-                {
-                    done.Add(name[..(slash + 4)]); // a zip's entries are named archive.zip/inner/path.jpg
-                }
+                done.Add(name[..(slash + 4)]); // a zip's entries are named archive.zip/inner/path.jpg
             }
         }
 

@@ -36,7 +36,7 @@ public static class RefusedResults
 
         foreach (var line in lines)
         {
-            text.Append(line).Append(format == "csv" ? "\r\n" : "\n");
+            text.Append(line).Append('\n'); // as the API ends its lines
         }
 
         File.AppendAllText(path, text.ToString());
