@@ -1,4 +1,5 @@
 using MikuCloud.Api.Accounts;
+using MikuCloud.Api.Batches;
 using MikuCloud.Api.Chat;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
@@ -54,6 +55,7 @@ builder.AddChatDatabase();
 builder.AddChat();
 builder.AddAccounts();
 builder.AddUserLimits();
+builder.AddBatches();
 
 var app = builder.Build();
 
@@ -79,6 +81,7 @@ app.MapModelEndpoints();
 app.MapConversationEndpoints();
 app.MapChatEndpoints();
 app.MapStatsEndpoints();
+app.MapBatchEndpoints();
 app.MapOpenAiEndpoints();
 app.MapMcpDoor();
 

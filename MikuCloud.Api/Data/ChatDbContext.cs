@@ -15,6 +15,8 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
     public DbSet<UserAccount> Users => Set<UserAccount>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<InstallSetting> Settings => Set<InstallSetting>();
+    public DbSet<Batches.Batch> Batches => Set<Batches.Batch>();
+    public DbSet<Batches.BatchItem> BatchItems => Set<Batches.BatchItem>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -91,5 +93,7 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
             s.Property(x => x.Key).HasMaxLength(64);
             s.Property(x => x.Value).HasMaxLength(1_000);
         });
+
+        MikuCloud.Api.Batches.BatchModel.Configure(modelBuilder);
     }
 }

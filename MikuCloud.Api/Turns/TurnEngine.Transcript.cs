@@ -39,7 +39,9 @@ public sealed partial class TurnEngine
         }
 
         // Unstored, a transcript turn has no conversation: its own id keeps ActiveTurns' one-answer rule out of the way.
-        var lease = await gate.EnterAsync(stored?.Id ?? Guid.NewGuid(), owner, tags, cancellationToken);
+        var lease = request.Background
+            ? gate.EnterBackground(cancellationToken)
+            : await gate.EnterAsync(stored?.Id ?? Guid.NewGuid(), owner, tags, cancellationToken);
         return await AnswerAsync(lease, async () =>
         {
             options["num_predict"] = (long)plan.MaxOutputTokens;

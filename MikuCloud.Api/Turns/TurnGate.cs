@@ -92,4 +92,25 @@ public sealed class TurnGate(ChatDbContext db, ActiveTurns active, StreamSlots s
             throw;
         }
     }
+
+    /// <summary>
+    /// Background work's admission (batch items): a generation slot only if chat leaves one idle, no stream slot, no
+    /// conversation lock. A chat that needs the slot back preempts it: the turn is cancelled (and the caller, seeing its
+    /// own token uncancelled, knows to put the work back). Refused at once with 429 <c>busy</c> rather than queued.
+    /// </summary>
+    public TurnLease EnterBackground(CancellationToken cancellationToken)
+    {
+        var generation = admission.TryEnterBackground();
+        if (generation is null)
+        {
+            // Not a rejection in the chat metrics: the work waits in its own queue and tries again.
+            throw new ApiProblem(429, ProblemCodes.Busy, "All generation slots are busy with chat.", retryAfterSeconds: admission.RetryAfterSeconds);
+        }
+
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, generation.Preempted);
+        cancellation.CancelAfter(chat.Value.MaxTurnDuration);
+        var lease = new TurnLease(active, Guid.NewGuid(), cancellation);
+        lease.Hold(null, generation);
+        return lease;
+    }
 }

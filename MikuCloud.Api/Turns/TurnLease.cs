@@ -19,7 +19,7 @@ public sealed class TurnLease : IDisposable
     /// <summary>Cancelled when the turn must stop: the door's token, Stop, a deleted conversation, the longest turn.</summary>
     public CancellationTokenSource Cancellation { get; }
 
-    internal void Hold(IDisposable streamSlot, IDisposable generation) => (slot, admission) = (streamSlot, generation);
+    internal void Hold(IDisposable? streamSlot, IDisposable generation) => (slot, admission) = (streamSlot, generation);
 
     internal void HoldSlot(IDisposable streamSlot) => slot = streamSlot;
 

@@ -41,6 +41,12 @@ public sealed record TurnRequest
     /// <summary>Which door asked (for telemetry), e.g. <c>chat</c>.</summary>
     public string Door { get; }
 
+    /// <summary>
+    /// Background work (a batch item): runs only on capacity chat leaves idle and gives it back when a chat needs it,
+    /// holds none of the user's stream slots; refused at once (429 <c>busy</c>) rather than queued.
+    /// </summary>
+    public bool Background { get; private init; }
+
     /// <summary>A new question in an existing conversation.</summary>
     public static TurnRequest Ask(string ownerId, Guid conversationId, TurnQuestion question, string? presetId, JsonObject? options, string door) =>
         new(ownerId, door) { ConversationId = conversationId, Question = question, PresetId = presetId, Options = options };
@@ -52,6 +58,10 @@ public sealed record TurnRequest
     /// <summary>An answer to a history the caller sent (stored only with <paramref name="store"/>; the same limits, admission and telemetry).</summary>
     public static TurnRequest Answer(string ownerId, Transcript transcript, string? presetId, JsonObject? options, string door, bool store = false) =>
         new(ownerId, door) { Transcript = transcript, PresetId = presetId, Options = options, StoreTranscript = store };
+
+    /// <summary>An answer to a history, as background work (<see cref="Background"/>): nothing is stored, the same limits and telemetry.</summary>
+    public static TurnRequest AnswerInBackground(string ownerId, Transcript transcript, string? presetId, JsonObject? options, string door) =>
+        new(ownerId, door) { Transcript = transcript, PresetId = presetId, Options = options, Background = true };
 
     /// <summary>A new answer to the conversation's last question.</summary>
     public static TurnRequest AnswerAgain(string ownerId, Guid conversationId, Guid messageId, string? presetId, JsonObject? options, string door) =>

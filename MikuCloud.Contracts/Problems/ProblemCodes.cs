@@ -53,6 +53,26 @@ public static class ProblemCodes
     /// <summary>400: an image's long side is too many times its short side.</summary>
     public const string ImageBadAspectRatio = "image_bad_aspect_ratio";
 
+    // Batch uploads: a file or zip entry refused alone, listed in the answer's refused files (never a 5xx).
+
+    /// <summary>413: the upload has more files (zip entries included) than one upload may add.</summary>
+    public const string BatchTooManyFiles = "batch_too_many_files";
+
+    /// <summary>
+    /// 413: a zip file, or one of its entries, is larger than allowed, expands too far (a zip bomb: too many bytes, too
+    /// high a compression ratio) or lists too many entries. Counted while reading, whatever the zip's headers claim.
+    /// </summary>
+    public const string BatchZipTooLarge = "batch_zip_too_large";
+
+    /// <summary>400: a zip entry is a symbolic link, or its path is absolute or leads out of the archive (<c>..</c>).</summary>
+    public const string BatchZipUnsafe = "batch_zip_unsafe";
+
+    /// <summary>400: a zip entry is itself a zip file; nested archives are not opened.</summary>
+    public const string BatchZipNested = "batch_zip_nested";
+
+    /// <summary>400: a zip file (or one of its entries) cannot be read: truncated, damaged, encrypted or an unsupported compression.</summary>
+    public const string BatchZipCorrupt = "batch_zip_corrupt";
+
     // Not found (404; another user's ids answer the same).
 
     /// <summary>404: there is no such conversation (for this user).</summary>
@@ -90,6 +110,18 @@ public static class ProblemCodes
     /// <summary>409: that user name is taken.</summary>
     public const string UserNameTaken = "user_name_taken";
 
+    /// <summary>409: items can be added only to a draft batch (created with <c>start=false</c>).</summary>
+    public const string BatchNotDraft = "batch_not_draft";
+
+    /// <summary>409: the batch has no items to start with.</summary>
+    public const string BatchEmpty = "batch_empty";
+
+    /// <summary>409: the batch is finished (completed, cancelled or failed): nothing is left to start or cancel.</summary>
+    public const string BatchFinished = "batch_finished";
+
+    /// <summary>409: only a failed or cancelled batch item whose image is still stored can be retried.</summary>
+    public const string BatchItemNotRetryable = "batch_item_not_retryable";
+
     // Limits (429 with Retry-After).
 
     /// <summary>429: the user has too many answers streaming at once.</summary>
@@ -109,6 +141,15 @@ public static class ProblemCodes
 
     /// <summary>429: too many requests from this user.</summary>
     public const string RateLimited = "rate_limited";
+
+    /// <summary>429: a batch may hold no more items (<c>Batches:MaxItemsPerBatch</c>); nothing of the upload was kept.</summary>
+    public const string BatchItemLimit = "batch_item_limit";
+
+    /// <summary>429: the user stores as many unanswered batch images as allowed; waiting lets running batches make room.</summary>
+    public const string BatchStorageQuota = "batch_storage_quota";
+
+    /// <summary>429: the user has as many unfinished batches as allowed.</summary>
+    public const string TooManyBatches = "too_many_batches";
 
     /// <summary>429: too many failed sign-ins for this user name.</summary>
     public const string LoginThrottled = "login_throttled";
@@ -190,6 +231,9 @@ public static class ProblemCodes
 
     /// <summary>A stream's <c>error</c>: the answer ran longer than the longest turn allowed and was stopped.</summary>
     public const string TooLong = "too_long";
+
+    /// <summary>A batch item's error: the batch has a schema and the answer is not valid JSON.</summary>
+    public const string InvalidJsonAnswer = "invalid_json_answer";
 
     /// <summary>A saved answer's error: the server restarted while it was being generated.</summary>
     public const string ServerRestarted = "server_restarted";

@@ -33,18 +33,20 @@ public static class OpenApiOperations
     }
 
     /// <summary>
-    /// The path with its ids: <c>{messageId}</c> and the <c>{id}</c> of the resource the path names (conversation,
-    /// image, key, user), from <paramref name="ids"/>. A path the sweeps do not know fails, so they get taught.
+    /// The path with its ids: <c>{messageId}</c>, <c>{itemId}</c> (a batch item: <c>batchItem</c>) and the <c>{id}</c> of
+    /// the resource the path names (conversation, image, key, user, batch), from <paramref name="ids"/>. A path the sweeps do not know fails, so they get taught.
     /// </summary>
     public static string Fill(string path, IReadOnlyDictionary<string, string> ids)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(ids);
-        var filled = path.Replace("{messageId}", ids["message"], StringComparison.Ordinal);
+        var filled = path.Replace("{messageId}", ids["message"], StringComparison.Ordinal)
+            .Replace("{itemId}", ids.GetValueOrDefault("batchItem") ?? Guid.Empty.ToString(), StringComparison.Ordinal);
         var kind = path switch
         {
             _ when path.StartsWith("/api/conversations/", StringComparison.Ordinal) => "conversation",
             _ when path.StartsWith("/api/images/", StringComparison.Ordinal) => "image",
+            _ when path.StartsWith("/api/batches/", StringComparison.Ordinal) => "batch",
             _ when path.StartsWith("/api/keys/", StringComparison.Ordinal) => "key",
             _ when path.StartsWith("/api/admin/users/", StringComparison.Ordinal) => "user",
             // Model ids are the same catalog for everyone (nothing is owned): the default one stands for all.

@@ -26,6 +26,7 @@ public class IdorSweepTests : AccountsApiTest
         ["POST /api/conversations/{id}/messages"] = () => ChatTestExtensions.Multipart("what did A say?", ("a.jpg", TestImages.SolidJpeg(64, 64, TestImages.Red))),
         ["POST /api/conversations/{id}/messages/{messageId}/regenerate"] = () => JsonContent.Create(new { }),
         ["PATCH /api/admin/users/{id}"] = () => JsonContent.Create(new { disabled = true }),
+        ["POST /api/batches/{id}/items"] = () => Batches.BatchTestData.Form(new Dictionary<string, string>(), Batches.BatchTestData.Images(1)),
         ["POST /api/admin/users/{id}/password"] = () => JsonContent.Create(new { newPassword = "taken over!!" }),
     };
 
@@ -59,6 +60,11 @@ public class IdorSweepTests : AccountsApiTest
         {
             ids["key"] = (await key.Content.ReadFromJsonAsync<CreatedApiKey>(Ct))!.Id.ToString();
         }
+
+        // And a batch, kept as a draft (nothing runs while the sweep counts model calls), with one item.
+        var batch = await Batches.BatchClient.CreateBatchAsync(alice, "alice's photos", Batches.BatchTestData.Images(1), new() { ["start"] = "false" }, Ct);
+        ids["batch"] = batch["batch"]!["id"]!.GetValue<string>();
+        ids["batchItem"] = batch["added"]![0]!["id"]!.GetValue<string>();
 
         var unknownIds = ids.ToDictionary(kv => kv.Key, kv => kv.Key == "user" ? Guid.NewGuid().ToString("N") : Guid.NewGuid().ToString());
 
@@ -130,6 +136,7 @@ public class IdorSweepTests : AccountsApiTest
                 var list = await caller.GetFromJsonAsync<JsonObject>("/api/conversations", Ct);
                 Assert.Empty(list!["items"]!.AsArray());
                 Assert.Empty((await caller.GetFromJsonAsync<JsonArray>("/api/keys", Ct))!);
+                Assert.Empty((await caller.GetFromJsonAsync<JsonObject>("/api/batches", Ct))!["items"]!.AsArray());
                 var stats = await caller.GetFromJsonAsync<JsonObject>("/api/stats?window=24h", Ct);
                 Assert.DoesNotContain("\"requests\":1", stats!.ToJsonString(), StringComparison.Ordinal);
             }
@@ -160,6 +167,8 @@ public class IdorSweepTests : AccountsApiTest
         Assert.Null(await api.WithDbAsync(db => db.ApiKeys.Where(k => k.Id == Guid.Parse(ids["key"])).Select(k => k.RevokedAt).SingleAsync(Ct)));
         Assert.False(await api.WithDbAsync(db => db.Users.Where(u => u.Id == admin.User.Id).Select(u => u.Disabled).SingleAsync(Ct)));
         Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync($"/api/images/{ids["image"]}", Ct)).StatusCode);
+        var alicesBatch = await alice.GetFromJsonAsync<JsonObject>($"/api/batches/{ids["batch"]}", Ct);
+        Assert.Equal(("draft", 1, 1), (alicesBatch!["status"]!.GetValue<string>(), alicesBatch["total"]!.GetValue<int>(), alicesBatch["queued"]!.GetValue<int>()));
     }
 
     [Fact]
@@ -169,7 +178,7 @@ public class IdorSweepTests : AccountsApiTest
         var ids = new Dictionary<string, string>
         {
             ["conversation"] = Guid.NewGuid().ToString(), ["message"] = Guid.NewGuid().ToString(), ["image"] = Guid.NewGuid().ToString(),
-            ["user"] = "someone", ["key"] = Guid.NewGuid().ToString(),
+            ["user"] = "someone", ["key"] = Guid.NewGuid().ToString(), ["batch"] = Guid.NewGuid().ToString(), ["batchItem"] = Guid.NewGuid().ToString(),
         };
         using var anonymous = Anonymous();
         var operations = await OperationsAsync();

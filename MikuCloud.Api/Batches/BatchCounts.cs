@@ -1,0 +1,11 @@
+namespace MikuCloud.Api.Batches;
+
+/// <summary>A batch's items by status, and the tokens its answered items used (computed from the items).</summary>
+public sealed record BatchCounts(int Queued, int Running, int Completed, int Failed, int Cancelled, long InputTokens, long OutputTokens)
+{
+    /// <summary>No items yet.</summary>
+    public static BatchCounts None { get; } = new(0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>Items answered or failed.</summary>
+    public int Finished => Completed + Failed;
+}

@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using MikuCloud.Api.Chat;
+
+namespace MikuCloud.Api.Batches;
+
+/// <summary>
+/// Answers queued batch items in the background, at most <see cref="BatchOptions.MaxConcurrentItems"/> at once and only
+/// on generation capacity chat leaves idle (<see cref="AdmissionControl.TryEnterBackground"/>). Each item is claimed in
+/// the database (<see cref="BatchQueue"/>), its claim renewed while it runs, and given back when this process stops.
+/// </summary>
+public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionControl admission, BatchSignals signals, BatchRuns runs,
+    BatchTelemetry telemetry, IOptions<BatchOptions> options, TimeProvider time, ILogger<BatchWorker> logger) : BackgroundService
+{
+    /// <summary>Claims of one item after which it fails instead of being tried again (each one ended with its worker gone).</summary>
+    public const int MaxAttempts = 3;
+
+    private readonly ConcurrentDictionary<Guid, Task> running = new();
+    private long pausedUntil;
+
+    /// <summary>This process's name on its claims.</summary>
+    public string WorkerId { get; } = $"{Guid.NewGuid():N}@{Environment.MachineName}"[..Math.Min(64, 33 + Environment.MachineName.Length)];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        using var slots = new SemaphoreSlim(settings.MaxConcurrentItems);
+        try
+        {
+            await InScopeAsync(q => q.RecoverExpiredAsync(stoppingToken));
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await slots.WaitAsync(stoppingToken);
+                var item = await NextAsync(settings, stoppingToken);
+                if (item is null)
+                {
+                    slots.Release();
+                    await signals.WaitAsync(settings.PollInterval, stoppingToken);
+                    continue;
+                }
+
+                running[item.Id] = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await RunAsync(item, settings, stoppingToken);
+                    }
+                    finally
+                    {
+                        running.TryRemove(item.Id, out _);
+                        slots.Release();
+                    }
+                }, CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the running items give their claims back below.
+        }
+
+        await Task.WhenAll(running.Values);
+    }
+
+    /// <summary>The next claimed item once chat leaves a slot idle; null when nothing is queued (or the database failed, logged).</summary>
+    private async Task<BatchItem?> NextAsync(BatchOptions settings, CancellationToken stoppingToken)
+    {
+        while (!admission.IdleForBackground || time.GetUtcNow().UtcTicks < Interlocked.Read(ref pausedUntil))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
+        }
+
+        try
+        {
+            return await InScopeAsync(async q =>
+            {
+                await q.RecoverExpiredAsync(stoppingToken);
+                var claimed = await q.ClaimAsync(WorkerId, settings.ClaimLease, stoppingToken);
+                telemetry.QueueDepth(await q.DepthAsync(stoppingToken));
+                return claimed;
+            });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogClaimFailed(ex);
+            return null;
+        }
+    }
+
+    private async Task RunAsync(BatchItem item, BatchOptions settings, CancellationToken stoppingToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var registration = runs.Begin(item.BatchId, item.Id, stop);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var queue = scope.ServiceProvider.GetRequiredService<BatchQueue>();
+            if (await queue.FindBatchAsync(item.BatchId, CancellationToken.None) is not { } batch)
+            {
+                return; // deleted meanwhile, with its items
+            }
+
+            BatchItemOutcome outcome;
+            if (item.Attempts > MaxAttempts)
+            {
+                outcome = BatchItemOutcome.Failed(ProblemCodes.ServerRestarted, $"The item was tried {MaxAttempts} times and each time its worker stopped.");
+            }
+            else
+            {
+                using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                var renewal = RenewWhileRunningAsync(item, settings.ClaimLease, stop, renewing.Token);
+                outcome = await scope.ServiceProvider.GetRequiredService<BatchItemRunner>().RunAsync(batch, item, stop.Token);
+                var stopped = stop.IsCancellationRequested;
+                await renewing.CancelAsync();
+                await renewal;
+                if (stopped && !stoppingToken.IsCancellationRequested && outcome.Status != BatchItemStatus.Completed)
+                {
+                    return; // the batch was cancelled (or the claim lost): whoever did it wrote the item's state
+                }
+            }
+
+            if (stoppingToken.IsCancellationRequested && outcome.Status != BatchItemStatus.Completed)
+            {
+                outcome = BatchItemOutcome.Requeue(); // this process stops: another (or the next) takes the item over
+            }
+
+            if (await queue.FinishAsync(item, batch.KeepImages, outcome, CancellationToken.None) && outcome.Status != BatchItemStatus.Queued)
+            {
+                telemetry.Finished(outcome, Stopwatch.GetElapsedTime(started));
+            }
+
+            if (outcome.Preempted)
+            {
+                telemetry.Preempted();
+            }
+
+            if (outcome.Wait is { } wait)
+            {
+                Interlocked.Exchange(ref pausedUntil, (time.GetUtcNow() + wait).UtcTicks);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogItemFailed(ex, item.Id);
+        }
+        finally
+        {
+            signals.Pulse();
+        }
+    }
+
+    /// <summary>Renews the claim every third of its lease; a claim no longer held (cancelled, taken over) stops the item.</summary>
+    private async Task RenewWhileRunningAsync(BatchItem item, TimeSpan lease, CancellationTokenSource stop, CancellationToken ended)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(lease / 3, ended);
+                if (!await InScopeAsync(q => q.RenewAsync(item.Id, WorkerId, lease, ended)))
+                {
+                    await stop.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The item ended (or was stopped).
+        }
+        catch (Exception ex)
+        {
+            LogClaimFailed(ex);
+        }
+    }
+
+    private async Task<T> InScopeAsync<T>(Func<BatchQueue, Task<T>> work)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<BatchQueue>());
+    }
+
+    [LoggerMessage(LogLevel.Warning, "The batch queue could not be read; trying again shortly.")]
+    private partial void LogClaimFailed(Exception ex);
+
+    [LoggerMessage(LogLevel.Error, "Batch item {ItemId} could not be answered or saved.")]
+    private partial void LogItemFailed(Exception ex, Guid itemId);
+}
