@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using CsvHelper;
 using MikuCloud.Contracts;
 
 namespace MikuCloud.Cli.Batches;
@@ -14,6 +14,13 @@ public static class RefusedResults
     /// <summary>The status of a refused file's record (never an item status).</summary>
     public const string Status = "refused";
 
+    private static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with
+    {
+        Injection = CsvInjection.Escape,
+        InjectionEscape = '\'',
+        FormatProvider = CultureInfo.InvariantCulture,
+    };
+
     /// <summary>Appends one record per refused file to the results at <paramref name="path"/> in <paramref name="format"/>.</summary>
     public static void Append(string path, string format, int firstIndex, IReadOnlyList<RefusedFile> refused)
     {
@@ -25,43 +32,56 @@ public static class RefusedResults
 
         var records = refused.Select((r, i) => new BatchResultRecord(firstIndex + i, r.File, Status, null, null, new ErrorDto(r.Code, r.Message),
             null, null, null, null, null)).ToList();
-        var lines = format == "csv" ? CsvRows(File.ReadLines(path).FirstOrDefault() ?? "", records)
-            : records.Select(r => JsonSerializer.Serialize(r, ApiJson.Options));
-        var text = new StringBuilder();
-        var endsWithNewline = new FileInfo(path).Length == 0 || EndsWithNewline(path);
-        if (!endsWithNewline)
+        var complete = new FileInfo(path).Length == 0 || EndsWithNewline(path);
+        var header = format == "csv" ? File.ReadLines(path).FirstOrDefault() ?? "" : "";
+        using var output = new FileStream(path, FileMode.Append);
+        if (format == "csv")
         {
-            text.Append('\n');
+            AppendCsv(output, header, records, complete);
+            return;
         }
 
-        foreach (var line in lines)
+        if (!complete)
         {
-            text.Append(line).Append('\n'); // as the API ends its lines
+            output.WriteByte((byte)'\n');
         }
 
-        File.AppendAllText(path, text.ToString());
+        foreach (var record in records)
+        {
+            JsonSerializer.Serialize(output, record, ApiJson.Options);
+            output.WriteByte((byte)'\n');
+        }
     }
 
-    private static IEnumerable<string> CsvRows(string header, IEnumerable<BatchResultRecord> records)
+    private static void AppendCsv(Stream output, string header, IEnumerable<BatchResultRecord> records, bool complete)
     {
-        // By the downloaded header's column names, so a column the API adds later stays empty rather than shifted.
+        // As the API writes its rows (RFC 4180, CRLF, formula-like cells escaped with '), column by the downloaded
+        // header's names, so a column the API adds later stays empty rather than shifting the others.
+        using var csv = CsvWriter.Create(output, CsvOptions, leaveOpen: true);
+        if (!complete)
+        {
+            csv.EndRecord();
+        }
+
         var columns = header.Split(',');
         foreach (var record in records)
         {
-            yield return string.Join(',', columns.Select(column => Quote(column switch
+            foreach (var column in columns)
             {
-                "index" => record.Index.ToString(CultureInfo.InvariantCulture),
-                "file" => record.File,
-                "status" => record.Status,
-                "error_code" => record.Error?.Code,
-                "error_message" => record.Error?.Message,
-                _ => null,
-            })));
+                csv.WriteField(column switch
+                {
+                    "index" => record.Index.ToString(CultureInfo.InvariantCulture),
+                    "file" => record.File,
+                    "status" => record.Status,
+                    "errorCode" or "error_code" => record.Error?.Code,
+                    "errorMessage" or "error_message" => record.Error?.Message,
+                    _ => null,
+                });
+            }
+
+            csv.EndRecord();
         }
     }
-
-    private static string Quote(string? value) =>
-        value is null ? "" : value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 
     private static bool EndsWithNewline(string path)
     {
