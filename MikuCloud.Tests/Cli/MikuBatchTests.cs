@@ -71,6 +71,26 @@ public sealed class MikuBatchTests : MikuToolTest
     }
 
     [Fact]
+    public async Task Miku_batch_with_a_schema_and_options_sends_them_to_the_model_and_writes_each_answer_as_parsed_json()
+    {
+        var key = await KeyAsync();
+        api.Ollama.Chat = _ => new FakeChatReply { Chunks = ["{\"objects\": ", "[\"cat\", \"窗台\"]}"] };
+        Photos("cat.png");
+        const string schema = """{"type":"object","properties":{"objects":{"type":"array","items":{"type":"string"}}},"required":["objects"]}""";
+        await File.WriteAllTextAsync(Path.Combine(Folder, "objects.schema.json"), schema, Ct);
+
+        var (exitCode, stdout, stderr) = await MikuAsync(key, "batch", "photos", "-p", Prompt, "--schema", "objects.schema.json",
+            "--options", """{"temperature":0.2}""", "--out", "objects.jsonl");
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");
+        var sent = Assert.Single(api.Ollama.ChatRequests);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(schema), sent["format"]), sent.ToJsonString());
+        Assert.Equal(0.2, sent["options"]!["temperature"]!.GetValue<double>(), 3);
+        var record = Assert.Single(JsonLines(Path.Combine(Folder, "objects.jsonl")));
+        Assert.Equal(["cat", "窗台"], record["json"]!["objects"]!.AsArray().Select(o => o!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task A_rerun_after_an_interrupted_upload_sends_only_the_missing_files_so_each_becomes_one_item()
     {
         var key = await KeyAsync();
