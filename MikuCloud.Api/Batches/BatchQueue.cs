@@ -14,16 +14,18 @@ public sealed class BatchQueue(ChatDbContext db, ChatDatabaseInfo database, Time
     public async Task<BatchItem?> ClaimAsync(string worker, TimeSpan lease, CancellationToken cancellationToken)
     {
         var expires = Timestamps.Now(time) + lease;
-        // One statement each: PostgreSQL skips rows another worker has locked; SQLite has one writer, so the
-        // conditional UPDATE is the claim only one process can win.
+        // One statement each: PostgreSQL skips rows another worker has locked (the row is chosen once, in a materialized
+        // CTE: as an IN (…) subquery the planner may run it again per row and claim several); SQLite has one writer, so
+        // the conditional UPDATE is the claim only one process can win.
         var claimed = database.Provider == ChatDatabaseProvider.Postgres
             ? db.BatchItems.FromSql($"""
-                UPDATE "BatchItems" SET "Status" = 'running', "ClaimedBy" = {worker}, "ClaimExpiresAt" = {expires}, "Attempts" = "Attempts" + 1
-                WHERE "Id" IN (SELECT i."Id" FROM "BatchItems" AS i JOIN "Batches" AS b ON b."Id" = i."BatchId"
-                               WHERE i."Status" = 'queued' AND b."Status" IN ('queued', 'running')
-                               ORDER BY b."StartedAt", b."Id", i."Index" LIMIT 1 FOR UPDATE OF i SKIP LOCKED)
-                  AND "Status" = 'queued'
-                RETURNING *
+                WITH next AS MATERIALIZED (
+                    SELECT i."Id" FROM "BatchItems" AS i JOIN "Batches" AS b ON b."Id" = i."BatchId"
+                    WHERE i."Status" = 'queued' AND b."Status" IN ('queued', 'running')
+                    ORDER BY b."StartedAt", b."Id", i."Index" LIMIT 1 FOR UPDATE OF i SKIP LOCKED)
+                UPDATE "BatchItems" AS t SET "Status" = 'running', "ClaimedBy" = {worker}, "ClaimExpiresAt" = {expires}, "Attempts" = t."Attempts" + 1
+                FROM next WHERE t."Id" = next."Id" AND t."Status" = 'queued'
+                RETURNING t.*
                 """)
             : db.BatchItems.FromSql($"""
                 UPDATE "BatchItems" SET "Status" = 'running', "ClaimedBy" = {worker}, "ClaimExpiresAt" = {expires}, "Attempts" = "Attempts" + 1
