@@ -95,10 +95,19 @@ public sealed class MikuBatchTests : MikuToolTest
     {
         var key = await KeyAsync();
         var photos = Photos("a.png", "b.png", "c.png");
+        using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(photos, "more.zip"), System.IO.Compression.ZipArchiveMode.Create))
+        {
+            foreach (var (name, seed) in new[] { ("x.png", 7), ("y.png", 8) })
+            {
+                await using var entry = await zip.CreateEntry(name).OpenAsync(Ct);
+                await entry.WriteAsync(TestImages.Png(TestImages.PhotoLike(48, 32, seed)), Ct);
+            }
+        }
+
         using var client = WithApiKey(key);
-        // What a run killed mid-upload leaves: a draft with a.png and b.png, and a state file that only got to record
-        // a.png (the kill came after the API took b.png, before the state was saved).
-        var batchId = await DraftWithAsync(client, photos, "a.png", "b.png");
+        // What a run killed mid-upload leaves: a draft with a.png and more.zip, and a state file that only got to record
+        // a.png (the kill came after the API took more.zip, before the state was saved).
+        var batchId = await DraftWithAsync(client, photos, "a.png", "more.zip");
         var results = Path.Combine(Folder, "results.jsonl");
         new BatchState
         {
@@ -110,8 +119,9 @@ public sealed class MikuBatchTests : MikuToolTest
         Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");
         Assert.Contains($"Resuming batch {batchId}", stderr, StringComparison.Ordinal);
         var items = (await client.GetFromJsonAsync<JsonObject>($"/api/batches/{batchId}/items?limit=200", Ct))!["items"]!.AsArray();
-        Assert.Equal(["a.png", "b.png", "c.png"], items.Select(i => i!["fileName"]!.GetValue<string>()).Order(StringComparer.Ordinal));
-        Assert.Equal(3, JsonLines(results).Count);
+        Assert.Equal(["a.png", "b.png", "c.png", "more.zip/x.png", "more.zip/y.png"],
+            items.Select(i => i!["fileName"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(5, JsonLines(results).Count);
         var batches = (await client.GetFromJsonAsync<JsonObject>("/api/batches", Ct))!["items"]!.AsArray();
         Assert.Single(batches);
     }
