@@ -96,7 +96,8 @@ internal sealed class MikuProcess : IAsyncDisposable
     /// <summary>Ctrl+C: SIGINT, as a terminal sends it (<c>dotnet miku.dll</c> runs the tool in its own process).</summary>
     public void Interrupt()
     {
-        using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        // The shell's own kill: no dependency on a kill binary being installed.
+        using var kill = Process.Start("sh", ["-c", $"kill -INT {process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]);
         kill.WaitForExit();
     }
 
