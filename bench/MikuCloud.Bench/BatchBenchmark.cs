@@ -66,7 +66,11 @@ public sealed partial class BatchBenchmark(BenchOptions options, TextWriter log)
             await Task.Delay(500, cancellationToken); // the batch's items are in Ollama before the first chat
             var busy = await ChatTtftsAsync(http, chats, cancellationToken);
             var busyState = await GetAsync(http, busyBatch, cancellationToken);
-            (await http.PostAsync($"/api/batches/{busyBatch}/cancel", null, cancellationToken)).EnsureSuccessStatusCode();
+            if (!BatchStatus.IsFinished(busyState.Status))
+            {
+                // It may finish between the read and the cancel (a 409 then): either way it is not running any more.
+                using var cancelled = await http.PostAsync($"/api/batches/{busyBatch}/cancel", null, cancellationToken);
+            }
 
             Report(section, new Measured(items, chats, tokens, chunkDelay, directWall, apiWall, uploadMs, done, before, uploaded, after, quiet, busy, busyState), api.Description);
             return section;
