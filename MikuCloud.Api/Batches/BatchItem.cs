@@ -17,14 +17,9 @@ public sealed class BatchItem
     /// <summary>One of <see cref="BatchItemStatus"/>.</summary>
     public string Status { get; set; } = BatchItemStatus.Queued;
 
-    /// <summary>The processed image; null once answered unless the batch keeps images.</summary>
-    public byte[]? Image { get; set; }
-
     /// <summary>Bytes of <see cref="Image"/> still stored (0 once deleted): the per-user storage quota sums it without reading blobs.</summary>
     public long StoredBytes { get; set; }
 
-    /// <summary>A small JPEG preview, kept after the image is deleted.</summary>
-    public byte[]? Thumbnail { get; set; }
     public string? Answer { get; set; }
 
     /// <summary>The answer parsed as JSON (as text) when the batch has a schema.</summary>
@@ -43,4 +38,14 @@ public sealed class BatchItem
     public string? ClaimedBy { get; set; }
     public DateTime? ClaimExpiresAt { get; set; }
     public DateTime? CompletedAt { get; set; }
+
+    // The two blobs are declared last, so they are the table's last columns: SQLite keeps a row's earlier columns on
+    // its b-tree page and a large blob on overflow pages, so counting items or reading their status and answers never
+    // walks the image bytes (with the blobs first, every progress count read every queued image).
+
+    /// <summary>The processed image; null once answered unless the batch keeps images.</summary>
+    public byte[]? Image { get; set; }
+
+    /// <summary>A small JPEG preview, kept after the image is deleted.</summary>
+    public byte[]? Thumbnail { get; set; }
 }

@@ -44,9 +44,7 @@ namespace MikuCloud.Api.Data.Migrations.Sqlite
                     Index = table.Column<int>(type: "INTEGER", nullable: false),
                     FileName = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Image = table.Column<byte[]>(type: "BLOB", nullable: true),
                     StoredBytes = table.Column<long>(type: "INTEGER", nullable: false),
-                    Thumbnail = table.Column<byte[]>(type: "BLOB", nullable: true),
                     Answer = table.Column<string>(type: "TEXT", nullable: true),
                     JsonAnswer = table.Column<string>(type: "TEXT", nullable: true),
                     ErrorCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
@@ -58,7 +56,9 @@ namespace MikuCloud.Api.Data.Migrations.Sqlite
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
                     ClaimedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     ClaimExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Image = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    Thumbnail = table.Column<byte[]>(type: "BLOB", nullable: true)
                 },
                 constraints: table =>
                 {

@@ -11,7 +11,7 @@ using MikuCloud.Api.Data;
 namespace MikuCloud.Api.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteChatDbContext))]
-    [Migration("20261206120616_Batches")]
+    [Migration("20261206121401_Batches")]
     partial class Batches
     {
         /// <inheritdoc />

@@ -44,9 +44,7 @@ namespace MikuCloud.Api.Data.Migrations.Postgres
                     Index = table.Column<int>(type: "integer", nullable: false),
                     FileName = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
                     Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Image = table.Column<byte[]>(type: "bytea", nullable: true),
                     StoredBytes = table.Column<long>(type: "bigint", nullable: false),
-                    Thumbnail = table.Column<byte[]>(type: "bytea", nullable: true),
                     Answer = table.Column<string>(type: "text", nullable: true),
                     JsonAnswer = table.Column<string>(type: "text", nullable: true),
                     ErrorCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
@@ -58,7 +56,9 @@ namespace MikuCloud.Api.Data.Migrations.Postgres
                     Attempts = table.Column<int>(type: "integer", nullable: false),
                     ClaimedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     ClaimExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    CompletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    CompletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Image = table.Column<byte[]>(type: "bytea", nullable: true),
+                    Thumbnail = table.Column<byte[]>(type: "bytea", nullable: true)
                 },
                 constraints: table =>
                 {

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MikuCloud.Api.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresChatDbContext))]
-    [Migration("20261206120623_Batches")]
+    [Migration("20261206121404_Batches")]
     partial class Batches
     {
         /// <inheritdoc />
