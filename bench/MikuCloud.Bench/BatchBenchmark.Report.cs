@@ -35,6 +35,7 @@ public sealed partial class BatchBenchmark
         section.Table(["API cost (its own process; the model excluded)", "value"],
         [
             ["CPU per item while the batch runs", Fmt.Ms(runCpuPerItem)],
+            ["methods JIT-compiled while the batch runs (after the warm-up)", (m.After.JitMethods - m.Uploaded.JitMethods).ToString(CultureInfo.InvariantCulture)],
             ["CPU per item to take the upload (image pipeline, thumbnail, insert)", Fmt.Ms(uploadCpuPerItem)],
             ["upload of all items (one multipart request) wall time", $"{Fmt.Ms(m.UploadMs)} ({Fmt.Ms(m.UploadMs / m.Items)} per item)"],
         ]);
