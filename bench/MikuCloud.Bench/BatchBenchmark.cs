@@ -49,7 +49,7 @@ public sealed partial class BatchBenchmark(BenchOptions options, TextWriter log)
             // for tens of seconds in a fresh process and would otherwise be counted as the first items' CPU).
             await RunBatchAsync(http, images.Take(Math.Min(items, 40)).ToList(), start: true, cancellationToken);
             await ChatTtftsAsync(http, 5, cancellationToken);
-            await SettleAsync(api, cancellationToken);
+            await ApiIdle.SettleAsync(api, cancellationToken);
 
             var directWall = await DirectAsync(ollama, images, cancellationToken);
 
@@ -82,23 +82,6 @@ public sealed partial class BatchBenchmark(BenchOptions options, TextWriter log)
             foreach (var suffix in new[] { "", "-wal", "-shm" })
             {
                 File.Delete(dbPath + suffix);
-            }
-        }
-    }
-
-    /// <summary>Waits (at most 15 s) until the API compiles almost nothing and idles, as the gateway item does.</summary>
-    private static async Task SettleAsync(IApiHost api, CancellationToken cancellationToken)
-    {
-        var settle = await api.StatsAsync(cancellationToken);
-        for (var i = 0; i < 30; i++)
-        {
-            await Task.Delay(500, cancellationToken);
-            var now = await api.StatsAsync(cancellationToken);
-            var quiet = now.JitMethods - settle.JitMethods < 5 && (now.CpuMs - settle.CpuMs) * 2 < 20;
-            settle = now;
-            if (quiet)
-            {
-                return;
             }
         }
     }
