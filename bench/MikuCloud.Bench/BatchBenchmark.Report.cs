@@ -1,5 +1,4 @@
 using System.Globalization;
-using MikuCloud.Contracts;
 
 namespace MikuCloud.Bench;
 

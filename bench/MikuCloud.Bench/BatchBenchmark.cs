@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MikuCloud.Contracts;
 using MikuCloud.Testing;
 
 namespace MikuCloud.Bench;
