@@ -33,10 +33,45 @@ public sealed class HouseModel
 
         Name = name;
         Modelfile = modelfile;
+        Purpose = ReadPurpose(modelfile);
+        IsOptional = modelfile.Metadata.TryGetValue("optional", out var optional) && bool.TryParse(optional, out var b) && b;
+        IsDefault = modelfile.Metadata.TryGetValue("default", out var isDefault) && bool.TryParse(isDefault, out var d) && d;
+        Titles = Localized(modelfile.Metadata, "title");
+        Descriptions = Localized(modelfile.Metadata, "description");
+        PresetNames = modelfile.Metadata.TryGetValue("presets", out var names)
+            ? names.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [];
     }
 
     /// <summary>The model name in Ollama, without tag (<c>miku-vl</c>).</summary>
     public string Name { get; }
+
+    /// <summary>What it is for (<c># purpose:</c>; <see cref="ModelPurpose.Vision"/> when not said).</summary>
+    public ModelPurpose Purpose { get; }
+
+    /// <summary>Whether it is a chat model (vision or text), as opposed to an embedding model.</summary>
+    public bool IsChat => Purpose is ModelPurpose.Vision or ModelPurpose.Text;
+
+    /// <summary>
+    /// <c># optional: true</c>: off until enabled (by configuration or an admin), so a first run downloads only the
+    /// default model.
+    /// </summary>
+    public bool IsOptional { get; }
+
+    /// <summary><c># default: true</c>: the chat model new conversations get.</summary>
+    public bool IsDefault { get; }
+
+    /// <summary>Display titles by UI language (<c># title.en:</c>, <c># title.zh:</c>); may be empty.</summary>
+    public IReadOnlyDictionary<string, string> Titles { get; }
+
+    /// <summary>One-line descriptions by UI language (<c># description.en:</c> …); may be empty.</summary>
+    public IReadOnlyDictionary<string, string> Descriptions { get; }
+
+    /// <summary>
+    /// <c># presets: a, b</c> (or <c>*</c>): presets tuned for another model that also apply to this one, besides the
+    /// presets whose <c>FROM</c> names it (see <see cref="HouseModelCatalog.PresetsFor"/>).
+    /// </summary>
+    public IReadOnlyList<string> PresetNames { get; }
 
     /// <summary>The Modelfile it is created from.</summary>
     public Modelfile Modelfile { get; }
@@ -86,6 +121,22 @@ public sealed class HouseModel
         request["stream"] = stream;
         return request;
     }
+
+    private static ModelPurpose ReadPurpose(Modelfile modelfile)
+    {
+        if (!modelfile.Metadata.TryGetValue("purpose", out var purpose))
+        {
+            return ModelPurpose.Vision;
+        }
+
+        return Enum.TryParse<ModelPurpose>(purpose, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new ModelfileException(modelfile.Source, 0, $"'# purpose: {purpose}' is not one of: vision, text, embedding");
+    }
+
+    private static Dictionary<string, string> Localized(IReadOnlyDictionary<string, string> metadata, string key) =>
+        metadata.Where(kv => kv.Key.StartsWith(key + ".", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[(key.Length + 1)..], kv => kv.Value, StringComparer.Ordinal);
 
     /// <summary>Typed option values as JSON (numbers stay numbers; <c>stop</c> stays a list).</summary>
     public static JsonObject ParametersToJson(IReadOnlyDictionary<string, object> parameters)

@@ -28,6 +28,43 @@ public sealed class HouseModelCatalog
     /// <summary>Presets, in display order.</summary>
     public IReadOnlyList<Preset> Presets { get; }
 
+    /// <summary>
+    /// The chat model new conversations get: the one marked <c># default: true</c>, else the only required chat model,
+    /// else the first chat model by name.
+    /// </summary>
+    public HouseModel DefaultModel =>
+        Models.FirstOrDefault(m => m.IsDefault)
+        ?? (Models.Count(m => m.IsChat && !m.IsOptional) == 1 ? Models.Single(m => m.IsChat && !m.IsOptional) : null)
+        ?? Models.First(m => m.IsChat);
+
+    /// <summary>
+    /// The models to provision: every required one, and the optional ones named in <paramref name="enabledOptional"/>
+    /// (names with or without <c>:latest</c>; unknown names are ignored here and reported by the caller).
+    /// </summary>
+    public IReadOnlyList<HouseModel> Enabled(IEnumerable<string> enabledOptional)
+    {
+        ArgumentNullException.ThrowIfNull(enabledOptional);
+        var names = enabledOptional.ToList();
+        return [.. Models.Where(m => !m.IsOptional || names.Any(n => ModelName.AreSame(m.Name, n)))];
+    }
+
+    /// <summary>
+    /// The presets a chat model can use: those whose <c>FROM</c> names it, then those its <c># presets:</c> line borrows
+    /// (<c>*</c> borrows all). Embedding models have none.
+    /// </summary>
+    public IReadOnlyList<Preset> PresetsFor(HouseModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!model.IsChat)
+        {
+            return [];
+        }
+
+        var borrowsAll = model.PresetNames.Contains("*");
+        return [.. Presets.Where(p => ModelName.AreSame(p.Model, model.Name)
+            || borrowsAll || model.PresetNames.Contains(p.Id, StringComparer.OrdinalIgnoreCase))];
+    }
+
     /// <summary>The preset marked <c># default: true</c>.</summary>
     public Preset DefaultPreset => Presets.Single(p => p.IsDefault);
 
@@ -69,6 +106,32 @@ public sealed class HouseModelCatalog
             {
                 throw new ModelfileException(Path.Combine(presetDir, preset.Id + Extension), 0,
                     $"FROM '{preset.Model}' is not a house model (known: {string.Join(", ", models.Select(m => m.Name))})");
+            }
+        }
+
+        if (!models.Any(m => m.IsChat))
+        {
+            throw new ModelfileException(directory, 0, "no chat model (every house model says '# purpose: embedding')");
+        }
+
+        if (models.Count(m => m.IsDefault) > 1)
+        {
+            throw new ModelfileException(directory, 0, "at most one house model may say '# default: true'");
+        }
+
+        if (models.FirstOrDefault(m => m.IsDefault) is { } marked && (!marked.IsChat || marked.IsOptional))
+        {
+            throw new ModelfileException(marked.Modelfile.Source, 0, "the default model must be a chat model that is not optional");
+        }
+
+        foreach (var model in models)
+        {
+            foreach (var name in model.PresetNames.Where(n => n != "*"))
+            {
+                if (!presets.Any(p => string.Equals(p.Id, name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw new ModelfileException(model.Modelfile.Source, 0, $"'# presets:' names '{name}', which is not in presets/");
+                }
             }
         }
 

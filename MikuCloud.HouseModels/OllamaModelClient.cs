@@ -24,7 +24,7 @@ public sealed record OllamaModelEntry(string Name, long Size, string Detail);
 /// The model-management half of Ollama's HTTP API (version, show, tags, ps, pull, create, unload), on a plain
 /// <see cref="HttpClient"/> whose base address is the server. Chat goes through OllamaSharp instead.
 /// </summary>
-public sealed class OllamaModelClient
+public sealed partial class OllamaModelClient
 {
     private readonly HttpClient http;
 

@@ -18,7 +18,7 @@ namespace MikuCloud.Testing;
 /// NDJSON streams, <c>{"error": …}</c> bodies and lines, <c>name:latest</c> names. Everything it receives is
 /// recorded so tests can assert what a real Ollama would have been sent.
 /// </summary>
-public sealed class FakeOllama : IAsyncDisposable
+public sealed partial class FakeOllama : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly ConcurrentDictionary<string, FakeModel> models = new(StringComparer.Ordinal);

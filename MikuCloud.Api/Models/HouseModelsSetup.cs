@@ -31,7 +31,7 @@ public static class HouseModelsSetup
         }
 
         builder.Services.AddSingleton(catalog);
-        var endpoint = new OllamaEndpoint(parsed.Endpoint, parsed.Model ?? catalog.Models[0].Name);
+        var endpoint = new OllamaEndpoint(parsed.Endpoint, parsed.Model ?? catalog.DefaultModel.Name);
         builder.Services.AddSingleton(endpoint);
 
         builder.Services.AddHttpClient(OllamaHttpClient, c => c.BaseAddress = endpoint.Endpoint)

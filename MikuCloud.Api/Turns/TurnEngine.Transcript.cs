@@ -22,7 +22,7 @@ public sealed partial class TurnEngine
             await gate.CheckImageQuotaAsync(owner, transcript.Messages.Sum(m => m.Images?.Count ?? 0), cancellationToken);
         }
 
-        var model = catalog.FindModel(endpoint.Model) ?? catalog.Models[0];
+        var model = catalog.FindModel(endpoint.Model) ?? catalog.DefaultModel;
         var options = GenerationOptions.Merge(model, preset, overrides);
 
         // Images go through the same pipeline as uploads (validation, bombs, EXIF, pixel budget); the image quota

@@ -37,7 +37,7 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
         await gate.CheckImageQuotaAsync(owner, question.Images.Count, cancellationToken);
         var questionImages = again?.Images.OrderBy(i => i.Ordinal).ToList() ?? images.Process(question.Images, owner);
 
-        var model = catalog.FindModel(endpoint.Model) ?? catalog.Models[0];
+        var model = catalog.FindModel(endpoint.Model) ?? catalog.DefaultModel;
         var options = GenerationOptions.Merge(model, preset, OptionOverrides.FromStored(conversation.OptionsJson), overrides);
         var history = await store.LoadHistoryAsync(conversation.Id, again?.Seq ?? long.MaxValue, cancellationToken);
         var next = new PromptTurn(MessageRole.User, question.Content, questionImages.Select(i => new PromptImage(i.Id, i.VisualTokens)).ToList());

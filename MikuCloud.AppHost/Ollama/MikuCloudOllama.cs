@@ -38,7 +38,7 @@ public static class MikuCloudOllamaExtensions
             : new OllamaModeChoice(options.Mode == OllamaMode.Auto ? OllamaMode.Container : options.Mode, "Publishing.");
         var catalog = HouseModelCatalog.Load(HouseModelCatalog.LocateDirectory(options.ModelfilesPath));
         var house = options.HouseModel is null
-            ? catalog.Models[0]
+            ? catalog.DefaultModel
             : catalog.FindModel(options.HouseModel) ?? throw new InvalidOperationException(
                 $"Ollama:HouseModel='{options.HouseModel}' is not in {catalog.Directory} (known: {string.Join(", ", catalog.Models.Select(m => m.Name))}).");
         if (options.Quantization is not null)
