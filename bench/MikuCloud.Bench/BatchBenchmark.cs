@@ -55,11 +55,13 @@ public sealed partial class BatchBenchmark(BenchOptions options, TextWriter log)
             var before = await api.StatsAsync(cancellationToken);
             var (batchId, uploadMs) = await CreateDraftAsync(http, images, cancellationToken);
             var uploaded = await api.StatsAsync(cancellationToken);
+            await api.SpansAsync(cancellationToken); // drained: the run's own database commands are counted below
             var started = Stopwatch.GetTimestamp();
             (await http.PostAsync($"/api/batches/{batchId}/start", null, cancellationToken)).EnsureSuccessStatusCode();
             var done = await WaitAsync(http, batchId, cancellationToken);
             var apiWall = Clock.MsSince(started);
             var after = await api.StatsAsync(cancellationToken);
+            var commands = (await api.SpansAsync(cancellationToken)).Where(s => s.Name.StartsWith("EF command", StringComparison.Ordinal)).ToList();
 
             var quiet = await ChatTtftsAsync(http, chats, cancellationToken);
             var (busyBatch, _) = await CreateDraftAsync(http, Enumerable.Range(0, Math.Max(items, chats * 4)).Select(i => images[i % images.Count]).ToList(), cancellationToken);
@@ -73,7 +75,7 @@ public sealed partial class BatchBenchmark(BenchOptions options, TextWriter log)
                 using var cancelled = await http.PostAsync($"/api/batches/{busyBatch}/cancel", null, cancellationToken);
             }
 
-            Report(section, new Measured(items, chats, tokens, chunkDelay, directWall, apiWall, uploadMs, done, before, uploaded, after, quiet, busy, busyState), api.Description);
+            Report(section, new Measured(items, chats, tokens, chunkDelay, directWall, apiWall, uploadMs, done, before, uploaded, after, commands, quiet, busy, busyState), api.Description);
             return section;
         }
         finally
