@@ -16,6 +16,9 @@ public sealed class BatchEventsResult(Guid batchId) : IResult
     /// <summary>How far back each look for finished items reaches again (commits of other workers can land out of order).</summary>
     private static readonly TimeSpan Overlap = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often the stream looks without a signal (items finished by other replicas).</summary>
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+
     /// <inheritdoc />
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -76,12 +79,28 @@ public sealed class BatchEventsResult(Guid batchId) : IResult
                     quietSince = time.GetUtcNow();
                 }
 
-                await Task.WhenAny(woken, Task.Delay(TimeSpan.FromSeconds(1), gone));
+                await WakeAsync(woken, time, gone);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
             // The client left.
+        }
+    }
+
+    /// <summary>
+    /// Until this process signals a change or a second passes (other replicas do not signal). The second's timer goes
+    /// with the wait: a stream woken by every finished item must not leave a pending one-second timer behind each time.
+    /// </summary>
+    private static async Task WakeAsync(Task woken, TimeProvider time, CancellationToken gone)
+    {
+        try
+        {
+            await woken.WaitAsync(Poll, time, gone);
+        }
+        catch (TimeoutException)
+        {
+            // Nothing here; look in the database again.
         }
     }
 

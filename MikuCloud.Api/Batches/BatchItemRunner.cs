@@ -44,9 +44,11 @@ public sealed class BatchItemRunner(TurnEngine turns)
         {
             return BatchItemOutcome.Failed(problem.Code, problem.Message);
         }
-        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            return TakenBack;
+            // Not from the worker: a chat took the slot back. From it (batch cancelled, process stopping): an outcome
+            // the worker turns into "put back" or "leave it", rather than an error that leaves the item claimed.
+            return stop.IsCancellationRequested ? BatchItemOutcome.Failed(ProblemCodes.Cancelled, "The item was stopped.") : TakenBack;
         }
 
         return await ReadAsync(run, batch.SchemaJson is not null, stop);

@@ -11,12 +11,14 @@ public static class BatchSetup
         services.AddSingleton<BatchSignals>();
         services.AddSingleton<BatchRuns>();
         services.AddSingleton<BatchTelemetry>();
+        services.AddSingleton<BatchOwnerPauses>();
         services.AddScoped<BatchQueue>();
         services.AddScoped<BatchStore>();
         services.AddScoped<BatchLifecycle>();
         services.AddScoped<BatchItemIntake>();
         services.AddScoped<BatchItemRunner>();
         services.AddHostedService<BatchWorker>();
+        services.AddHostedService<BatchClaimRecovery>();
         builder.AddBatchIntake();
         return builder;
     }

@@ -9,15 +9,16 @@ namespace MikuCloud.Api.Batches;
 /// Answers queued batch items in the background, at most <see cref="BatchOptions.MaxConcurrentItems"/> at once and only
 /// on generation capacity chat leaves idle (<see cref="AdmissionControl.TryEnterBackground"/>). Each item is claimed in
 /// the database (<see cref="BatchQueue"/>), its claim renewed while it runs, and given back when this process stops.
+/// An item's slot is free again as soon as its answer has ended: its result is saved while the next item starts.
+/// An owner whose token budget is spent is paused alone (<see cref="BatchOwnerPauses"/>).
 /// </summary>
 public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionControl admission, BatchSignals signals, BatchRuns runs,
-    BatchTelemetry telemetry, IOptions<BatchOptions> options, TimeProvider time, ILogger<BatchWorker> logger) : BackgroundService
+    BatchOwnerPauses pauses, BatchTelemetry telemetry, IOptions<BatchOptions> options, ILogger<BatchWorker> logger) : BackgroundService
 {
     /// <summary>Claims of one item after which it fails instead of being tried again (each one ended with its worker gone).</summary>
     public const int MaxAttempts = 3;
 
     private readonly ConcurrentDictionary<Guid, Task> running = new();
-    private long pausedUntil;
 
     /// <summary>This process's name on its claims.</summary>
     public string WorkerId { get; } = $"{Guid.NewGuid():N}@{Environment.MachineName}"[..Math.Min(64, 33 + Environment.MachineName.Length)];
@@ -28,7 +29,6 @@ public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionCo
         using var slots = new SemaphoreSlim(settings.MaxConcurrentItems);
         try
         {
-            await InScopeAsync(q => q.RecoverExpiredAsync(stoppingToken));
             while (!stoppingToken.IsCancellationRequested)
             {
                 await slots.WaitAsync(stoppingToken);
@@ -42,14 +42,15 @@ public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionCo
 
                 running[item.Id] = Task.Run(async () =>
                 {
+                    var slot = new ItemSlot(slots);
                     try
                     {
-                        await RunAsync(item, settings, stoppingToken);
+                        await RunAsync(item, settings, slot, stoppingToken);
                     }
                     finally
                     {
                         running.TryRemove(item.Id, out _);
-                        slots.Release();
+                        slot.Release();
                     }
                 }, CancellationToken.None);
             }
@@ -65,20 +66,15 @@ public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionCo
     /// <summary>The next claimed item once chat leaves a slot idle; null when nothing is queued (or the database failed, logged).</summary>
     private async Task<BatchItem?> NextAsync(BatchOptions settings, CancellationToken stoppingToken)
     {
-        while (!admission.IdleForBackground || time.GetUtcNow().UtcTicks < Interlocked.Read(ref pausedUntil))
+        while (!admission.IdleForBackground)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
         }
 
         try
         {
-            return await InScopeAsync(async q =>
-            {
-                await q.RecoverExpiredAsync(stoppingToken);
-                var claimed = await q.ClaimAsync(WorkerId, settings.ClaimLease, stoppingToken);
-                telemetry.QueueDepth(await q.DepthAsync(stoppingToken));
-                return claimed;
-            });
+            // One statement: expired claims are put back on a timer (BatchClaimRecovery), the depth gauge counts when read.
+            return await InScopeAsync(q => q.ClaimAsync(WorkerId, settings.ClaimLease, pauses.Current(), stoppingToken));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -87,7 +83,7 @@ public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionCo
         }
     }
 
-    private async Task RunAsync(BatchItem item, BatchOptions settings, CancellationToken stoppingToken)
+    private async Task RunAsync(BatchItem item, BatchOptions settings, ItemSlot slot, CancellationToken stoppingToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var registration = runs.Begin(item.BatchId, item.Id, stop);
@@ -101,6 +97,11 @@ public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionCo
             if (await queue.FindBatchAsync(item.BatchId, CancellationToken.None) is not { Status: BatchStatus.Queued or BatchStatus.Running } batch)
             {
                 return; // cancelled or deleted meanwhile: whoever did it wrote the item's state
+            }
+
+            if (batch.Status == BatchStatus.Queued)
+            {
+                await queue.MarkRunningAsync(batch.Id, CancellationToken.None);
             }
 
             BatchItemOutcome outcome;
@@ -127,19 +128,24 @@ public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionCo
                 outcome = BatchItemOutcome.Requeue(); // this process stops: another (or the next) takes the item over
             }
 
+            if (outcome.Wait is { } wait)
+            {
+                pauses.Pause(item.OwnerId, wait); // before the slot is free: the next claim already skips this owner
+            }
+
+            // The model is done with this item: the next one starts while this one's result is saved.
+            slot.Release();
+
             if (await queue.FinishAsync(item, batch.KeepImages, outcome, CancellationToken.None) && outcome.Status != BatchItemStatus.Queued)
             {
+                // Counted before the batch can read as finished: whoever sees it done sees its items counted.
                 telemetry.Finished(outcome, Stopwatch.GetElapsedTime(started));
+                await queue.FinishBatchIfDoneAsync(item.BatchId, CancellationToken.None);
             }
 
             if (outcome.Preempted)
             {
                 telemetry.Preempted();
-            }
-
-            if (outcome.Wait is { } wait)
-            {
-                Interlocked.Exchange(ref pausedUntil, (time.GetUtcNow() + wait).UtcTicks);
             }
         }
         catch (Exception ex)
@@ -174,6 +180,20 @@ public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionCo
         catch (Exception ex)
         {
             LogClaimFailed(ex);
+        }
+    }
+
+    /// <summary>An item's worker slot, given back once: when its answer ends, or when the item ends without one.</summary>
+    private sealed class ItemSlot(SemaphoreSlim slots)
+    {
+        private int released;
+
+        public void Release()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                slots.Release();
+            }
         }
     }
 

@@ -27,7 +27,7 @@ public sealed partial class TurnEngine
 
         // Images go through the same pipeline as uploads (validation, bombs, EXIF, pixel budget); the image quota
         // applies only when they are stored (checked above).
-        var processed = transcript.Messages.Select(m => images.Process(m.Images ?? [], owner)).ToList();
+        var processed = transcript.Messages.Select(m => request.ImagesProcessed ? images.AlreadyProcessed(m.Images ?? [], owner) : images.Process(m.Images ?? [], owner)).ToList();
         var systemPrompt = transcript.Messages.Any(m => m.Role == TranscriptMessages.System) ? null : model.Modelfile.System;
         var (history, next) = TranscriptMessages.ToPromptTurns(transcript, processed);
         var tags = TurnTelemetry.Tags(endpoint.Model, preset.Id, processed.Any(i => i.Count > 0), request.Door);

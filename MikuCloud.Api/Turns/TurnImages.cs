@@ -31,6 +31,38 @@ public sealed class TurnImages(ImagePipeline pipeline, TurnTelemetry telemetry)
         return stored;
     }
 
+    /// <summary>
+    /// Images the pipeline already produced (stored by an earlier upload), described from their headers without being
+    /// decoded: same dimensions and visual tokens as when they were processed. Anything else is refused as corrupt.
+    /// </summary>
+    public List<StoredImage> AlreadyProcessed(IReadOnlyList<byte[]> images, string ownerId)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var stored = new List<StoredImage>(images.Count);
+        for (var i = 0; i < images.Count; i++)
+        {
+            var data = images[i];
+            var format = ImageSniffer.Detect(data);
+            if (format is not (ImageFormatKind.Jpeg or ImageFormatKind.Png) || !ImageSniffer.TryReadDimensions(data, out var width, out var height))
+            {
+                // The pipeline writes only JPEG and PNG: anything else is not what it wrote; decode it as any upload.
+                var decoded = Process([data], ownerId)[0];
+                decoded.Ordinal = i;
+                stored.Add(decoded);
+                continue;
+            }
+
+            stored.Add(new StoredImage
+            {
+                Id = Guid.NewGuid(), OwnerId = ownerId, Ordinal = i, MediaType = format == ImageFormatKind.Png ? "image/png" : "image/jpeg", Data = data,
+                Width = width, Height = height, VisualTokens = width / ImagePipeline.TokenSide * (height / ImagePipeline.TokenSide),
+                SourceFormat = format.Value.ToString().ToLowerInvariant(), OriginalWidth = width, OriginalHeight = height, OriginalBytes = data.LongLength,
+            });
+        }
+
+        return stored;
+    }
+
     private ProcessedImage Process(byte[] data, int index)
     {
         using var span = ChatTelemetry.Source.StartActivity("mikucloud.image.process");

@@ -47,6 +47,12 @@ public sealed record TurnRequest
     /// </summary>
     public bool Background { get; private init; }
 
+    /// <summary>
+    /// The transcript's images already went through the image pipeline (a batch item's, at upload): sent as they are,
+    /// not decoded and encoded again (which costs CPU per item and loses JPEG quality each time).
+    /// </summary>
+    public bool ImagesProcessed { get; private init; }
+
     /// <summary>A new question in an existing conversation.</summary>
     public static TurnRequest Ask(string ownerId, Guid conversationId, TurnQuestion question, string? presetId, JsonObject? options, string door) =>
         new(ownerId, door) { ConversationId = conversationId, Question = question, PresetId = presetId, Options = options };
@@ -59,9 +65,12 @@ public sealed record TurnRequest
     public static TurnRequest Answer(string ownerId, Transcript transcript, string? presetId, JsonObject? options, string door, bool store = false) =>
         new(ownerId, door) { Transcript = transcript, PresetId = presetId, Options = options, StoreTranscript = store };
 
-    /// <summary>An answer to a history, as background work (<see cref="Background"/>): nothing is stored, the same limits and telemetry.</summary>
+    /// <summary>
+    /// An answer to a history, as background work (<see cref="Background"/>) over images the pipeline already processed
+    /// (<see cref="ImagesProcessed"/>): nothing is stored, the same limits and telemetry.
+    /// </summary>
     public static TurnRequest AnswerInBackground(string ownerId, Transcript transcript, string? presetId, JsonObject? options, string door) =>
-        new(ownerId, door) { Transcript = transcript, PresetId = presetId, Options = options, Background = true };
+        new(ownerId, door) { Transcript = transcript, PresetId = presetId, Options = options, Background = true, ImagesProcessed = true };
 
     /// <summary>A new answer to the conversation's last question.</summary>
     public static TurnRequest AnswerAgain(string ownerId, Guid conversationId, Guid messageId, string? presetId, JsonObject? options, string door) =>

@@ -5,7 +5,7 @@ namespace MikuCloud.Bench;
 public sealed partial class BatchBenchmark
 {
     private sealed record Measured(int Items, int Chats, int Tokens, TimeSpan ChunkDelay, double DirectWallMs, double ApiWallMs, double UploadMs,
-        BatchDto Done, ApiStats Before, ApiStats Uploaded, ApiStats After, List<double> QuietTtfts, List<double> BusyTtfts, BatchDto BusyBatch);
+        BatchDto Done, ApiStats Before, ApiStats Uploaded, ApiStats After, List<SpanTiming> Commands, List<double> QuietTtfts, List<double> BusyTtfts, BatchDto BusyBatch);
 
     private void Report(Section section, Measured m, string apiDescription)
     {
@@ -17,7 +17,15 @@ public sealed partial class BatchBenchmark
         var quiet = Summary.Of(m.QuietTtfts);
         var busy = Summary.Of(m.BusyTtfts);
         var p99Ratio = busy.P99 / quiet.P99;
-        log.WriteLine($"   batch {apiRate:0.00} items/s vs direct {directRate:0.00} (ratio {ratio:0.000}); CPU/item {runCpuPerItem:0.00} ms; chat TTFT p99 {quiet.P99:0.0} → {busy.P99:0.0} ms");
+        var commandsPerItem = (double)m.Commands.Sum(c => c.Count) / m.Items;
+        var jitMs = m.After.JitMs - m.Uploaded.JitMs;
+        log.WriteLine($"   batch {apiRate:0.00} items/s vs direct {directRate:0.00} (ratio {ratio:0.000}); CPU/item {runCpuPerItem:0.00} ms (JIT {jitMs:0} ms in all); "
+            + $"DB commands/item {commandsPerItem:0.00}; chat TTFT p50 {quiet.P50:0.0} → {busy.P50:0.0} ms, p99 {quiet.P99:0.0} → {busy.P99:0.0} ms");
+        foreach (var command in m.Commands.OrderByDescending(c => c.Count))
+        {
+            log.WriteLine($"     {command.Count,5} × {command.Name} (p50 {command.DurationP50:0.00} ms)");
+        }
+
 
         section.Line($"{m.Items} photos (320×240 JPEG) with one prompt, answered {Concurrency} at a time: through the API ({apiDescription}; uploaded as")
             .Line($"one draft, then started: `Batches:MaxConcurrentItems={Concurrency}`, `Chat:MaxConcurrentGenerations=4`), and the same items sent straight to the")
@@ -34,7 +42,8 @@ public sealed partial class BatchBenchmark
         section.Table(["API cost (its own process; the model excluded)", "value"],
         [
             ["CPU per item while the batch runs", Fmt.Ms(runCpuPerItem)],
-            ["methods JIT-compiled while the batch runs (after the warm-up)", (m.After.JitMethods - m.Uploaded.JitMethods).ToString(CultureInfo.InvariantCulture)],
+            ["database commands per item while the batch runs (claim, result, progress events)", commandsPerItem.ToString("0.00", CultureInfo.InvariantCulture)],
+            ["methods JIT-compiled while the batch runs (after the warm-up)", $"{m.After.JitMethods - m.Uploaded.JitMethods} ({Fmt.Ms(jitMs)} of JIT time)"],
             ["CPU per item to take the upload (image pipeline, thumbnail, insert)", Fmt.Ms(uploadCpuPerItem)],
             ["upload of all items (one multipart request) wall time", $"{Fmt.Ms(m.UploadMs)} ({Fmt.Ms(m.UploadMs / m.Items)} per item)"],
         ]);
