@@ -12,11 +12,13 @@ namespace MikuCloud.Testing;
 /// prompt_eval_count}</c>, one L2-normalised vector per input (shortened to <c>dimensions</c> and normalised again).
 /// <para>
 /// The vectors are deterministic and mean something, so retrieval tests can rank: a hashed bag of features.
-/// Each English word (a run of letters or digits, lower-cased) and each CJK character, plus each pair of adjacent CJK
-/// characters (Chinese has no spaces: the pair stands in for a word), is hashed (FNV-1a) to one of
-/// <see cref="EmbeddingDimensions"/> slots with a hashed sign. Texts that share words or characters point the same
-/// way (cosine near 1), unrelated texts are near-orthogonal, and the same text always gets the same vector. The
-/// token count (for <c>prompt_eval_count</c> and the context limit) is the number of words and CJK characters.
+/// Each CJK character and each pair of adjacent CJK characters (Chinese has no spaces: the pair stands in for a
+/// word); each English word (a run of letters or digits, lower-cased) other than a few stop words (the, is, how, …),
+/// plus its character trigrams at half weight (so "replace" and "replacing" overlap). Each feature is hashed (FNV-1a)
+/// to one of the vector's slots with a hashed sign. Texts that share words or characters point the same way,
+/// unrelated texts are near-orthogonal, and the same text always gets the same vector. <c>dimensions</c> hashes into
+/// fewer slots, so a shortened vector still carries the whole text (as with Matryoshka-trained models). The token count
+/// (for <c>prompt_eval_count</c> and the context limit) is the number of words and CJK characters.
 /// </para>
 /// </summary>
 public sealed partial class FakeOllama
@@ -33,18 +35,23 @@ public sealed partial class FakeOllama
     /// </summary>
     public Func<FakeModel, bool> IsEmbeddingModel { get; set; } = m => LooksLikeEmbedding(m.Name) || LooksLikeEmbedding(m.From);
 
+    // English words too common to say what a text is about.
+    private static readonly HashSet<string> StopWords = new(
+        "a an the is are was were be been do does did i you he she it we they of to in on for and or at by with how what why this that my your".Split(' '),
+        StringComparer.Ordinal);
+
     /// <summary>The vector the fake gives <paramref name="text"/> (cut to <paramref name="maxTokens"/> tokens).</summary>
     public static float[] Embed(string text, int dimensions = EmbeddingDimensions, int maxTokens = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var vector = new float[EmbeddingDimensions];
-        foreach (var feature in Features(Tokens(text).Take(maxTokens).ToList()))
+        var vector = new float[dimensions > 0 && dimensions < EmbeddingDimensions ? dimensions : EmbeddingDimensions];
+        foreach (var (feature, weight) in Features(Tokens(text).Take(maxTokens).ToList()))
         {
             var hash = Fnv1a(feature);
-            vector[(int)(hash % EmbeddingDimensions)] += (hash >> 63) == 0 ? 1f : -1f;
+            vector[(int)(hash % (ulong)vector.Length)] += (hash >> 63) == 0 ? weight : -weight;
         }
 
-        return Normalize(dimensions > 0 && dimensions < vector.Length ? vector[..dimensions] : vector);
+        return Normalize(vector);
     }
 
     private static bool LooksLikeEmbedding(string name) =>
@@ -143,15 +150,27 @@ public sealed partial class FakeOllama
         }
     }
 
-    /// <summary>Each token, plus each pair of adjacent CJK characters.</summary>
-    private static IEnumerable<string> Features(IReadOnlyList<string> tokens)
+    /// <summary>CJK characters and adjacent pairs; English words but stop words, and their trigrams at half weight.</summary>
+    private static IEnumerable<(string Feature, float Weight)> Features(IReadOnlyList<string> tokens)
     {
         for (var i = 0; i < tokens.Count; i++)
         {
-            yield return tokens[i];
-            if (i > 0 && IsCjk(tokens[i]) && IsCjk(tokens[i - 1]))
+            if (IsCjk(tokens[i]))
             {
-                yield return tokens[i - 1] + tokens[i];
+                yield return (tokens[i], 1f);
+                if (i > 0 && IsCjk(tokens[i - 1]))
+                {
+                    yield return (tokens[i - 1] + tokens[i], 1f);
+                }
+            }
+            else if (!StopWords.Contains(tokens[i]))
+            {
+                yield return (tokens[i], 1f);
+                var marked = "#" + tokens[i] + "#";
+                for (var j = 0; j + 3 <= marked.Length; j++)
+                {
+                    yield return ("3:" + marked[j..(j + 3)], 0.5f);
+                }
             }
         }
     }
