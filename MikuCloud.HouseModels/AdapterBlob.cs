@@ -20,13 +20,15 @@ public sealed record AdapterBlob(string Path, string FileName, string Digest, lo
     public static async Task<AdapterBlob> ReadAsync(HouseModel model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var path = model.AdapterPath ?? throw new InvalidOperationException($"{model.Name} has no ADAPTER.");
+        var adapter = model.Modelfile.Adapter ?? throw new InvalidOperationException($"{model.Name} has no ADAPTER.");
+        var path = model.AdapterPath!;
         if (!File.Exists(path))
         {
             throw new ModelfileException(model.Modelfile.Source, 0,
-                $"{model.Name}: the LoRA adapter '{model.Modelfile.Adapter}' is missing (looked for {path}). " +
+                $"{model.Name}: the LoRA adapter '{adapter}' is missing (looked for {path}). " +
                 "Convert your LoRA to GGUF with llama.cpp's convert_lora_to_gguf.py (README, \"Models\" → \"Add a LoRA adapter\") " +
-                $"and save it there, or leave {model.Name} out of HouseModels:Enabled.");
+                $"and save it as modelfiles/{adapter.TrimStart('.', '/')} (the AppHost's build copies modelfiles/adapters/ " +
+                $"next to it), or leave {model.Name} out of HouseModels:Enabled.");
         }
 
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);

@@ -143,6 +143,7 @@ public sealed class HouseModel
         {
             request["adapters"] = new JsonObject { [adapter.FileName] = adapter.Digest };
         }
+
         if (Modelfile.System is not null)
         {
             request["system"] = Modelfile.System;

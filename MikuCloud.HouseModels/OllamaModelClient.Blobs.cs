@@ -17,10 +17,13 @@ public sealed partial class OllamaModelClient
             return false;
         }
 
-        // A HEAD answer has no body: report the status when it is neither 200 nor 404.
-        return response.IsSuccessStatusCode
-            ? true
-            : throw new OllamaApiException($"Ollama answered {(int)response.StatusCode} {response.ReasonPhrase} to HEAD {BlobPath(digest)}.", response.StatusCode);
+        if (!response.IsSuccessStatusCode)
+        {
+            // A HEAD answer has no body: report the status when it is neither 200 nor 404.
+            throw new OllamaApiException($"Ollama answered {(int)response.StatusCode} {response.ReasonPhrase} to HEAD {BlobPath(digest)}.", response.StatusCode);
+        }
+
+        return true;
     }
 
     /// <summary>
