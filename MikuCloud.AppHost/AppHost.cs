@@ -8,7 +8,7 @@ try
     // A refused start is one line (below), not the host's logged stack trace.
     builder.Services.AddLogging(logging => logging.AddAppHostRefusalConsoleFilter());
 
-    // Ollama (auto | container | local | external) and the house model created from modelfiles/.
+    // Ollama (auto | container | local | external) and the house models created from modelfiles/ (HouseModels:Enabled).
     var ollama = builder.AddMikuCloudOllama();
     var chatdb = builder.AddChatDatabase();
     // Accounts by default (the first visitor creates the admin); Parameters:auth-mode=SingleUser for a laptop.
@@ -24,6 +24,8 @@ try
         .WithMikuCloudAuth(auth)
         .WithHttpHealthCheck("/health")
         .WithPlainHttp()
+        .WithEnabledHouseModels(ollama.Selection)
+        // Only the default model: an optional one still downloading (or failing) must not keep chat from starting.
         .WaitFor(ollama.Model);
 
     builder.AddProject<Projects.MikuCloud_Web>("web")

@@ -20,9 +20,12 @@ public sealed class HouseModel
             throw new ModelfileException(modelfile.Source, 0, "house models must not set TEMPLATE (qwen3-vl uses Ollama's built-in renderer)");
         }
 
-        if (modelfile.Adapter is not null)
+        if (modelfile.Adapter is not null && !IsAdapterBesideModelfile(modelfile.Adapter))
         {
-            throw new ModelfileException(modelfile.Source, 0, "ADAPTER is not supported for house models (it needs a blob upload)");
+            // The AppHost uploads the file itself and deploy/'s model-init mounts adapters/ beside the Modelfiles:
+            // a path elsewhere would work on one machine only.
+            throw new ModelfileException(modelfile.Source, 0,
+                $"ADAPTER must be a relative path to a .gguf file beside the Modelfile (e.g. ./adapters/{name}.gguf), not '{modelfile.Adapter}'");
         }
 
         if (!modelfile.Parameters.ContainsKey("num_ctx"))
@@ -79,6 +82,15 @@ public sealed class HouseModel
     /// <summary>The base model to pull (<c>FROM</c>).</summary>
     public string From => Modelfile.From;
 
+    /// <summary>
+    /// The LoRA adapter's full path (<c>ADAPTER</c>, relative to the Modelfile's folder), or <c>null</c> without one.
+    /// Whether the file exists is checked when the model is provisioned, not here: an optional model that is off
+    /// needs no adapter.
+    /// </summary>
+    public string? AdapterPath => Modelfile.Adapter is { } adapter
+        ? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(Modelfile.Source)) ?? ".", adapter))
+        : null;
+
     /// <summary>The context length the model is created with.</summary>
     public int ContextLength => Convert.ToInt32(Modelfile.Parameters["num_ctx"], System.Globalization.CultureInfo.InvariantCulture);
 
@@ -87,20 +99,51 @@ public sealed class HouseModel
         new(Name, new Modelfile(Modelfile.Source, Quantization.Apply(From, quant), Modelfile.Parameters, Modelfile.System,
             Modelfile.Template, Modelfile.Adapter, Modelfile.Messages, Modelfile.Licenses, Modelfile.Requires, Modelfile.Metadata));
 
+    /// <summary>
+    /// Whether both are built on the same base apart from its quantization (<c>miku-vl-moe</c> and <c>miku-vl</c>):
+    /// <c>Ollama:Quantization</c> changes such models together, so a LoRA variant keeps the base its adapter was
+    /// trained on and shares the downloaded weights.
+    /// </summary>
+    public bool SharesBaseWith(HouseModel other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return string.Equals(Quantization.WithoutSuffix(From), Quantization.WithoutSuffix(other.From), StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>The same house model under another name (e.g. a configured <c>Ollama:HouseModel</c>).</summary>
     public HouseModel WithName(string name) => new(name, Modelfile);
 
     /// <summary>
     /// The body of Ollama's <c>POST /api/create</c> in its JSON form (Ollama ≥ 0.5.5):
     /// <c>model</c>, <c>from</c>, <c>system</c>, <c>parameters</c>, <c>messages</c>, <c>license</c>, <c>stream</c>.
+    /// A model with an <c>ADAPTER</c> needs the uploaded blob: see <see cref="ToCreateRequest(AdapterBlob?, bool)"/>.
     /// </summary>
-    public JsonObject ToCreateRequest(bool stream = true)
+    public JsonObject ToCreateRequest(bool stream = true) => ToCreateRequest(adapter: null, stream);
+
+    /// <summary>
+    /// The <c>POST /api/create</c> body with <c>"adapters": {"&lt;file name&gt;": "sha256:…"}</c> naming the adapter's
+    /// blob, which must already be in Ollama (<c>POST /api/blobs/…</c>). Ollama tells a GGUF adapter by the
+    /// <c>.gguf</c> file name.
+    /// </summary>
+    public JsonObject ToCreateRequest(AdapterBlob? adapter, bool stream = true)
     {
+        if ((Modelfile.Adapter is null) != (adapter is null))
+        {
+            throw new InvalidOperationException(Modelfile.Adapter is null
+                ? $"{Name} has no ADAPTER, but an adapter blob was given."
+                : $"{Name} has ADAPTER {Modelfile.Adapter}: read it with {nameof(AdapterBlob)}.{nameof(AdapterBlob.ReadAsync)} first.");
+        }
+
         var request = new JsonObject
         {
             ["model"] = Name,
             ["from"] = From,
         };
+        if (adapter is not null)
+        {
+            request["adapters"] = new JsonObject { [adapter.FileName] = adapter.Digest };
+        }
+
         if (Modelfile.System is not null)
         {
             request["system"] = Modelfile.System;
@@ -120,6 +163,17 @@ public sealed class HouseModel
 
         request["stream"] = stream;
         return request;
+    }
+
+    private static bool IsAdapterBesideModelfile(string adapter)
+    {
+        if (Path.IsPathRooted(adapter) || !adapter.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var parts = adapter.Split(['/', '\\'], StringSplitOptions.RemoveEmptyEntries);
+        return !parts.Contains("..") && parts.Any(p => p != ".");
     }
 
     private static ModelPurpose ReadPurpose(Modelfile modelfile)

@@ -29,12 +29,12 @@ public sealed class HouseModelCatalog
     public IReadOnlyList<Preset> Presets { get; }
 
     /// <summary>
-    /// The chat model new conversations get: the one marked <c># default: true</c>, else the only required chat model,
-    /// else the first chat model by name.
+    /// The chat model new conversations get: the one marked <c># default: true</c>, else the first required chat model
+    /// by name (one every install provisions), else the first chat model by name.
     /// </summary>
     public HouseModel DefaultModel =>
         Models.FirstOrDefault(m => m.IsDefault)
-        ?? (Models.Count(m => m.IsChat && !m.IsOptional) == 1 ? Models.Single(m => m.IsChat && !m.IsOptional) : null)
+        ?? Models.FirstOrDefault(m => m.IsChat && !m.IsOptional)
         ?? Models.First(m => m.IsChat);
 
     /// <summary>

@@ -10,6 +10,8 @@ public enum ProvisionStage
     Checking,
     /// <summary>Downloading the base model.</summary>
     Pulling,
+    /// <summary>Uploading the model's LoRA adapter to Ollama (<c>POST /api/blobs/…</c>), when Ollama lacks it.</summary>
+    Uploading,
     /// <summary>Creating the house model from its Modelfile.</summary>
     Creating,
     /// <summary>The house model is there and up to date.</summary>
@@ -29,7 +31,8 @@ public sealed record ProvisionResult(bool Pulled, bool Created);
 
 /// <summary>
 /// Makes a house model exist in Ollama, idempotently: nothing is pulled or created when the model is already
-/// there with the same base, system prompt and parameters; the base is pulled only when missing.
+/// there with the same base, system prompt, parameters and adapter; the base is pulled only when missing, the
+/// adapter uploaded only when Ollama lacks its blob.
 /// </summary>
 public sealed class HouseModelProvisioner(OllamaModelClient client)
 {
@@ -39,8 +42,10 @@ public sealed class HouseModelProvisioner(OllamaModelClient client)
         ArgumentNullException.ThrowIfNull(model);
         progress?.Report(new ProvisionProgress(ProvisionStage.Checking, null, $"Looking for {model.Name}"));
 
+        // Hashed first: a changed adapter file (a new training run) must re-create the model.
+        var adapter = model.Modelfile.Adapter is null ? null : await AdapterBlob.ReadAsync(model, cancellationToken).ConfigureAwait(false);
         var existing = await client.ShowAsync(model.Name, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && Matches(model, existing))
+        if (existing is not null && Matches(model, existing, adapter?.Digest))
         {
             progress?.Report(new ProvisionProgress(ProvisionStage.Ready, 100, $"{model.Name} is up to date"));
             return new ProvisionResult(Pulled: false, Created: false);
@@ -54,7 +59,14 @@ public sealed class HouseModelProvisioner(OllamaModelClient client)
             pulled = true;
         }
 
-        await client.CreateAsync(model, new SynchronousProgress<string>(s =>
+        if (adapter is not null && !await client.HasBlobAsync(adapter.Digest, cancellationToken).ConfigureAwait(false))
+        {
+            progress?.Report(new ProvisionProgress(ProvisionStage.Uploading, null,
+                $"Uploading {adapter.FileName} ({(adapter.Length / 1e6).ToString("0.#", CultureInfo.InvariantCulture)} MB)"));
+            await client.PushBlobAsync(adapter, cancellationToken).ConfigureAwait(false);
+        }
+
+        await client.CreateAsync(model, adapter, new SynchronousProgress<string>(s =>
             progress?.Report(new ProvisionProgress(ProvisionStage.Creating, null, s))), cancellationToken).ConfigureAwait(false);
         progress?.Report(new ProvisionProgress(ProvisionStage.Ready, 100, $"{model.Name} created from {model.From}"));
         return new ProvisionResult(pulled, Created: true);
@@ -64,10 +76,26 @@ public sealed class HouseModelProvisioner(OllamaModelClient client)
     /// True when Ollama's <c>/api/show</c> answer describes the same model: same base, system prompt and
     /// parameters. Ollama prints parameters as aligned text, so numbers are compared as numbers.
     /// </summary>
-    public static bool Matches(HouseModel model, JsonObject show)
+    public static bool Matches(HouseModel model, JsonObject show) => Matches(model, show, adapterDigest: null);
+
+    /// <summary>
+    /// <see cref="Matches(HouseModel, JsonObject)"/>, and the same adapter: Ollama's generated Modelfile
+    /// (<c>modelfile</c> in <c>/api/show</c>) names each adapter by its blob (<c>ADAPTER …/blobs/sha256-&lt;hex&gt;</c>),
+    /// so <paramref name="adapterDigest"/> (<c>null</c> for a model without one) must be the only adapter there.
+    /// </summary>
+    public static bool Matches(HouseModel model, JsonObject show, string? adapterDigest)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(show);
+        var adapters = (show["modelfile"]?.GetValue<string>() ?? "").Split('\n', StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith("ADAPTER ", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        if (adapterDigest is null ? adapters.Count > 0
+            : adapters.Count != 1 || !adapters[0].Replace(':', '-').EndsWith(adapterDigest.Replace(':', '-'), StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         var parent = show["details"]?["parent_model"]?.GetValue<string>();
         if (!string.IsNullOrEmpty(parent) && !ModelName.AreSame(parent, model.From))
         {

@@ -35,6 +35,17 @@ public static class Quantization
     }
 
     /// <summary>
+    /// The base tag without its quantization suffix (<c>qwen3-vl:8b-instruct-q8_0</c> → <c>qwen3-vl:8b-instruct</c>);
+    /// a tag without a known suffix is returned unchanged.
+    /// </summary>
+    public static string WithoutSuffix(string from)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(from);
+        var suffix = All.FirstOrDefault(q => from.EndsWith("-" + q, StringComparison.OrdinalIgnoreCase));
+        return suffix is null ? from : from[..^(suffix.Length + 1)];
+    }
+
+    /// <summary>
     /// Replaces the quantization suffix of a base model tag: <c>qwen3-vl:8b-instruct-q4_K_M</c> with <c>q8_0</c>
     /// becomes <c>qwen3-vl:8b-instruct-q8_0</c>. A tag without a known suffix is returned unchanged.
     /// </summary>

@@ -27,6 +27,12 @@ public sealed record FakeModel(string Name, string From, string System, IReadOnl
         show["parameters"] = string.Join("\n", Parameters.SelectMany(kv =>
             kv.Value.Split(',').Select(v => $"{kv.Key,-30} {(kv.Key == "stop" ? "\"" + v.Trim('"') + "\"" : v)}")));
         show["details"] = Details();
+        // Ollama's generated Modelfile names each adapter by its blob file (what provisioning compares).
+        foreach (var (_, digest) in CreateRequest?["adapters"] as JsonObject ?? [])
+        {
+            show["modelfile"] = show["modelfile"]!.GetValue<string>() + $"ADAPTER /root/.ollama/models/blobs/{digest!.GetValue<string>().Replace(':', '-')}\n";
+        }
+
         return show;
     }
 

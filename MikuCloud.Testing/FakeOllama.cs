@@ -103,7 +103,8 @@ public sealed partial class FakeOllama : IAsyncDisposable
         app.Use(async (ctx, next) =>
         {
             JsonObject? body = null;
-            if (ctx.Request.ContentLength is > 0 || ctx.Request.Headers.TransferEncoding.Count > 0)
+            // Blob uploads are GGUF bytes, hashed as they stream in (FakeOllama.Blobs.cs), never JSON.
+            if ((ctx.Request.ContentLength is > 0 || ctx.Request.Headers.TransferEncoding.Count > 0) && !IsBlobRequest(ctx))
             {
                 ctx.Request.EnableBuffering();
                 try
@@ -168,6 +169,8 @@ public sealed partial class FakeOllama : IAsyncDisposable
         web.MapPost("/api/pull", PullAsync);
         web.MapPost("/api/create", CreateAsync);
         web.MapPost("/api/chat", ChatAsync);
+        MapBlobEndpoints(web);
+        MapEmbedEndpoint(web);
     }
 
     private async Task PullAsync(HttpContext ctx)
@@ -207,6 +210,11 @@ public sealed partial class FakeOllama : IAsyncDisposable
         if (CreateError is not null || !HasModel(from))
         {
             await Line(ctx, new JsonObject { ["error"] = CreateError ?? $"model \"{from}\" not found, try pulling it first" });
+            return;
+        }
+
+        if (!await CheckAdaptersAsync(ctx, body))
+        {
             return;
         }
 

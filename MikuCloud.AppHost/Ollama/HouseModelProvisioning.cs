@@ -99,6 +99,10 @@ internal sealed class HouseModelProvisioning(OllamaModelResource resource, Resou
             case ProvisionStage.Pulling:
                 Publish("Downloading", p.Message);
                 break;
+            case ProvisionStage.Uploading:
+                logger.LogInformation("{Model}: {Status}", resource.Model.Name, p.Message);
+                Publish("Uploading adapter", p.Message);
+                break;
             case ProvisionStage.Creating:
                 logger.LogInformation("Creating {Model}: {Status}", resource.Model.Name, p.Message);
                 Publish("Creating", p.Message);

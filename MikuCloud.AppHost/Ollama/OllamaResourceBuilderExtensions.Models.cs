@@ -56,6 +56,20 @@ public static partial class OllamaResourceBuilderExtensions
                 return Task.CompletedTask;
             });
     }
+
+    /// <summary>
+    /// Tells a project which optional house models are switched on (<c>HouseModels__Enabled</c>, comma-separated), when
+    /// any are: the API lists and offers those beside the default.
+    /// </summary>
+    public static IResourceBuilder<T> WithEnabledHouseModels<T>(this IResourceBuilder<T> builder, HouseModelSelection selection)
+        where T : IResourceWithEnvironment
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(selection);
+        return selection.EnabledOptional.Count == 0
+            ? builder
+            : builder.WithEnvironment(HouseModelSelection.EnabledKey.Replace(":", "__", StringComparison.Ordinal), string.Join(",", selection.EnabledOptional));
+    }
 }
 
 /// <summary>Healthy only when the Ollama server answers <c>/api/show</c> for the model.</summary>

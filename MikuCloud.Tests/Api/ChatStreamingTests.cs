@@ -54,7 +54,7 @@ public class ChatStreamingTests : ApiTest
         Assert.Equal("30m", request["keep_alive"]!.GetValue<string>());
         var messages = request["messages"]!.AsArray();
         Assert.Equal("system", messages[0]!["role"]!.GetValue<string>());
-        Assert.Equal(HouseModelCatalogTests.Catalog.Models[0].Modelfile.System, messages[0]!["content"]!.GetValue<string>());
+        Assert.Equal(HouseModelCatalogTests.Catalog.DefaultModel.Modelfile.System, messages[0]!["content"]!.GetValue<string>());
         Assert.Equal("你好", messages[1]!["content"]!.GetValue<string>());
         var options = request["options"]!;
         Assert.Equal(0.7, options["temperature"]!.GetValue<double>(), 5);

@@ -54,12 +54,12 @@ public class ModelInitTests
 
         run.Run(settings.ToDictionary());
 
-        foreach (var model in Catalog.Models)
+        var enabled = (settings.TryGetValue("MIKU_MODELS_ENABLED", out var e) ? e : "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries);
+        foreach (var model in Catalog.Enabled(enabled))
         {
             var created = run.Created(model.Name);
-            var expected = baseModel is not null ? null : quantization is not null ? model.WithQuantization(quantization) : model;
             var parsed = Modelfile.Parse(created, model.Name);
-            Assert.Equal(baseModel ?? expected!.From, parsed.From);
+            Assert.Equal(ExpectedFrom(model, quantization, baseModel), parsed.From);
             Assert.Equal(model.Modelfile.System, parsed.System);
             Assert.Equal(model.Modelfile.Parameters, parsed.Parameters);
             // Nothing but the FROM line differs from modelfiles/.
@@ -68,8 +68,78 @@ public class ModelInitTests
             Assert.Contains(run.Log, l => l.StartsWith($"create {model.Name} -f ", StringComparison.Ordinal));
         }
 
+        // Optional models stay off unless enabled: the first run still downloads only the default model.
+        foreach (var model in Catalog.Models.Except(Catalog.Enabled(enabled)))
+        {
+            Assert.DoesNotContain(run.Log, l => l.StartsWith($"create {model.Name} ", StringComparison.Ordinal));
+        }
+
         Assert.Contains("serve", run.Log);
     }
+
+    [Fact]
+    public void Model_init_creates_every_enabled_model_with_the_adapter_from_its_volume_and_quantizes_only_the_default_base()
+    {
+        SkipUnlessPosixShell();
+        using var run = new FakeOllamaRun(Kustomize.Render("base"));
+        run.WriteAdapter("miku-vl-moe.gguf");
+
+        run.Run(new Dictionary<string, string> { ["MIKU_MODELS_ENABLED"] = "miku-text, miku-embed:latest,MIKU-VL-MOE", ["MIKU_QUANTIZATION"] = "q8_0" });
+
+        foreach (var model in Catalog.Models)
+        {
+            var created = run.Created(model.Name);
+            var parsed = Modelfile.Parse(created, model.Name);
+            Assert.Equal(ExpectedFrom(model, "q8_0", baseModel: null), parsed.From);
+            Assert.Equal(model.Modelfile.Parameters, parsed.Parameters);
+            // Nothing but FROM and ADAPTER differs from modelfiles/.
+            Assert.Equal(WithoutFromAndAdapter(File.ReadAllText(Repo.PathOf("modelfiles", model.Name + HouseModelCatalog.Extension))), WithoutFromAndAdapter(created));
+            Assert.Equal(model.Modelfile.Adapter is null ? null : Path.Combine(run.AdaptersDir, "miku-vl-moe.gguf"), parsed.Adapter);
+        }
+
+        Assert.Equal("qwen3-vl:8b-instruct-q8_0", Modelfile.Parse(run.Created("miku-vl-moe")).From);
+        Assert.Equal("qwen3:4b-instruct-2507-q4_K_M", Modelfile.Parse(run.Created("miku-text")).From);
+        // One download of the shared base for miku-vl and its LoRA variant.
+        Assert.Single(run.Log, l => l == "pull qwen3-vl:8b-instruct-q8_0");
+    }
+
+    [Fact]
+    public void A_missing_adapter_skips_its_model_with_a_clear_error_and_the_rest_are_still_created()
+    {
+        SkipUnlessPosixShell();
+        using var run = new FakeOllamaRun(Kustomize.Render("base"));
+
+        run.Run(new Dictionary<string, string> { ["MIKU_MODELS_ENABLED"] = "miku-vl-moe,miku-text" });
+
+        Assert.Contains($"model-init: cannot create miku-vl-moe: its LoRA adapter {Path.Combine(run.AdaptersDir, "miku-vl-moe.gguf")} is missing", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Log, l => l.StartsWith("create miku-vl-moe ", StringComparison.Ordinal));
+        Assert.Contains(run.Log, l => l.StartsWith("create miku-vl ", StringComparison.Ordinal));
+        Assert.Contains(run.Log, l => l.StartsWith("create miku-text ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unknown_enabled_name_stops_model_init_naming_the_optional_models()
+    {
+        SkipUnlessPosixShell();
+        using var run = new FakeOllamaRun(Kustomize.Render("base"));
+
+        Assert.Equal(2, run.Run(new Dictionary<string, string> { ["MIKU_MODELS_ENABLED"] = "miku-text,miku-xl" }, expectSuccess: false));
+
+        Assert.Contains("MIKU_MODELS_ENABLED names 'miku-xl', not a house model (optional models: miku-embed miku-text miku-vl-moe)", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Log, l => l.StartsWith("create ", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// FROM as model-init writes it: MIKU_BASE_MODEL for the default model only; MIKU_QUANTIZATION for the default model's
+    /// base (miku-vl and its LoRA variant); any other base as in modelfiles/.
+    /// </summary>
+    private static string ExpectedFrom(HouseModel model, string? quantization, string? baseModel) =>
+        baseModel is not null && model == Catalog.DefaultModel ? baseModel
+        : quantization is not null && model.SharesBaseWith(Catalog.DefaultModel) ? model.WithQuantization(quantization).From
+        : model.From;
+
+    private static string WithoutFromAndAdapter(string modelfile) =>
+        string.Join('\n', modelfile.Split('\n').Where(l => !l.StartsWith("FROM ", StringComparison.Ordinal) && !l.StartsWith("ADAPTER ", StringComparison.Ordinal)));
 
     [Fact]
     public void Model_init_is_idempotent_and_works_offline_once_the_base_is_there()
@@ -81,9 +151,11 @@ public class ModelInitTests
         var firstPulls = run.Log.Count(l => l.StartsWith("pull ", StringComparison.Ordinal));
         run.Run(new Dictionary<string, string>());
 
-        Assert.Equal(Catalog.Models.Count, firstPulls);
+        // Only the default model by default (the optional ones are off).
+        var created = Catalog.Enabled([]).Count;
+        Assert.Equal(created, firstPulls);
         Assert.Equal(firstPulls, run.Log.Count(l => l.StartsWith("pull ", StringComparison.Ordinal)));
-        Assert.Equal(2 * Catalog.Models.Count, run.Log.Count(l => l.StartsWith("create ", StringComparison.Ordinal)));
+        Assert.Equal(2 * created, run.Log.Count(l => l.StartsWith("create ", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -130,7 +202,7 @@ public class ModelInitTests
 
         public FakeOllamaRun(Rendered rendered)
         {
-            foreach (var dir in new[] { "bin", "modelfiles", "state", "out", "work" })
+            foreach (var dir in new[] { "bin", "modelfiles", "state", "out", "work", "adapters" })
             {
                 Directory.CreateDirectory(Path.Combine(root, dir));
             }
@@ -150,6 +222,14 @@ public class ModelInitTests
             File.WriteAllText(script, rendered.ConfigMap("ollama-model-init").Data["model-init.sh"]);
         }
 
+        public string AdaptersDir => Path.Combine(root, "adapters");
+
+        /// <summary>What the last run wrote to stderr.</summary>
+        public string Stderr { get; private set; } = "";
+
+        /// <summary>Puts a (fake) GGUF adapter into the adapters volume.</summary>
+        public void WriteAdapter(string name) => File.WriteAllBytes(Path.Combine(AdaptersDir, name), [.. "GGUF"u8, 1, 2, 3]);
+
         public IReadOnlyList<string> Log => File.Exists(Path.Combine(root, "log")) ? File.ReadAllLines(Path.Combine(root, "log")) : [];
 
         public string Created(string model) => File.ReadAllText(Path.Combine(root, "out", model + ".Modelfile"));
@@ -164,8 +244,10 @@ public class ModelInitTests
                 ["FAKE_LOG"] = Path.Combine(root, "log"),
                 ["FAKE_STATE"] = Path.Combine(root, "state"),
                 ["FAKE_OUT"] = Path.Combine(root, "out"),
+                ["ADAPTERS_DIR"] = AdaptersDir,
             };
             var (exit, stdout, stderr) = Kustomize.Run("/bin/sh", [script], env, root, timeoutSeconds: 60);
+            Stderr = stderr;
             if (expectSuccess)
             {
                 Assert.True(exit == 0, $"model-init.sh exited {exit}\n{stdout}\n{stderr}");

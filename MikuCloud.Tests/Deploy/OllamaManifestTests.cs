@@ -72,7 +72,7 @@ public class OllamaManifestTests
         Assert.Equal(OllamaServerSettings.Knobs.Select(k => k.Variable).Order(), knobs.Keys.Order());
         foreach (var (variable, _, fallback) in OllamaServerSettings.Knobs)
         {
-            var expected = variable == "OLLAMA_CONTEXT_LENGTH" ? Catalog.Models[0].ContextLength.ToString(CultureInfo.InvariantCulture) : fallback;
+            var expected = variable == "OLLAMA_CONTEXT_LENGTH" ? Catalog.DefaultModel.ContextLength.ToString(CultureInfo.InvariantCulture) : fallback;
             Assert.True(expected == knobs[variable], $"{variable}: deploy has '{knobs[variable]}', the AppHost default is '{expected}'");
         }
     }
@@ -88,7 +88,7 @@ public class OllamaManifestTests
         Assert.All(OllamaServerSettings.Knobs, k => Assert.False(string.IsNullOrEmpty(server[k.Variable]), $"{overlay}: {k.Variable} is not set on Ollama"));
         Assert.Equal(server["OLLAMA_NUM_PARALLEL"], api["Chat__MaxConcurrentGenerations"]);
         Assert.Equal(server["OLLAMA_KEEP_ALIVE"], api["Chat__KeepAlive"]);
-        Assert.Equal(Catalog.Models[0].ContextLength.ToString(CultureInfo.InvariantCulture), server["OLLAMA_CONTEXT_LENGTH"]);
+        Assert.Equal(Catalog.DefaultModel.ContextLength.ToString(CultureInfo.InvariantCulture), server["OLLAMA_CONTEXT_LENGTH"]);
         // Both read one ConfigMap, so an overlay cannot change one and forget the other.
         var parallel = rendered.Workload("api").Container("api").Env.Single(e => e.Name == "Chat__MaxConcurrentGenerations");
         Assert.Equal("OLLAMA_NUM_PARALLEL", parallel.ValueFrom.ConfigMapKeyRef.Key);
@@ -99,7 +99,9 @@ public class OllamaManifestTests
     public void Probes_mean_model_present_and_loaded(string overlay)
     {
         var server = Kustomize.Render(overlay).Workload("ollama").Container("ollama");
-        var model = Assert.Single(Catalog.Models).Name;
+        // The probes are about the default model: optional models must not hold the server's readiness.
+        var model = Assert.Single(Catalog.Models, m => !m.IsOptional).Name;
+        Assert.Equal(Catalog.DefaultModel.Name, model);
 
         // Startup: the FAQ's preload (`ollama run <model> ""` loads it into memory), with minutes to spare.
         Assert.Equal(["ollama", "run", model, ""], server.StartupProbe.Exec.Command);

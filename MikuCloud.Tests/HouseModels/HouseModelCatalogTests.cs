@@ -12,7 +12,10 @@ public class HouseModelCatalogTests
     [Fact]
     public void House_model_is_miku_vl_on_qwen3_vl_q4_with_explicit_context_and_bilingual_system()
     {
-        var model = Assert.Single(Catalog.Models);
+        // Several house models now (HouseModelMetadataTests): the one every install gets is the default, and it is the only required one.
+        var catalog = Catalog;
+        var model = Assert.Single(catalog.Models, m => !m.IsOptional);
+        Assert.Same(model, catalog.DefaultModel);
 
         Assert.Equal("miku-vl", model.Name);
         Assert.Equal("qwen3-vl:8b-instruct-q4_K_M", model.From);
@@ -58,12 +61,12 @@ public class HouseModelCatalogTests
     [InlineData("BF16", "qwen3-vl:8b-instruct-bf16")]
     [InlineData("q4_k_m", "qwen3-vl:8b-instruct-q4_K_M")]
     public void Quantization_replaces_the_base_tag_suffix(string quant, string expected) =>
-        Assert.Equal(expected, Catalog.Models[0].WithQuantization(quant).From);
+        Assert.Equal(expected, Catalog.DefaultModel.WithQuantization(quant).From);
 
     [Fact]
     public void Unknown_quantization_lists_the_choices()
     {
-        var ex = Assert.Throws<ArgumentException>(() => Catalog.Models[0].WithQuantization("q2_K"));
+        var ex = Assert.Throws<ArgumentException>(() => Catalog.DefaultModel.WithQuantization("q2_K"));
         Assert.Contains("q4_K_M, q8_0, bf16", ex.Message, StringComparison.Ordinal);
     }
 
@@ -71,7 +74,7 @@ public class HouseModelCatalogTests
     public void Create_request_has_the_wire_shape()
     {
         var wire = OllamaWire.Json("create-request.json");
-        var request = Catalog.Models[0].ToCreateRequest();
+        var request = Catalog.DefaultModel.ToCreateRequest();
 
         Assert.Equal(wire.Select(kv => kv.Key).Order(), request.Select(kv => kv.Key).Order());
         Assert.Equal("miku-vl", request["model"]!.GetValue<string>());

@@ -6,7 +6,7 @@ namespace MikuCloud.Tests.HouseModels;
 /// <summary>Provisioning against the fake Ollama on real HTTP.</summary>
 public class ProvisionerTests
 {
-    private static HouseModel House => HouseModelCatalogTests.Catalog.Models[0];
+    private static HouseModel House => HouseModelCatalogTests.Catalog.DefaultModel;
 
     private static (HouseModelProvisioner Provisioner, OllamaModelClient Client) Connect(FakeOllama fake)
     {

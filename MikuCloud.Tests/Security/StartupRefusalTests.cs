@@ -69,6 +69,15 @@ public sealed class StartupRefusalTests
     }
 
     [Fact]
+    public async Task The_apphost_refuses_an_unknown_house_model_in_HouseModels_Enabled_with_one_line()
+    {
+        var result = await AppProcess.RunAsync(AppProcess.AppHostDll(), new() { ["DOTNET_ENVIRONMENT"] = "Development" },
+            "--Ollama:Mode", "external", "--ConnectionStrings:ollama", "Endpoint=http://127.0.0.1:9", "--HouseModels:Enabled", "miku-text,miku-xl");
+
+        AppProcess.AssertOneLineRefusal(result, "HouseModels:Enabled names 'miku-xl', not a house model in ");
+    }
+
+    [Fact]
     public async Task The_apphost_refuses_a_broken_Modelfile_with_its_file_and_line()
     {
         var folder = Directory.CreateTempSubdirectory("mikucloud-modelfiles");

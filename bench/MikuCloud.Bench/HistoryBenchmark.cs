@@ -198,7 +198,7 @@ public sealed class HistoryBenchmark(BenchOptions options, TextWriter log)
             // 3. Building the prompt for the next turn, step by step, as TurnEngine does.
             var catalog = services.GetRequiredService<HouseModelCatalog>();
             var endpoint = services.GetRequiredService<OllamaEndpoint>();
-            var model = catalog.FindModel(endpoint.Model) ?? catalog.Models[0];
+            var model = catalog.FindModel(endpoint.Model) ?? catalog.DefaultModel;
             var generation = GenerationOptions.Merge(model, catalog.DefaultPreset);
             var (numCtx, numPredict) = (GenerationOptions.NumCtx(generation), GenerationOptions.NumPredict(generation));
             var builder = services.GetRequiredService<PromptBuilder>();
