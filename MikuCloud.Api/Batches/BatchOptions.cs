@@ -27,6 +27,13 @@ public sealed class BatchOptions
     /// <summary>How often an idle worker looks for queued items (items started on this process wake it at once).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// When this process stops, how long items already answering may go on before they are stopped and given back: an
+    /// answer that ends in time is saved rather than asked of the model again. Keep it below the host's shutdown timeout
+    /// (30 s) and the pod's termination grace period.
+    /// </summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Longest prompt, in characters.</summary>
     public int MaxPromptLength { get; set; } = 20_000;
 

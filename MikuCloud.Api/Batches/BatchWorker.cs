@@ -27,6 +27,10 @@ public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionCo
     {
         var settings = options.Value;
         using var slots = new SemaphoreSlim(settings.MaxConcurrentItems);
+        // Stopping ends claiming at once, but answers already under way get ShutdownGrace to end: one whose model has
+        // finished is saved instead of being asked again by the next worker (no item done twice).
+        using var abandon = new CancellationTokenSource();
+        using var graceOnStop = stoppingToken.Register(() => abandon.CancelAfter(settings.ShutdownGrace));
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -45,7 +49,7 @@ public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionCo
                     var slot = new ItemSlot(slots);
                     try
                     {
-                        await RunAsync(item, settings, slot, stoppingToken);
+                        await RunAsync(item, settings, slot, abandon.Token);
                     }
                     finally
                     {
@@ -83,9 +87,10 @@ public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionCo
         }
     }
 
-    private async Task RunAsync(BatchItem item, BatchOptions settings, ItemSlot slot, CancellationToken stoppingToken)
+    // abandoned: cancelled when this process stops and the items' grace has run out.
+    private async Task RunAsync(BatchItem item, BatchOptions settings, ItemSlot slot, CancellationToken abandoned)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(abandoned);
         using var registration = runs.Begin(item.BatchId, item.Id, stop);
         var started = Stopwatch.GetTimestamp();
         try
@@ -117,13 +122,13 @@ public sealed partial class BatchWorker(IServiceScopeFactory scopes, AdmissionCo
                 var stopped = stop.IsCancellationRequested;
                 await renewing.CancelAsync();
                 await renewal;
-                if (stopped && !stoppingToken.IsCancellationRequested && outcome.Status != BatchItemStatus.Completed)
+                if (stopped && !abandoned.IsCancellationRequested && outcome.Status != BatchItemStatus.Completed)
                 {
                     return; // the batch was cancelled (or the claim lost): whoever did it wrote the item's state
                 }
             }
 
-            if (stoppingToken.IsCancellationRequested && outcome.Status != BatchItemStatus.Completed)
+            if (abandoned.IsCancellationRequested && outcome.Status != BatchItemStatus.Completed)
             {
                 outcome = BatchItemOutcome.Requeue(); // this process stops: another (or the next) takes the item over
             }
