@@ -45,6 +45,32 @@ public abstract class BatchConcurrentUploadTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_upload_refused_part_way_takes_back_only_its_own_items_while_others_arrive()
+    {
+        await using var database = CreateDatabase();
+        await database.CreateAsync();
+        await using var api = await StartAsync(database);
+        using var client = api.CreateClient();
+        var id = await NewDraftAsync(client);
+
+        // An upload of 40 whose body breaks off after its first chunk was saved, while 4 others of 5 files arrive.
+        var broken = BrokenUploadAsync(client, id, BatchTestData.Images(40, 500));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(u => UploadAsync(client, id, BatchTestData.Images(5, u * 5))));
+        var refused = await broken;
+
+        Assert.True(refused.Status == HttpStatusCode.BadRequest && refused.Body.Contains("\"code\":\"malformed_request\"", StringComparison.Ordinal),
+            $"the broken upload answered {(int)refused.Status}: {refused.Body}");
+        Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.OK, $"an upload answered {(int)a.Status}: {a.Body}"));
+        var items = await api.WithDbAsync(db => db.BatchItems.Where(i => i.BatchId == id).OrderBy(i => i.Index).Select(i => new { i.Index, i.FileName }).ToListAsync(Ct));
+        Assert.Equal(BatchTestData.Images(20).Select(i => i.Name), items.Select(i => i.FileName).Order(StringComparer.Ordinal));
+        // Indexes the refused upload held before another upload's stay unused: unique and in order, not renumbered.
+        Assert.Equal(20, items.Select(i => i.Index).Distinct().Count());
+        Assert.Equal(20, (await client.BatchAsync(id, Ct))["total"]!.GetValue<int>());
+        await StartAsync(client, id);
+        await AssertAllRunAsync(api, client, id, expected: 20);
+    }
+
+    [Fact]
     public async Task Uploads_racing_the_start_are_either_part_of_the_job_or_refused_with_a_problem()
     {
         await using var database = CreateDatabase();
@@ -66,6 +92,14 @@ public abstract class BatchConcurrentUploadTests(ITestOutputHelper output)
                     $"an upload racing the start answered {(int)status}: {body}");
             }
 
+            foreach (var answer in answers.Where(a => a.Status == HttpStatusCode.OK).Select(a => JsonNode.Parse(a.Body)!))
+            {
+                // Started part way through: what came in before is in the job, the rest is listed as not added.
+                var notAdded = answer["refused"]!.AsArray();
+                Assert.All(notAdded, r => Assert.Equal("batch_not_draft", r!["code"]!.GetValue<string>()));
+                Assert.True(notAdded.Count == 0 || answer["batch"]!["status"]!.GetValue<string>() != "draft", "a refused file with the batch still a draft");
+            }
+
             var kept = 2 + answers.Where(a => a.Status == HttpStatusCode.OK).Sum(a => JsonNode.Parse(a.Body)!["added"]!.AsArray().Count);
             await AssertNumberedAsync(api, client, id, kept);
             await AssertAllRunAsync(api, client, id, kept);
@@ -85,6 +119,17 @@ public abstract class BatchConcurrentUploadTests(ITestOutputHelper output)
     private static async Task<(HttpStatusCode Status, string Body)> UploadAsync(HttpClient client, Guid id, (string Name, byte[] Bytes)[] files)
     {
         using var response = await client.PostAsync($"/api/batches/{id}/items", BatchTestData.Form(new Dictionary<string, string>(), files), Ct);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>An upload whose body ends in the middle of its last file (a dropped connection, as the API sees it).</summary>
+    private static async Task<(HttpStatusCode Status, string Body)> BrokenUploadAsync(HttpClient client, Guid id, (string Name, byte[] Bytes)[] files)
+    {
+        using var form = BatchTestData.Form(new Dictionary<string, string>(), files);
+        var bytes = await form.ReadAsByteArrayAsync(Ct);
+        using var body = new ByteArrayContent(bytes[..^200]);
+        body.Headers.ContentType = form.Headers.ContentType;
+        using var response = await client.PostAsync($"/api/batches/{id}/items", body, Ct);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
     }
 
