@@ -1,8 +1,8 @@
 extern alias miku;
 using System.Net.Http.Json;
-using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using miku::MikuCloud.Cli.Batches;
 using MikuCloud.Testing;
 using MikuCloud.Tests.Batches;
