@@ -14,13 +14,14 @@ export function acceptFolderDrops(zone) {
         const items = event.dataTransfer ? Array.from(event.dataTransfer.items) : [];
         // Entries and files are readable only while the event runs: take them now, walk them after.
         const entries = items.map((item) => (item.kind === "file" && item.webkitGetAsEntry ? item.webkitGetAsEntry() : null));
-        if (!entries.some((entry) => entry && entry.isDirectory)) {
+        const input = current(zone);
+        if (!input || input.disabled || !entries.some((entry) => entry && entry.isDirectory)) {
             return;
         }
         event.preventDefault();
         event.stopPropagation();
         const files = items.map((item) => (item.kind === "file" ? item.getAsFile() : null));
-        collect(entries, files).then((picked) => hand(zone, picked));
+        collect(entries, files).then((picked) => hand(input, picked));
     }, true);
 }
 
@@ -55,11 +56,11 @@ function read(reader) {
     return new Promise((resolve, reject) => reader.readEntries(resolve, reject));
 }
 
-function hand(zone, picked) {
-    const input = zone.querySelector("input[type=file][data-pick=current]");
-    if (!input) {
-        return;
-    }
+function current(zone) {
+    return zone.querySelector("input[type=file][data-pick=current]");
+}
+
+function hand(input, picked) {
     // Even an empty folder goes through: the page then says it held no images.
     const transfer = new DataTransfer();
     picked.forEach((p) => transfer.items.add(p.file));
