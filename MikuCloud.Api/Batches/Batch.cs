@@ -26,7 +26,11 @@ public sealed class Batch
     /// <summary>Keep each source image after it was answered (otherwise only the thumbnail stays).</summary>
     public bool KeepImages { get; set; }
 
-    /// <summary>Items added so far; the next item's index.</summary>
+    /// <summary>
+    /// The next item's index: uploads reserve their indexes by raising it (<see cref="BatchIndexReservation"/>). A refused
+    /// upload gives its indexes back only when no later upload took the next ones, so this may run ahead of the items;
+    /// the total the API shows is counted from the items.
+    /// </summary>
     public int Total { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? StartedAt { get; set; }

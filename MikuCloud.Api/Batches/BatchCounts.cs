@@ -6,6 +6,9 @@ public sealed record BatchCounts(int Queued, int Running, int Completed, int Fai
     /// <summary>No items yet.</summary>
     public static BatchCounts None { get; } = new(0, 0, 0, 0, 0, 0, 0);
 
+    /// <summary>Every item the batch holds.</summary>
+    public int Total => Queued + Running + Completed + Failed + Cancelled;
+
     /// <summary>Items answered or failed.</summary>
     public int Finished => Completed + Failed;
 }

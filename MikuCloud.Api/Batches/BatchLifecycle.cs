@@ -21,7 +21,8 @@ public sealed class BatchLifecycle(ChatDbContext db, BatchStore store, BatchRuns
 
         if (batch.Status == BatchStatus.Draft)
         {
-            if (batch.Total == 0)
+            // Counted from the items (the total may run ahead of them after a refused upload).
+            if (!await db.BatchItems.AnyAsync(i => i.BatchId == id, cancellationToken))
             {
                 throw new ApiProblem(409, ProblemCodes.BatchEmpty, "The batch has no items yet: add images (POST …/items) before starting it.");
             }

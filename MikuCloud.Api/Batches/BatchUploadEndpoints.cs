@@ -42,7 +42,7 @@ public static class BatchUploadEndpoints
                         await intake.BeginAsync(batch, cancellationToken);
                     }
 
-                    await intake.AddFileAsync(part.FileName!, part.Body!, cancellationToken);
+                    await BatchUploadForm.ReadFileAsync(() => intake.AddFileAsync(part.FileName!, part.Body!, cancellationToken), cancellationToken);
                 }
             }
 
@@ -87,7 +87,7 @@ public static class BatchUploadEndpoints
             {
                 if (part.IsFile && part.Name == "files")
                 {
-                    await intake.AddFileAsync(part.FileName!, part.Body!, cancellationToken);
+                    await BatchUploadForm.ReadFileAsync(() => intake.AddFileAsync(part.FileName!, part.Body!, cancellationToken), cancellationToken);
                 }
             }
 

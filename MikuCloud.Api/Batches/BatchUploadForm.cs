@@ -62,9 +62,29 @@ public static class BatchUploadForm
         }
         catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ApiProblem(400, ProblemCodes.MalformedRequest, $"The request body ended early: {Echo.Cap(ex.Message, 200)}");
+            throw EndedEarly(ex);
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> over a file part's body: a body that ends inside the part (a dropped connection) is
+    /// the same 400 as one that ends between parts, not a server error.
+    /// </summary>
+    public static async Task ReadFileAsync(Func<Task> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        try
+        {
+            await read();
+        }
+        catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw EndedEarly(ex);
+        }
+    }
+
+    private static ApiProblem EndedEarly(IOException ex) =>
+        new(400, ProblemCodes.MalformedRequest, $"The request body ended early: {Echo.Cap(ex.Message, 200)}");
 
     private static async Task<string> ReadFieldAsync(string name, Stream body, CancellationToken cancellationToken)
     {

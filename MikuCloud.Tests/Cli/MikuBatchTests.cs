@@ -2,6 +2,7 @@ extern alias miku;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using miku::MikuCloud.Cli.Batches;
 using MikuCloud.Testing;
 using MikuCloud.Tests.Batches;
@@ -175,6 +176,26 @@ public sealed class MikuBatchTests : MikuToolTest
         var download = await MikuAsync(key, "batch", "results", id, "--out", "again.csv");
         Assert.Equal(0, download.ExitCode);
         Assert.Equal(4, (await File.ReadAllLinesAsync(Path.Combine(Folder, "again.csv"), Ct)).Length);
+    }
+
+    [Fact]
+    public async Task A_credential_the_api_forbids_exits_2_with_one_line_naming_the_403_and_no_batch_is_made()
+    {
+        // The Web front end's own service token in MIKU_KEY: a valid credential, but not a user's, so the API answers 403.
+        await KeyAsync();
+        var serviceToken = MikuCloud.Tests.Security.WebTokens.Service(api.TokenKey);
+        Photos("a.png", "b.png");
+
+        var (exitCode, stdout, stderr) = await MikuAsync(serviceToken, "batch", "photos", "-p", Prompt, "--out", "results.jsonl");
+
+        Assert.True(exitCode == 2, $"exit {exitCode}\n{stdout}\n{stderr}");
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("may not do that", line, StringComparison.Ordinal);
+        Assert.Contains("(403 forbidden; key ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(serviceToken, stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?m)^\s+at \S", stderr);
+        Assert.Equal(0, await api.WithDbAsync(db => db.Batches.CountAsync(Ct)));
+        Assert.Empty(api.Ollama.ChatRequests);
     }
 
     /// <summary>A folder <c>photos</c> in the scratch folder with small distinct PNGs at <paramref name="names"/>.</summary>

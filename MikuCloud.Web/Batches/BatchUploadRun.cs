@@ -93,6 +93,11 @@ public sealed class BatchUploadRun(IMikuBatchApi api, UiText text)
             var answer = await api.AddFileAsync(batchId, source.Name, content, cancellationToken);
             (upload.Added, upload.Refused) = (answer.Added.Count, answer.Refused);
             upload.Status = answer.Added.Count > 0 ? FileUploadStatus.Added : FileUploadStatus.Refused;
+            if (answer.Added.Count == 0 && answer.Refused.Count == 0)
+            {
+                // Taken but nothing in it: a zip with no images (or none at all), said rather than left blank.
+                upload.Error = text["batches.upload.noImages"];
+            }
             return true;
         }
         catch (ApiException ex) when (ex.Status == HttpStatusCode.TooManyRequests)

@@ -25,6 +25,9 @@ public sealed class FakeMikuBatchApi : IMikuBatchApi
     /// <summary>Called after each chunk the fake reads from an upload.</summary>
     public Action? ChunkRead { get; set; }
 
+    /// <summary>Files the API takes but finds no image in (an empty zip): nothing added, nothing refused.</summary>
+    public HashSet<string> NothingIn { get; } = [];
+
     /// <summary>The events of each batch's stream; a test writes into them.</summary>
     public Dictionary<Guid, Channel<BatchEvent>> Events { get; } = [];
 
@@ -67,6 +70,11 @@ public sealed class FakeMikuBatchApi : IMikuBatchApi
         if (Refuse.TryGetValue(fileName, out var code))
         {
             return new BatchItemsAdded(Batches[id], [], [new BatchFileRefused(fileName, code, "Unsupported image format; send a JPEG, PNG, WebP or GIF image.")]);
+        }
+
+        if (NothingIn.Contains(fileName))
+        {
+            return new BatchItemsAdded(Batches[id], [], []);
         }
 
         var item = Item(Items[id].Count, BatchItemStatus.Queued) with { FileName = fileName };
