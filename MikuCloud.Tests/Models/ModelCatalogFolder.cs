@@ -5,7 +5,8 @@ namespace MikuCloud.Tests.Models;
 
 /// <summary>
 /// A copy of modelfiles/ with two optional house models beside miku-vl: <c>miku-text</c> (text only, borrowing the
-/// <c>text</c> and <c>balanced</c> presets) and <c>miku-embed</c> (embedding), for tests of model choice.
+/// <c>text</c> and <c>balanced</c> presets), <c>miku-embed</c> (embedding) and <c>miku-vl-moe</c> (another vision model on
+/// miku-vl's base, borrowing every preset), for tests of model choice.
 /// </summary>
 public sealed class ModelCatalogFolder : IDisposable
 {
@@ -33,6 +34,13 @@ public sealed class ModelCatalogFolder : IDisposable
             PARAMETER num_ctx 8192
             SYSTEM "You are Miku, a helpful assistant."
             """);
+        File.WriteAllText(System.IO.Path.Combine(Path, "miku-vl-moe.Modelfile"), """
+            # purpose: vision
+            # optional: true
+            # presets: *
+            FROM qwen3-vl:8b-instruct-q4_K_M
+            PARAMETER num_ctx 16384
+            """);
         File.WriteAllText(System.IO.Path.Combine(Path, "miku-embed.Modelfile"), $"""
             # purpose: embedding
             # optional: true
@@ -57,6 +65,7 @@ public sealed class ModelCatalogFolder : IDisposable
     {
         ollama.WithModel(TextBase).WithModel("miku-text", TextBase, parameters: new Dictionary<string, string> { ["num_ctx"] = "8192" });
         ollama.WithModel(EmbedBase).WithModel("miku-embed", EmbedBase, parameters: new Dictionary<string, string> { ["num_ctx"] = "8192" });
+        ollama.WithModel("miku-vl-moe", "qwen3-vl:8b-instruct-q4_K_M", parameters: new Dictionary<string, string> { ["num_ctx"] = "16384" });
     }
 
     public void Dispose() => Directory.Delete(Path, recursive: true);

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using MikuCloud.Tests.Api;
 using MikuCloud.Tests.Images;
-using Microsoft.EntityFrameworkCore;
 
 namespace MikuCloud.Tests.Models;
 

@@ -9,7 +9,8 @@ namespace MikuCloud.Tests.OpenAi;
 /// <summary>
 /// Several house models through the official OpenAI SDK: <c>/v1/models</c> lists the same enabled models as
 /// <c>/api/models</c> (chat models with their preset ids, embedding models by name), the <c>model</c> id picks the
-/// model that answers, and images for a text-only model are the same 400 as on the chat API.
+/// model that answers (and the MCP <c>ask</c> tool's <c>model</c>), and images for a text-only model are the same 400 as
+/// on the chat API.
 /// </summary>
 public class OpenAiModelChoiceTests : OpenAiDoorTest
 {
@@ -73,6 +74,23 @@ public class OpenAiModelChoiceTests : OpenAiDoorTest
         Assert.Equal((400, ProblemCodes.ModelNoVision), (noVision.Status, CodeOf(noVision)));
         Assert.Equal((400, ProblemCodes.InvalidModel), (embedding.Status, CodeOf(embedding)));
         Assert.Empty(api.Ollama.ChatRequests);
+    }
+
+    [Fact]
+    public async Task The_MCP_ask_tool_answers_with_the_model_it_is_given()
+    {
+        using var probe = api.CreateClient();
+        var transport = new ModelContextProtocol.Client.HttpClientTransport(new ModelContextProtocol.Client.HttpClientTransportOptions
+        {
+            Endpoint = new Uri(probe.BaseAddress!, "/mcp"),
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + await KeyAsync() },
+        });
+        await using var client = await ModelContextProtocol.Client.McpClient.CreateAsync(transport, cancellationToken: Ct);
+
+        await client.CallToolAsync("ask", new Dictionary<string, object?> { ["question"] = "1+1?", ["model"] = "miku-text" }, cancellationToken: Ct);
+        await client.CallToolAsync("ask", new Dictionary<string, object?> { ["question"] = "2+2?" }, cancellationToken: Ct);
+
+        Assert.Equal(["miku-text", "miku-vl"], api.Ollama.ChatRequests.Select(r => r["model"]!.GetValue<string>()));
     }
 
     private static string? CodeOf(ClientResultException error) =>

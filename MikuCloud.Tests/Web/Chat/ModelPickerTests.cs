@@ -1,5 +1,4 @@
 using Bunit;
-using MikuCloud.Web.Chat;
 using MikuCloud.Web.Components.Chat;
 using ChatPage = MikuCloud.Web.Components.Pages.Chat;
 
