@@ -55,6 +55,19 @@ public class ModelChoiceTests : ApiTest
     }
 
     [Fact]
+    public async Task Refreshing_the_model_list_at_once_does_not_ask_Ollama_again()
+    {
+        await client.GetFromJsonAsync<List<HouseModelDto>>("/api/models", Ct);
+        var asked = OllamaProbes();
+
+        await client.GetFromJsonAsync<List<HouseModelDto>>("/api/models", Ct);
+        await client.GetFromJsonAsync<List<HouseModelDto>>("/api/models", Ct);
+
+        Assert.True(asked >= 2); // tags and ps, and show for each model
+        Assert.Equal(asked, OllamaProbes());
+    }
+
+    [Fact]
     public async Task A_model_that_answered_shows_as_loaded_with_its_memory_and_keep_alive_expiry()
     {
         await AnswerAsync(await CreateAsync(new { model = "miku-text" }), "你好");
@@ -134,6 +147,8 @@ public class ModelChoiceTests : ApiTest
         Assert.Equal(0, await api.WithDbAsync(db => db.Messages.CountAsync(Ct)));
         Assert.Empty(api.Ollama.ChatRequests);
     }
+
+    private int OllamaProbes() => api.Ollama.Paths.Count(p => p is "/api/tags" or "/api/ps" or "/api/show");
 
     private async Task<ConversationDto> CreateAsync(object body)
     {
