@@ -78,6 +78,7 @@ app.MapDefaultEndpoints();
 app.MapAccountApiEndpoints();
 app.MapAdminEndpoints();
 app.MapModelEndpoints();
+app.MapAdminModelEndpoints();
 app.MapConversationEndpoints();
 app.MapChatEndpoints();
 app.MapStatsEndpoints();

@@ -153,19 +153,7 @@ public sealed partial class FakeOllama : IAsyncDisposable
         web.MapGet("/", () => Results.Text("Ollama is running"));
         web.MapGet("/api/version", () => Results.Text(OllamaWire.Text("version.json"), "application/json"));
         web.MapGet("/api/tags", () => Json(new JsonObject { ["models"] = new JsonArray(models.Values.Select(m => (JsonNode)m.ToTag()).ToArray()) }));
-        web.MapGet("/api/ps", () => Json(new JsonObject { ["models"] = new JsonArray(models.Values.Select(m => (JsonNode)m.ToTag()).ToArray()) }));
-        web.MapPost("/api/show", (HttpContext ctx) =>
-        {
-            var name = Body(ctx)?["model"]?.GetValue<string>() ?? "";
-            return models.TryGetValue(Normalize(name), out var m) ? Json(m.ToShow()) : NotFound(name);
-        });
-        web.MapPost("/api/generate", (HttpContext ctx) =>
-        {
-            var name = Body(ctx)?["model"]?.GetValue<string>() ?? "";
-            return HasModel(name)
-                ? Json(new JsonObject { ["model"] = name, ["created_at"] = Now(), ["response"] = "", ["done"] = true, ["done_reason"] = "unload" })
-                : NotFound(name);
-        });
+        MapRuntimeEndpoints(web); // /api/ps, /api/show, /api/generate: FakeOllama.Runtime.cs
         web.MapPost("/api/pull", PullAsync);
         web.MapPost("/api/create", CreateAsync);
         web.MapPost("/api/chat", ChatAsync);
@@ -247,6 +235,8 @@ public sealed partial class FakeOllama : IAsyncDisposable
             await NotFound(model).ExecuteAsync(ctx);
             return;
         }
+
+        KeepLoaded(model, body);
 
         StartNdjson(ctx);
         var active = Interlocked.Increment(ref activeChats);

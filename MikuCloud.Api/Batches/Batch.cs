@@ -17,6 +17,9 @@ public sealed class Batch
     public string Prompt { get; set; } = "";
     public string PresetId { get; set; } = "";
 
+    /// <summary>The vision model that answers the items (a house model's name), or null for the default model.</summary>
+    public string? Model { get; set; }
+
     /// <summary>Validated Ollama option overrides (JSON object), or null.</summary>
     public string? OptionsJson { get; set; }
 

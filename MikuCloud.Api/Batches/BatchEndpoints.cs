@@ -22,7 +22,7 @@ public static class BatchEndpoints
         group.MapPost("", CreateAsync)
             .WithName("CreateBatch")
             .WithSummary("Create a batch job: one prompt (and optional JSON schema) over many images, answered in the background.")
-            .WithDescription("multipart/form-data: the fields first (prompt; optional name, presetId, options as JSON, schema as JSON, keepImages, start), " +
+            .WithDescription("multipart/form-data: the fields first (prompt; optional name, presetId, model, options as JSON, schema as JSON, keepImages, start), " +
                 "then any number of 'files' parts (images). Files that cannot be items (not images, too large) are listed in 'refused' with a code; " +
                 "the others become items. start defaults to true when files are sent; false keeps a draft that takes more items (POST …/items). " +
                 $"429 when a quota is reached: {limits.MaxItemsPerBatch:N0} items per batch, {limits.MaxActiveBatchesPerUser} unfinished batches, " +

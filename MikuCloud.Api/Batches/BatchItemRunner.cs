@@ -33,7 +33,7 @@ public sealed class BatchItemRunner(TurnEngine turns)
         TurnRun run;
         try
         {
-            run = await turns.StartAsync(TurnRequest.AnswerInBackground(item.OwnerId, transcript, batch.PresetId, options, Door), stop);
+            run = await turns.StartAsync(TurnRequest.AnswerInBackground(item.OwnerId, transcript, batch.PresetId, options, Door).ForModel(batch.Model), stop);
         }
         catch (ApiProblem problem) when (problem.Status == StatusCodes.Status429TooManyRequests)
         {

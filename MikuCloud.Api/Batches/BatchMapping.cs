@@ -28,7 +28,7 @@ public static class BatchMapping
         return new BatchDto(batch.Id, batch.Name, batch.Status, batch.Prompt, batch.PresetId, Parse(batch.OptionsJson) as JsonObject,
             Parse(batch.SchemaJson) as JsonObject, batch.KeepImages, counts.Total, counts.Queued, counts.Running, counts.Completed, counts.Failed,
             counts.Cancelled, counts.InputTokens, counts.OutputTokens, itemsPerSecond, tokensPerSecond, eta,
-            Timestamps.AsUtc(batch.CreatedAt), started, finished);
+            Timestamps.AsUtc(batch.CreatedAt), started, finished, batch.Model);
     }
 
     public static BatchItemDto ToDto(BatchItemRow item)

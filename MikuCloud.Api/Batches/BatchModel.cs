@@ -14,6 +14,7 @@ public static class BatchModel
             b.Property(x => x.Name).HasMaxLength(200);
             b.Property(x => x.Status).HasMaxLength(16);
             b.Property(x => x.PresetId).HasMaxLength(64);
+            b.Property(x => x.Model).HasMaxLength(200);
             b.Property(x => x.OptionsJson).HasMaxLength(4_000);
             // The list: my batches, newest first; the active-batches quota counts by owner.
             b.HasIndex(x => new { x.OwnerId, x.CreatedAt, x.Id });

@@ -9,10 +9,14 @@ namespace MikuCloud.Api.Batches;
 
 /// <summary>
 /// The form fields of <c>POST /api/batches</c>, validated: <c>prompt</c> (required), <c>name</c>, <c>presetId</c>,
-/// <c>options</c> (Ollama options, the chat rules), <c>schema</c> (a JSON schema object), <c>keepImages</c>, <c>start</c>.
+/// <c>options</c> (Ollama options, the chat rules), <c>schema</c> (a JSON schema object), <c>keepImages</c>, <c>start</c>,
+/// <c>model</c> (a vision model; whether it is on is checked when each item runs, by the turn engine).
 /// </summary>
 public sealed record BatchSettings(string Name, string Prompt, string PresetId, JsonObject? Options, JsonObject? Schema, bool KeepImages, bool? Start)
 {
+    /// <summary>The vision model for the items (a house model's name), or null for the default model.</summary>
+    public string? Model { get; init; }
+
     /// <summary>Longest name, in characters.</summary>
     public const int MaxNameLength = 200;
 
@@ -48,6 +52,26 @@ public sealed record BatchSettings(string Name, string Prompt, string PresetId, 
             errors["presetId"] = [$"Unknown preset '{Echo.Cap(presetId!)}'. Known: {string.Join(", ", catalog.Presets.Select(p => p.Id))}."];
         }
 
+        var modelName = fields.GetValueOrDefault("model")?.Trim();
+        var model = string.IsNullOrEmpty(modelName) ? null : catalog.FindModel(modelName);
+        if (!string.IsNullOrEmpty(modelName) && model is not { Purpose: ModelPurpose.Vision })
+        {
+            errors["model"] = [$"'{Echo.Cap(modelName)}' is not a vision model. Known: {string.Join(", ", catalog.Models.Where(m => m.Purpose == ModelPurpose.Vision).Select(m => m.Name))}."];
+        }
+
+        if (model is { Purpose: ModelPurpose.Vision })
+        {
+            // The preset follows the model: its default when none is named, one of its own otherwise.
+            if (string.IsNullOrEmpty(presetId))
+            {
+                preset = Models.ModelPresets.DefaultFor(catalog, model);
+            }
+            else if (preset is not null && !Models.ModelPresets.Applies(catalog, model, preset))
+            {
+                errors["presetId"] = [$"The preset '{preset.Id}' does not apply to {model.Name}."];
+            }
+        }
+
         var options = Object(fields, "options", 4_000, errors);
         if (options is not null)
         {
@@ -68,7 +92,7 @@ public sealed record BatchSettings(string Name, string Prompt, string PresetId, 
 
         return errors.Count > 0
             ? throw BatchProblems.Invalid(errors)
-            : new BatchSettings(name, prompt, preset!.Id, options, schema, keep, start);
+            : new BatchSettings(name, prompt, preset!.Id, options, schema, keep, start) { Model = model?.Name };
     }
 
     private static JsonObject? Object(IReadOnlyDictionary<string, string> fields, string field, int maxBytes, Dictionary<string, string[]> errors)

@@ -117,7 +117,7 @@ public static class BatchUploadEndpoints
         var batch = new Batch
         {
             Id = Guid.CreateVersion7(), OwnerId = owner, Name = settings.Name.Length > 0 ? settings.Name : $"Batch {now:yyyy-MM-dd HH:mm}",
-            Status = BatchStatus.Draft, Prompt = settings.Prompt, PresetId = settings.PresetId, OptionsJson = settings.Options?.ToJsonString(),
+            Status = BatchStatus.Draft, Prompt = settings.Prompt, PresetId = settings.PresetId, Model = settings.Model, OptionsJson = settings.Options?.ToJsonString(),
             SchemaJson = settings.Schema?.ToJsonString(), KeepImages = settings.KeepImages, CreatedAt = now,
         };
         db.Batches.Add(batch);

@@ -12,5 +12,6 @@ namespace MikuCloud.Api.Batches;
 /// <param name="KeepImages">Keep the source images after they are answered (default false: only thumbnails stay).</param>
 /// <param name="Start">Start at once (default: true when files are sent, false otherwise: a draft that takes more items).</param>
 /// <param name="Files">The images, one part each.</param>
+/// <param name="Model">A vision model from <c>GET /api/models</c> (default: the default model); the preset must be one of its presets.</param>
 public sealed record BatchUploadFields(string Prompt, string? Name, string? PresetId, string? Options, string? Schema, bool? KeepImages, bool? Start,
-    IReadOnlyList<IFormFile>? Files);
+    IReadOnlyList<IFormFile>? Files, string? Model = null);

@@ -67,7 +67,7 @@ public static class ChatEndpoints
     {
         var input = await reader.ReadStartAsync(http.Request, http.RequestAborted);
         var request = TurnRequest.StartConversation(CurrentOwner.Of(http), new NewConversation(input.Title, input.SystemPrompt),
-            new TurnQuestion(input.Content, input.Images), input.PresetId, input.Options, Door);
+            new TurnQuestion(input.Content, input.Images), input.PresetId, input.Options, Door).ForModel(input.Model);
         return new ChatStreamResult(await turns.StartAsync(request, http.RequestAborted));
     }
 

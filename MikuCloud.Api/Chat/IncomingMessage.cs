@@ -7,4 +7,4 @@ namespace MikuCloud.Api.Chat;
 /// also starts a conversation (<c>POST /api/conversations/messages</c>).
 /// </summary>
 public sealed record IncomingMessage(string Content, IReadOnlyList<byte[]> Images, string? PresetId, JsonObject? Options,
-    string? Title = null, string? SystemPrompt = null);
+    string? Title = null, string? SystemPrompt = null, string? Model = null);

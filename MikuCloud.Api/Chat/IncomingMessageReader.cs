@@ -124,7 +124,7 @@ public sealed class IncomingMessageReader(IOptions<ChatServerOptions> chat, IOpt
             list.Add(bytes[..written]);
         }
 
-        return new IncomingMessage(body.Content ?? "", list, body.PresetId, body.Options, body.Title, body.SystemPrompt);
+        return new IncomingMessage(body.Content ?? "", list, body.PresetId, body.Options, body.Title, body.SystemPrompt, body.Model);
     }
 
     private async Task<IncomingMessage> ReadMultipartAsync(HttpRequest request, bool startsConversation, CancellationToken cancellationToken)
@@ -165,7 +165,8 @@ public sealed class IncomingMessageReader(IOptions<ChatServerOptions> chat, IOpt
 
         return new IncomingMessage(form["content"].ToString(), list, NullIfEmpty(form["presetId"].ToString()), options,
             startsConversation && form.TryGetValue("title", out var title) ? title.ToString() : null,
-            startsConversation && form.TryGetValue("systemPrompt", out var systemPrompt) ? systemPrompt.ToString() : null);
+            startsConversation && form.TryGetValue("systemPrompt", out var systemPrompt) ? systemPrompt.ToString() : null,
+            startsConversation ? NullIfEmpty(form["model"].ToString()) : null);
     }
 
     private IncomingMessage Validate(IncomingMessage input)
@@ -175,6 +176,7 @@ public sealed class IncomingMessageReader(IOptions<ChatServerOptions> chat, IOpt
             : !JsonText.IsValid(input.PresetId) ? "presetId"
             : !JsonText.IsValid(input.Title) ? "title"
             : !JsonText.IsValid(input.SystemPrompt) ? "systemPrompt"
+            : !JsonText.IsValid(input.Model) ? "model"
             : JsonText.FindInvalid(input.Options, "options");
         if (invalid is not null)
         {

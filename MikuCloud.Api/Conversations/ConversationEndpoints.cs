@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using MikuCloud.Api.Data;
+using MikuCloud.Api.Models;
 using MikuCloud.Api.Requests;
 using MikuCloud.HouseModels;
 using static MikuCloud.Api.Conversations.ConversationProblems;
@@ -28,7 +29,8 @@ public static class ConversationEndpoints
             .WithName("CreateConversation")
             .WithSummary("Create a conversation.")
             .WithDescription("Body (optional, JSON): title (default \"\" = untitled; ≤ 200 chars), presetId (default: the default preset), " +
-                "systemPrompt (≤ 20,000 chars; default: the house model's), options (Ollama option overrides). Returns 201 with Location.")
+                "systemPrompt (≤ 20,000 chars; default: the house model's), options (Ollama option overrides), model (a chat model from GET /api/models; " +
+                "default: the default model). Returns 201 with Location.")
             .Accepts<CreateConversationRequest>(isOptional: true, "application/json")
             .WithBodyLimit(ConversationFields.MaxBodyBytes)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -50,9 +52,9 @@ public static class ConversationEndpoints
         group.MapPatch("/{id:guid}", UpdateAsync)
             .ProducesValidationProblem()
             .WithName("UpdateConversation")
-            .WithSummary("Change a conversation's title, preset, system prompt or options; only the fields present change.")
+            .WithSummary("Change a conversation's title, preset, system prompt, options or model; only the fields present change.")
             .WithDescription("Send null to reset a field (title → untitled, presetId → default preset, systemPrompt → the house model's, options → none). " +
-                "options replaces the previous object as a whole.")
+                "options replaces the previous object as a whole. A new model takes its default preset unless presetId names one of its presets.")
             .Accepts<UpdateConversationRequest>("application/json")
             .WithBodyLimit(ConversationFields.MaxBodyBytes)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -72,7 +74,7 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Created<ConversationDto>> CreateAsync(
-        HttpContext http, ChatDbContext db, HouseModelCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext http, ChatDbContext db, HouseModelCatalog catalog, ChatModelChoice models, TimeProvider time, CancellationToken cancellationToken)
     {
         var body = await ConversationBody.ReadAsync(http, optional: true, cancellationToken);
 
@@ -89,6 +91,11 @@ public static class ConversationEndpoints
         if (body is { } json && ConversationFields.Apply(json, conversation, catalog) is { Count: > 0 } errors)
         {
             throw Invalid(errors);
+        }
+
+        if (body is { } fields)
+        {
+            await ConversationModelField.ApplyAsync(fields, conversation, models, catalog, cancellationToken);
         }
 
         db.Conversations.Add(conversation);
@@ -153,7 +160,7 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Ok<ConversationDto>> UpdateAsync(
-        Guid id, HttpContext http, ChatDbContext db, HouseModelCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, HttpContext http, ChatDbContext db, HouseModelCatalog catalog, ChatModelChoice models, TimeProvider time, CancellationToken cancellationToken)
     {
         var owner = CurrentOwner.Of(http);
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.OwnerId == owner, cancellationToken);
@@ -167,6 +174,8 @@ public static class ConversationEndpoints
         {
             throw Invalid(errors);
         }
+
+        await ConversationModelField.ApplyAsync(body.Value, conversation, models, catalog, cancellationToken);
 
         if (db.ChangeTracker.HasChanges())
         {

@@ -16,7 +16,7 @@ public static class Mapping
     {
         ArgumentNullException.ThrowIfNull(conversation);
         return new ConversationDto(conversation.Id, conversation.Title, conversation.PresetId, conversation.SystemPrompt,
-            ParseOptions(conversation.OptionsJson), Timestamps.AsUtc(conversation.CreatedAt), Timestamps.AsUtc(conversation.UpdatedAt));
+            ParseOptions(conversation.OptionsJson), Timestamps.AsUtc(conversation.CreatedAt), Timestamps.AsUtc(conversation.UpdatedAt), conversation.Model);
     }
 
     /// <summary>A message with its <see cref="Message.Images"/> (loaded, with data) in ordinal order.</summary>

@@ -28,6 +28,7 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
             c.Property(x => x.PresetId).HasMaxLength(64);
             c.Property(x => x.SystemPrompt).HasMaxLength(20_000);
             c.Property(x => x.OptionsJson).HasMaxLength(4_000);
+            c.Property(x => x.Model).HasMaxLength(200);
             // Sidebar: my conversations, most recently active first.
             c.HasIndex(x => new { x.OwnerId, x.UpdatedAt, x.Id });
             c.HasMany(x => x.Messages).WithOne(m => m.Conversation).HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);

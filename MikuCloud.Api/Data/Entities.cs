@@ -10,6 +10,8 @@ public sealed class Conversation
     public string? SystemPrompt { get; set; }
     /// <summary>Per-conversation option overrides (JSON object of Ollama options), validated.</summary>
     public string? OptionsJson { get; set; }
+    /// <summary>The chat model the conversation answers with (a house model's name); null for the default model.</summary>
+    public string? Model { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     /// <summary>The last message's <see cref="Message.Seq"/>; new messages take the next number.</summary>

@@ -49,8 +49,10 @@ public sealed class VisionTools(TurnEngine turns)
     [Description("Ask the model a question in text (no image). 向模型提一个文字问题。")]
     public Task<string> AskAsync(ClaimsPrincipal user,
         [Description("The question. 问题。")] string question,
+        [Description("A chat model from the server's model list, e.g. miku-text (default: the default model). 聊天模型（默认：默认模型）。")] string? model = null,
         CancellationToken cancellationToken = default) =>
-        RunAsync(user, new TranscriptMessage(TranscriptMessages.User, question), "balanced", false, cancellationToken);
+        // Another model answers with its own default preset: "balanced" is tuned for the default model.
+        RunAsync(user, new TranscriptMessage(TranscriptMessages.User, question), model is null ? "balanced" : null, false, cancellationToken, model);
 
     private Task<string> AskAboutAsync(ClaimsPrincipal user, string image, string prompt, string preset, CancellationToken cancellationToken, bool json = false)
     {
@@ -58,12 +60,13 @@ public sealed class VisionTools(TurnEngine turns)
         return RunAsync(user, new TranscriptMessage(TranscriptMessages.User, prompt, [bytes]), preset, json, cancellationToken);
     }
 
-    private async Task<string> RunAsync(ClaimsPrincipal user, TranscriptMessage question, string preset, bool json, CancellationToken cancellationToken)
+    private async Task<string> RunAsync(ClaimsPrincipal user, TranscriptMessage question, string? preset, bool json, CancellationToken cancellationToken,
+        string? model = null)
     {
         try
         {
             var transcript = new Transcript([question], json ? System.Text.Json.Nodes.JsonValue.Create("json") : null);
-            var run = await turns.StartAsync(TurnRequest.Answer(CurrentOwner.Of(user), transcript, preset, null, Door), cancellationToken);
+            var run = await turns.StartAsync(TurnRequest.Answer(CurrentOwner.Of(user), transcript, preset, null, Door).ForModel(model), cancellationToken);
             return await TurnAnswer.TextAsync(run, cancellationToken);
         }
         catch (ApiProblem problem)

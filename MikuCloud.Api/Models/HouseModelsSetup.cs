@@ -38,6 +38,13 @@ public static class HouseModelsSetup
             .AddOllamaResilienceHandler();
         builder.Services.AddTransient(sp => new OllamaModelClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(OllamaHttpClient)));
 
+        // Which models are on, the one a turn answers with, and the Models page's view of Ollama (cached briefly) and its provisioning.
+        builder.Services.AddScoped<HouseModelSwitches>();
+        builder.Services.AddScoped<ChatModelChoice>();
+        builder.Services.AddScoped<HouseModelListing>();
+        builder.Services.AddSingleton<OllamaRuntimeProbe>();
+        builder.Services.AddSingleton<HouseModelProvisioning>();
+
         // Ready = Ollama answers and has the house model. Not tagged "live": a missing model is no reason to restart the API.
         builder.Services.AddHealthChecks().AddCheck<OllamaHealthCheck>("ollama");
         return builder;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using MikuCloud.HouseModels;
 
 namespace MikuCloud.Api.Models;
@@ -15,18 +16,15 @@ public static class ModelEndpoints
         group.MapGet("/presets", (HouseModelCatalog catalog) => presets ??= [.. catalog.Presets.Select(ToDto)])
             .WithSummary("Sampling presets, from modelfiles/presets.");
 
-        group.MapGet("/models", async (HouseModelCatalog catalog, OllamaEndpoint endpoint, OllamaModelClient client, CancellationToken ct) =>
-            {
-                var model = catalog.FindModel(endpoint.Model);
-                var (status, detail) = await ProbeAsync(client, endpoint.Model, ct);
-                return new[]
-                {
-                    new HouseModelDto(endpoint.Model, model?.From ?? "", model?.ContextLength ?? 0, status, detail),
-                };
-            })
-            .WithSummary("House models with readiness: ready, missing (not created yet) or unavailable (Ollama unreachable).");
+        group.MapGet("/models", ListAsync)
+            .WithSummary("The house models that are on, the default first: purpose, capabilities, presets, readiness, size and whether loaded.")
+            .WithDescription("status: ready, missing (not created yet), provisioning (being pulled or created) or unavailable (Ollama unreachable). " +
+                             "A conversation's model is one of these with purpose vision or text and status ready.");
         return app;
     }
+
+    private static async Task<Ok<IReadOnlyList<HouseModelDto>>> ListAsync(HouseModelListing listing, CancellationToken ct) =>
+        TypedResults.Ok(await listing.ListAsync(includeOff: false, ct));
 
     /// <summary>
     /// The contract carries option values as JSON (clients read them as <see cref="JsonElement"/>); the catalog types
@@ -34,16 +32,4 @@ public static class ModelEndpoints
     /// </summary>
     private static PresetDto ToDto(Preset p) =>
         new(p.Id, p.Model, p.IsDefault, p.Titles, p.Descriptions, p.Options.ToDictionary(o => o.Key, o => JsonSerializer.SerializeToElement(o.Value)));
-
-    private static async Task<(string Status, string? Detail)> ProbeAsync(OllamaModelClient client, string model, CancellationToken ct)
-    {
-        try
-        {
-            return await client.ShowAsync(model, ct) is null ? ("missing", $"Ollama has no {model} yet.") : ("ready", null);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OllamaApiException)
-        {
-            return ("unavailable", "Ollama is unreachable.");
-        }
-    }
 }

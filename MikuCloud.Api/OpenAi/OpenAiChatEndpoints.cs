@@ -4,9 +4,11 @@ using Microsoft.Extensions.Options;
 using MikuCloud.Api.Chat;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Images;
+using MikuCloud.Api.Models;
 using MikuCloud.Api.OpenAi.ImageUrls;
 using MikuCloud.Api.Requests;
 using MikuCloud.Api.Turns;
+using MikuCloud.HouseModels;
 
 namespace MikuCloud.Api.OpenAi;
 
@@ -39,16 +41,20 @@ public static class OpenAiChatEndpoints
         return app;
     }
 
-    private static async Task<IResult> CompleteAsync(HttpContext http, OpenAiModelIds ids, ChatCompletionImages images, TurnEngine turns, TimeProvider time)
+    private static async Task<IResult> CompleteAsync(HttpContext http, OpenAiModelIds ids, HouseModelSwitches switches, HouseModelCatalog catalog,
+        ChatCompletionImages images, TurnEngine turns, TimeProvider time)
     {
         var request = ChatCompletionReader.Read(await ReadBodyAsync(http.Request, http.RequestAborted));
-        var model = ids.Find(request.Model) ?? throw OpenAiModelEndpoints.NotFound(request.Model);
+        var model = ids.Find(request.Model, await switches.EnabledAsync(http.RequestAborted));
+        // A house model that is off or not for chat is the turn engine's 400 invalid_model, as on every door; other ids are OpenAI's 404.
+        var name = model?.Model.Name ?? (catalog.FindModel(OpenAiModelIds.NameOf(request.Model) ?? "") is { } known ? known.Name : throw OpenAiModelEndpoints.NotFound(request.Model));
         request = await images.FetchAsync(request, http.RequestAborted);
-        var turn = TurnRequest.Answer(CurrentOwner.Of(http), ChatCompletionTranscript.From(request), model.Preset.Id, request.Options, Door, request.Store);
+        var turn = TurnRequest.Answer(CurrentOwner.Of(http), ChatCompletionTranscript.From(request), model?.Preset.Id, request.Options, Door, request.Store).ForModel(name);
         var run = await turns.StartAsync(turn, http.RequestAborted);
+        var id = model?.Id ?? name;
         return request.Stream
-            ? new ChatCompletionStreamResult(run, model.Id, request.IncludeUsage, time)
-            : TypedResults.Json(await ChatCompletionCollector.CollectAsync(run, model.Id, time, http.RequestAborted), OpenAiJson.Options);
+            ? new ChatCompletionStreamResult(run, id, request.IncludeUsage, time)
+            : TypedResults.Json(await ChatCompletionCollector.CollectAsync(run, id, time, http.RequestAborted), OpenAiJson.Options);
     }
 
     private static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

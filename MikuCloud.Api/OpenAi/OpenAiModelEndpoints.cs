@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using MikuCloud.Api.Models;
 
 namespace MikuCloud.Api.OpenAi;
 
@@ -26,7 +27,7 @@ public static class OpenAiModelEndpoints
         var group = app.MapGroup(OpenAiProblemWriter.PathPrefix + "/models").WithTags("OpenAI-compatible");
         group.MapGet("", List)
             .WithSummary("OpenAI-compatible: the model ids this server answers to.")
-            .WithDescription("The house model's name is its default preset (miku-vl); name:preset picks a preset (miku-vl:precise). " +
+            .WithDescription("Each chat model's name is its default preset (miku-vl); name:preset picks a preset (miku-vl:precise); embedding models are listed by name. " +
                              "Errors use OpenAI's shape {\"error\": {message, type, param, code}}.");
         group.MapGet("/{id}", Get)
             .WithSummary("OpenAI-compatible: one model id.")
@@ -34,11 +35,21 @@ public static class OpenAiModelEndpoints
         return app;
     }
 
-    /// <summary>Every id, the default first.</summary>
-    public static Ok<ModelList> List(OpenAiModelIds ids) => TypedResults.Ok(new ModelList("list", [.. ids.All.Select(ToObject)]));
+    /// <summary>Every id of the models that are on, the default first; embedding models by name, last.</summary>
+    public static async Task<Ok<ModelList>> List(OpenAiModelIds ids, HouseModelSwitches switches, CancellationToken cancellationToken)
+    {
+        var enabled = await switches.EnabledAsync(cancellationToken);
+        return TypedResults.Ok(new ModelList("list", [.. ids.Listed(enabled).Select(e => ToObject(e.Id)), .. OpenAiModelIds.Embeddings(enabled).Select(ToObject)]));
+    }
 
     /// <summary>One id, or OpenAI's 404 for an id this server does not serve.</summary>
-    public static Ok<ModelObject> Get(string id, OpenAiModelIds ids) => TypedResults.Ok(ToObject(ids.Find(id) ?? throw NotFound(id)));
+    public static async Task<Ok<ModelObject>> Get(string id, OpenAiModelIds ids, HouseModelSwitches switches, CancellationToken cancellationToken)
+    {
+        var enabled = await switches.EnabledAsync(cancellationToken);
+        return ids.Find(id, enabled) is { } entry ? TypedResults.Ok(ToObject(entry.Id))
+            : OpenAiModelIds.Embeddings(enabled).FirstOrDefault(n => string.Equals(n, id, StringComparison.OrdinalIgnoreCase)) is { } embedding ? TypedResults.Ok(ToObject(embedding))
+            : throw NotFound(id);
+    }
 
     /// <summary>The refusal for an unknown <c>model</c>, as OpenAI words it.</summary>
     public static ApiProblem NotFound(string? id) =>
@@ -48,5 +59,5 @@ public static class OpenAiModelEndpoints
     // Models are files read at start: the process start stands in for OpenAI's creation time.
     private static readonly long Created = new DateTimeOffset(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).ToUnixTimeSeconds();
 
-    private static ModelObject ToObject(OpenAiModelIds.Entry entry) => new(entry.Id, "model", Created, Owner);
+    private static ModelObject ToObject(string id) => new(id, "model", Created, Owner);
 }

@@ -1,5 +1,6 @@
 using MikuCloud.Api.Chat;
 using MikuCloud.Api.Data;
+using MikuCloud.Api.Models;
 
 namespace MikuCloud.Api.Turns;
 
@@ -13,16 +14,24 @@ public sealed partial class TurnEngine
     private async Task<TurnRun> StartTranscriptAsync(TurnRequest request, Transcript transcript, CancellationToken cancellationToken)
     {
         var owner = request.OwnerId;
-        var preset = ResolvePreset(request.PresetId);
+        var model = await models.ResolveAsync(request.Model, cancellationToken);
+        var preset = models.PresetFor(model, ResolvePreset(request.PresetId), named: request.PresetId is not null);
+        ChatModelChoice.CheckImages(model, transcript.Messages.Sum(m => m.Images?.Count ?? 0));
         var overrides = ParseOverrides(request.Options);
         var stored = request.StoreTranscript ? StoredConversation(request, transcript) : null;
+        if (stored is not null)
+        {
+            stored.Model = model == models.Default ? null : model.Name;
+            stored.PresetId = preset.Id;
+        }
+
         gate.CheckTokenBudget(owner);
         if (stored is not null)
         {
             await gate.CheckImageQuotaAsync(owner, transcript.Messages.Sum(m => m.Images?.Count ?? 0), cancellationToken);
         }
 
-        var model = catalog.FindModel(endpoint.Model) ?? catalog.DefaultModel;
+        var modelName = models.OllamaName(model);
         var options = GenerationOptions.Merge(model, preset, overrides);
 
         // Images go through the same pipeline as uploads (validation, bombs, EXIF, pixel budget); the image quota
@@ -30,7 +39,7 @@ public sealed partial class TurnEngine
         var processed = transcript.Messages.Select(m => request.ImagesProcessed ? images.AlreadyProcessed(m.Images ?? [], owner) : images.Process(m.Images ?? [], owner)).ToList();
         var systemPrompt = transcript.Messages.Any(m => m.Role == TranscriptMessages.System) ? null : model.Modelfile.System;
         var (history, next) = TranscriptMessages.ToPromptTurns(transcript, processed);
-        var tags = TurnTelemetry.Tags(endpoint.Model, preset.Id, processed.Any(i => i.Count > 0), request.Door);
+        var tags = TurnTelemetry.Tags(modelName, preset.Id, processed.Any(i => i.Count > 0), request.Door);
         var plan = prompt.Plan(systemPrompt, history, next, options, request.Door);
         if (plan.TurnsDropped > 0 || plan.ImagesOmitted > 0)
         {
@@ -45,7 +54,7 @@ public sealed partial class TurnEngine
         return await AnswerAsync(lease, async () =>
         {
             options["num_predict"] = (long)plan.MaxOutputTokens;
-            var chatOptions = GenerationOptions.ToChatOptions(options, endpoint.Model, chat.Value.KeepAlive);
+            var chatOptions = GenerationOptions.ToChatOptions(options, modelName, chat.Value.KeepAlive);
             TranscriptMessages.ApplyForm(transcript, chatOptions);
             var last = transcript.Messages[^1];
             Message question, answer;
@@ -53,7 +62,7 @@ public sealed partial class TurnEngine
             {
                 var earlier = transcript.Messages.Take(transcript.Messages.Count - 1).Select((m, i) => (m, i)).Where(x => x.m.Role != TranscriptMessages.System)
                     .Select(x => new EarlierMessage(x.m.Role == TranscriptMessages.User ? MessageRole.User : MessageRole.Assistant, x.m.Text, processed[x.i])).ToList();
-                var toSave = new QuestionToSave(stored, true, last.Text, processed[^1], null, preset.Id, endpoint.Model, OptionOverrides.ToJson(options).ToJsonString())
+                var toSave = new QuestionToSave(stored, true, last.Text, processed[^1], null, preset.Id, modelName, OptionOverrides.ToJson(options).ToJsonString())
                 {
                     Earlier = earlier,
                 };
@@ -66,7 +75,7 @@ public sealed partial class TurnEngine
                 answer = new Message
                 {
                     Id = Guid.NewGuid(), Role = MessageRole.Assistant, Content = "", Status = MessageStatus.Streaming, PresetId = preset.Id,
-                    Model = endpoint.Model, CreatedAt = now,
+                    Model = modelName, CreatedAt = now,
                 };
             }
 

@@ -15,7 +15,7 @@ namespace MikuCloud.Api.Turns;
 /// (<see cref="AnswerRunner"/>). Refusals are thrown as <see cref="ApiProblem"/>s before anything streams.
 /// </summary>
 public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImages images, TurnPrompt prompt, AnswerRunner answers,
-    HouseModelCatalog catalog, OllamaEndpoint endpoint, IOptions<ChatServerOptions> chat, TimeProvider time)
+    HouseModelCatalog catalog, ChatModelChoice models, IOptions<ChatServerOptions> chat, TimeProvider time)
 {
     /// <summary>Admits and starts the turn; the door translates the run's events. <paramref name="cancellationToken"/> is the door's: cancelled, the answer stops.</summary>
     public async Task<TurnRun> StartAsync(TurnRequest request, CancellationToken cancellationToken)
@@ -29,7 +29,16 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
         var owner = request.OwnerId;
         var conversation = request.Start is { } start ? NewConversation(request, start) : await store.FindOwnedAsync(owner, request.ConversationId!.Value, cancellationToken);
         var (target, again) = request.Question is null ? await store.FindLastTurnAsync(conversation.Id, request.AnswerAgainFrom!.Value, cancellationToken) : default;
-        var preset = ResolvePreset(request.PresetId ?? target?.PresetId ?? conversation.PresetId);
+        // A stored conversation answers with its own model; a new one with the model it is created with.
+        var model = await models.ResolveAsync(request.Start is null ? conversation.Model : request.Model, cancellationToken);
+        var preset = models.PresetFor(model, ResolvePreset(request.PresetId ?? target?.PresetId ?? conversation.PresetId), named: request.PresetId is not null);
+        if (request.Start is not null)
+        {
+            conversation.Model = model == models.Default ? null : model.Name;
+            conversation.PresetId = preset.Id;
+        }
+
+        ChatModelChoice.CheckImages(model, request.Question?.Images.Count ?? again!.Images.Count);
         // A new conversation's options are its own (and reach this turn through them, as every later one).
         var overrides = request.Start is null ? ParseOverrides(request.Options) : [];
         gate.CheckTokenBudget(owner);
@@ -37,11 +46,17 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
         await gate.CheckImageQuotaAsync(owner, question.Images.Count, cancellationToken);
         var questionImages = again?.Images.OrderBy(i => i.Ordinal).ToList() ?? images.Process(question.Images, owner);
 
-        var model = catalog.FindModel(endpoint.Model) ?? catalog.DefaultModel;
+        var modelName = models.OllamaName(model);
         var options = GenerationOptions.Merge(model, preset, OptionOverrides.FromStored(conversation.OptionsJson), overrides);
         var history = await store.LoadHistoryAsync(conversation.Id, again?.Seq ?? long.MaxValue, cancellationToken);
+        if (model.Purpose == ModelPurpose.Text)
+        {
+            // Images earlier in the conversation (answered by a vision model) are left out: a text model cannot see them.
+            history = [.. history.Select(t => t.Images.Count == 0 ? t : t with { Images = [] })];
+        }
+
         var next = new PromptTurn(MessageRole.User, question.Content, questionImages.Select(i => new PromptImage(i.Id, i.VisualTokens)).ToList());
-        var tags = TurnTelemetry.Tags(endpoint.Model, preset.Id, next.Images.Count > 0 || history.Any(t => t.Images.Count > 0), request.Door);
+        var tags = TurnTelemetry.Tags(modelName, preset.Id, next.Images.Count > 0 || history.Any(t => t.Images.Count > 0), request.Door);
         var systemPrompt = conversation.SystemPrompt ?? model.Modelfile.System;
         var plan = prompt.Plan(systemPrompt, history, next, options, request.Door);
 
@@ -50,10 +65,10 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
         {
             options["num_predict"] = (long)plan.MaxOutputTokens;
             var (saved, answer) = await store.SaveQuestionAsync(new QuestionToSave(conversation, request.Start is not null, question.Content, questionImages,
-                again, preset.Id, endpoint.Model, OptionOverrides.ToJson(options).ToJsonString()), cancellationToken);
+                again, preset.Id, modelName, OptionOverrides.ToJson(options).ToJsonString()), cancellationToken);
             var messages = await prompt.MessagesAsync(systemPrompt, plan, questionImages, cancellationToken);
             return new AnswerCall(owner, request.Start is null ? null : conversation, saved, answer, messages,
-                GenerationOptions.ToChatOptions(options, endpoint.Model, chat.Value.KeepAlive), plan, tags)
+                GenerationOptions.ToChatOptions(options, modelName, chat.Value.KeepAlive), plan, tags)
             {
                 Door = request.Door,
             };

@@ -29,6 +29,12 @@ public sealed record TurnRequest
     /// <summary>A preset for this turn (null: the conversation's).</summary>
     public string? PresetId { get; private init; }
 
+    /// <summary>
+    /// The chat model (a house model's name) for a new conversation or a sent history; null for the default. A stored
+    /// conversation's turns use the conversation's model.
+    /// </summary>
+    public string? Model { get; private init; }
+
     /// <summary>Ollama option overrides for this turn (the conversation's own, for a new conversation).</summary>
     public JsonObject? Options { get; private init; }
 
@@ -71,6 +77,9 @@ public sealed record TurnRequest
     /// </summary>
     public static TurnRequest AnswerInBackground(string ownerId, Transcript transcript, string? presetId, JsonObject? options, string door) =>
         new(ownerId, door) { Transcript = transcript, PresetId = presetId, Options = options, Background = true, ImagesProcessed = true };
+
+    /// <summary>The same request for <paramref name="model"/> (see <see cref="Model"/>).</summary>
+    public TurnRequest ForModel(string? model) => this with { Model = model };
 
     /// <summary>A new answer to the conversation's last question.</summary>
     public static TurnRequest AnswerAgain(string ownerId, Guid conversationId, Guid messageId, string? presetId, JsonObject? options, string door) =>

@@ -8,14 +8,14 @@ namespace MikuCloud.Contracts;
 /// <summary>
 /// A batch job (<c>GET /api/batches/{id}</c>, the list, and the answer to creating, starting, cancelling or retrying
 /// one); <c>status</c> is one of <c>draft</c>, <c>queued</c>, <c>running</c>, <c>completed</c>, <c>cancelled</c>,
-/// <c>failed</c>. Counts are items; <c>itemsPerSecond</c> and <c>etaSeconds</c> are null until there is something to measure.
+/// <c>failed</c>; <c>model</c> is the vision model answering it (null: the default). Counts are items; <c>itemsPerSecond</c> and <c>etaSeconds</c> are null until there is something to measure.
 /// </summary>
 /// <remarks>The values of <c>status</c> are <see cref="BatchStatus"/>.</remarks>
 public sealed record BatchDto(
     Guid Id, string Name, string Status, string Prompt, string PresetId, JsonObject? Options, JsonObject? Schema, bool KeepImages,
     int Total, int Queued, int Running, int Completed, int Failed, int Cancelled,
     long InputTokens, long OutputTokens, double? ItemsPerSecond, double? OutputTokensPerSecond, double? EtaSeconds,
-    DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt);
+    DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? Model = null);
 
 /// <summary>
 /// One item of a batch (<c>GET /api/batches/{id}/items</c>): its file name as uploaded (a zip's entries as

@@ -13,11 +13,11 @@ public sealed record SendMessageRequest(string? Content, IReadOnlyList<ImageUplo
 /// (multipart carries the same fields, images as files). The stream starts with a <c>conversation</c> event.
 /// </summary>
 /// <remarks>
-/// A left-out <c>title</c> is derived from the first message by the API's one title rule. Nothing is created when the
+/// <c>model</c> is the conversation's chat model (left out: the default). A left-out <c>title</c> is derived from the first message by the API's one title rule. Nothing is created when the
 /// turn is refused before its stream starts (400, 413, 415, 429, 503).
 /// </remarks>
 public sealed record StartConversationRequest(string? Content, IReadOnlyList<ImageUpload>? Images, string? PresetId, JsonObject? Options,
-    string? Title = null, string? SystemPrompt = null);
+    string? Title = null, string? SystemPrompt = null, string? Model = null);
 
 /// <summary>An image in the JSON form of <c>POST /api/conversations/{id}/messages</c> (<c>data</c> in base64).</summary>
 public sealed record ImageUpload(string? MediaType, string? Data);

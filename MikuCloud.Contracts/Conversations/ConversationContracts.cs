@@ -14,12 +14,17 @@ namespace MikuCloud.Contracts;
 /// </summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 
-/// <summary>The body of <c>POST /api/conversations</c>; every field may be left out.</summary>
-public sealed record CreateConversationRequest(string? Title = null, string? PresetId = null, string? SystemPrompt = null, JsonObject? Options = null);
+/// <summary>
+/// The body of <c>POST /api/conversations</c>; every field may be left out. <c>model</c> is the chat model (a name from
+/// <c>GET /api/models</c>; left out: the default model).
+/// </summary>
+public sealed record CreateConversationRequest(string? Title = null, string? PresetId = null, string? SystemPrompt = null, JsonObject? Options = null,
+    string? Model = null);
 
 /// <summary>
 /// The body of <c>PATCH /api/conversations/{id}</c>: only the fields present change, and a present <c>null</c> resets
-/// a field (clear the system prompt with "").
+/// a field (clear the system prompt with ""). A new <c>model</c> takes its default preset unless <c>presetId</c> names one
+/// of its presets.
 /// </summary>
 /// <remarks>
 /// Nulls are left out when this record is written, so a client's rename cannot reset the preset. Reading is
@@ -30,11 +35,15 @@ public sealed record UpdateConversationRequest(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Title = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PresetId = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SystemPrompt = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Options = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Options = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model = null);
 
-/// <summary>A conversation (<c>GET /api/conversations/{id}</c>, the list, and the answer to creating or changing one).</summary>
+/// <summary>
+/// A conversation (<c>GET /api/conversations/{id}</c>, the list, and the answer to creating or changing one);
+/// <c>model</c> is its chat model, null for the default model.
+/// </summary>
 public sealed record ConversationDto(Guid Id, string Title, string PresetId, string? SystemPrompt, JsonObject? Options,
-    DateTime CreatedAt, DateTime UpdatedAt);
+    DateTime CreatedAt, DateTime UpdatedAt, string? Model = null);
 
 /// <summary>
 /// A message (<c>GET /api/conversations/{id}/messages</c>, and the <c>user</c> and <c>done</c> events of the chat

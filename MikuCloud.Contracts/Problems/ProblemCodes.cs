@@ -36,6 +36,18 @@ public static class ProblemCodes
     /// <summary>400: the conversation does not fit the model's context window.</summary>
     public const string ContextOverflow = "context_overflow";
 
+    /// <summary>
+    /// 400: the chat <c>model</c> is not one this install serves for chat: unknown, an optional model that is off, or
+    /// an embedding model (<c>GET /api/models</c> lists the models and what each is for).
+    /// </summary>
+    public const string InvalidModel = "invalid_model";
+
+    /// <summary>400: images were sent to a text-only model; pick a vision model (or send the text alone). Nothing was saved.</summary>
+    public const string ModelNoVision = "model_no_vision";
+
+    /// <summary>400: the preset does not apply to the chat model (<c>GET /api/models</c> lists each model's <c>presets</c>).</summary>
+    public const string PresetNotForModel = "preset_not_for_model";
+
     // Images (400/413/415).
 
     /// <summary>413: an image is larger than the per-image limit.</summary>
@@ -192,6 +204,9 @@ public static class ProblemCodes
     /// <summary>400: the change would leave no enabled admin.</summary>
     public const string LastAdmin = "last_admin";
 
+    /// <summary>409: a required house model cannot be turned off (only <c># optional: true</c> models can).</summary>
+    public const string ModelRequired = "model_required";
+
     // Answers of the framework itself (no operation refused anything): the code says which.
 
     /// <summary>404: no operation has this path.</summary>
@@ -243,7 +258,10 @@ public static class ProblemCodes
 
     // The OpenAI-compatible door (/v1): these travel as the "code" of OpenAI's error shape.
 
-    /// <summary>404 on <c>/v1</c>: the <c>model</c> is not one <c>GET /v1/models</c> lists.</summary>
+    /// <summary>
+    /// 404 on <c>/v1</c>: the <c>model</c> is not one <c>GET /v1/models</c> lists; on <c>/api/admin/models/{name}</c>:
+    /// no house model has that name.
+    /// </summary>
     public const string ModelNotFound = "model_not_found";
 
     /// <summary>400: an <c>image_url</c> is an http(s) address and fetching images from URLs is off (an admin's switch).</summary>

@@ -33,7 +33,7 @@ public static class OpenApiOperations
     }
 
     /// <summary>
-    /// The path with its ids: <c>{messageId}</c>, <c>{itemId}</c> (a batch item: <c>batchItem</c>) and the <c>{id}</c> of
+    /// The path with its ids: <c>{messageId}</c>, <c>{itemId}</c> (a batch item: <c>batchItem</c>), a model's <c>{name}</c> and the <c>{id}</c> of
     /// the resource the path names (conversation, image, key, user, batch), from <paramref name="ids"/>. A path the sweeps do not know fails, so they get taught.
     /// </summary>
     public static string Fill(string path, IReadOnlyDictionary<string, string> ids)
@@ -41,7 +41,9 @@ public static class OpenApiOperations
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(ids);
         var filled = path.Replace("{messageId}", ids["message"], StringComparison.Ordinal)
-            .Replace("{itemId}", ids.GetValueOrDefault("batchItem") ?? Guid.Empty.ToString(), StringComparison.Ordinal);
+            .Replace("{itemId}", ids.GetValueOrDefault("batchItem") ?? Guid.Empty.ToString(), StringComparison.Ordinal)
+            // A house model's {name}: the catalog is the same for everyone (nothing is owned), so the default one stands for all.
+            .Replace("{name}", "miku-vl", StringComparison.Ordinal);
         var kind = path switch
         {
             _ when path.StartsWith("/api/conversations/", StringComparison.Ordinal) => "conversation",
@@ -51,6 +53,7 @@ public static class OpenApiOperations
             _ when path.StartsWith("/api/admin/users/", StringComparison.Ordinal) => "user",
             // Model ids are the same catalog for everyone (nothing is owned): the default one stands for all.
             _ when path.StartsWith("/v1/models/", StringComparison.Ordinal) => "model",
+            _ when path.StartsWith("/api/admin/models/", StringComparison.Ordinal) => null,
             _ when path.Contains('{', StringComparison.Ordinal) => throw new InvalidOperationException($"Teach the sweep which id {path} takes."),
             _ => null,
         };

@@ -28,6 +28,7 @@ public class IdorSweepTests : AccountsApiTest
         ["PATCH /api/admin/users/{id}"] = () => JsonContent.Create(new { disabled = true }),
         ["POST /api/batches/{id}/items"] = () => Batches.BatchTestData.Form(new Dictionary<string, string>(), Batches.BatchTestData.Images(1)),
         ["POST /api/admin/users/{id}/password"] = () => JsonContent.Create(new { newPassword = "taken over!!" }),
+        ["PUT /api/admin/models/{name}/enabled"] = () => JsonContent.Create(new { enabled = false }),
     };
 
     [Fact]

@@ -117,8 +117,11 @@ public sealed class FakeMikuApi : IMikuApi
     public Task<StatsReport> GetStatsAsync(string window, CancellationToken cancellationToken = default) =>
         Stats is { } report ? Task.FromResult(report) : throw new HttpRequestException("no stats scripted");
 
+    /// <summary>What <see cref="GetModelsAsync"/> answers: the house model alone unless a test lists more.</summary>
+    public IReadOnlyList<HouseModelDto> Models { get; set; } = [new HouseModelDto("miku-vl", "qwen3-vl:8b-instruct-q4_K_M", 16384, "ready", null)];
+
     public Task<IReadOnlyList<HouseModelDto>> GetModelsAsync(CancellationToken cancellationToken = default) =>
-        ModelsUnreachable ? throw new HttpRequestException("connection refused") : Task.FromResult<IReadOnlyList<HouseModelDto>>([new HouseModelDto("miku-vl", "qwen3-vl:8b-instruct-q4_K_M", 16384, "ready", null)]);
+        ModelsUnreachable ? throw new HttpRequestException("connection refused") : Task.FromResult(Models);
 
     public Task<Page<ConversationDto>> ListConversationsAsync(string? query, string? cursor, int limit = 50, CancellationToken cancellationToken = default)
     {

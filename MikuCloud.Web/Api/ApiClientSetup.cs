@@ -25,6 +25,7 @@ public static class ApiClientSetup
         // The account clients: same API, same policy; they differ in whose token they send.
         Configure(services.AddHttpClient<MikuAuthClient>(c => Configure(c, baseAddress)));
         Configure(services.AddHttpClient<MikuAccountClient>(c => Configure(c, baseAddress)));
+        Configure(services.AddHttpClient<MikuModelAdminClient>(c => Configure(c, baseAddress)));
         services.AddSingleton<PublicApiAddress>();
         return services;
     }

@@ -26,4 +26,5 @@ public sealed record AnswerFailed(ErrorDto Error) : ChatEvent;
 public sealed record OutgoingImage(string FileName, string MediaType, Func<Stream> Open);
 
 /// <summary>What the user sends: text, images, and the preset/options to answer with.</summary>
-public sealed record OutgoingMessage(string Content, IReadOnlyList<OutgoingImage> Images, string? PresetId, System.Text.Json.Nodes.JsonObject? Options);
+public sealed record OutgoingMessage(string Content, IReadOnlyList<OutgoingImage> Images, string? PresetId, System.Text.Json.Nodes.JsonObject? Options,
+    string? Model = null);

@@ -109,6 +109,11 @@ public sealed class MikuApiClient : ApiClientBase, IMikuApi
         CancellationToken cancellationToken = default)
     {
         var form = FormOf(message);
+        if (!string.IsNullOrEmpty(message.Model))
+        {
+            form.Add(new StringContent(message.Model), "model");
+        }
+
         if (!string.IsNullOrEmpty(title))
         {
             form.Add(new StringContent(title), "title");

@@ -47,7 +47,7 @@ internal sealed class AnswerTurns(ChatSession session, SavedAnswers saved, IMiku
         var answer = MessageView.StreamingAssistant(s.Settings.PresetId);
         s.Messages.Add(question);
         s.Messages.Add(answer);
-        var outgoing = new OutgoingMessage(submission.Text, uploads.ToOutgoing(submission), s.Settings.PresetId, OptionsOf(s.Settings));
+        var outgoing = new OutgoingMessage(submission.Text, uploads.ToOutgoing(submission), s.Settings.PresetId, OptionsOf(s.Settings), s.Settings.Model);
         await RunAsync(s, new Turn(answer, question, submission, ct => s.Conversation is { } c
             ? api.SendMessageAsync(c.Id, outgoing, ct)
             // A new chat: the API creates the conversation with the first message (and names it), in one call.

@@ -38,13 +38,16 @@ public sealed class ConversationSettingsModel
 
     public string? PresetId { get; set; }
 
+    /// <summary>The chat model (a name from <c>/api/models</c>); null until chosen: the default model.</summary>
+    public string? Model { get; set; }
+
     public Dictionary<string, double> Overrides { get; } = new(StringComparer.Ordinal);
 
     public string? SystemPrompt { get; set; }
 
     public static ConversationSettingsModel From(ConversationDto conversation)
     {
-        var settings = new ConversationSettingsModel { PresetId = conversation.PresetId, SystemPrompt = conversation.SystemPrompt };
+        var settings = new ConversationSettingsModel { PresetId = conversation.PresetId, SystemPrompt = conversation.SystemPrompt, Model = conversation.Model };
         foreach (var (name, node) in conversation.Options ?? [])
         {
             if (Parameters.Any(p => p.Name == name) && node is JsonValue value && value.TryGetValue<double>(out var number))
@@ -58,7 +61,7 @@ public sealed class ConversationSettingsModel
 
     public ConversationSettingsModel Clone()
     {
-        var copy = new ConversationSettingsModel { PresetId = PresetId, SystemPrompt = SystemPrompt };
+        var copy = new ConversationSettingsModel { PresetId = PresetId, SystemPrompt = SystemPrompt, Model = Model };
         foreach (var (k, v) in Overrides)
         {
             copy.Overrides[k] = v;

@@ -21,8 +21,27 @@ public sealed class ModelStatusWatcher(IMikuApi api) : IDisposable
     /// <summary>Raised when <see cref="Model"/> or <see cref="ApiUnreachable"/> changed (possibly from the polling loop).</summary>
     public event Action? Changed;
 
-    /// <summary>The house model, null until the API answered.</summary>
+    /// <summary>The default house model, null until the API answered.</summary>
     public HouseModelDto? Model { get; private set; }
+
+    /// <summary>Every model that is on, the default first.</summary>
+    public IReadOnlyList<HouseModelDto> Models { get; private set; } = [];
+
+    /// <summary>The models a conversation can pick now: chat models that are ready.</summary>
+    public IReadOnlyList<HouseModelDto> ChatModels => [.. Models.Where(m => m.CanChat)];
+
+    /// <summary>The model called <paramref name="name"/> (null: the default).</summary>
+    public HouseModelDto? Find(string? name) => name is null ? Model : Models.FirstOrDefault(m => m.Name == name) ?? Model;
+
+    /// <summary>
+    /// The presets of <paramref name="model"/> (null: the default model), in display order;
+    /// every preset when the API does not say (an older API).
+    /// </summary>
+    public IReadOnlyList<PresetDto> PresetsFor(string? model)
+    {
+        var ids = Find(model)?.Presets;
+        return ids is null ? Presets : [.. Presets.Where(p => ids.Contains(p.Id))];
+    }
 
     /// <summary>The last call to the API failed in transport.</summary>
     public bool ApiUnreachable { get; private set; }
@@ -47,11 +66,12 @@ public sealed class ModelStatusWatcher(IMikuApi api) : IDisposable
     /// <summary>Reads the model state now (e.g. after the API said the model is unavailable).</summary>
     public async Task RefreshAsync()
     {
-        var before = (Model, ApiUnreachable);
+        var before = (Model, ApiUnreachable, Count: Models.Count);
         try
         {
             var models = await api.GetModelsAsync(lifetime.Token);
-            Model = models.FirstOrDefault();
+            Models = models;
+            Model = models.FirstOrDefault(m => m.IsDefault) ?? models.FirstOrDefault();
             ApiUnreachable = false;
             if (Presets.Count == 0)
             {
@@ -67,7 +87,7 @@ public sealed class ModelStatusWatcher(IMikuApi api) : IDisposable
             return;
         }
 
-        if (before != (Model, ApiUnreachable))
+        if (before != (Model, ApiUnreachable, Models.Count))
         {
             Changed?.Invoke();
         }

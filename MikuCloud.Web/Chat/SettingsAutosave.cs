@@ -36,7 +36,7 @@ public sealed class SettingsAutosave(IMikuApi api, UiText text, ChatSession sess
         {
             await Task.Delay(Debounce, cts.Token);
             var updated = await api.UpdateConversationAsync(conversation.Id, new UpdateConversationRequest(
-                PresetId: settings.PresetId, SystemPrompt: settings.SystemPrompt ?? "", Options: settings.ToOptions()), cts.Token);
+                PresetId: settings.PresetId, SystemPrompt: settings.SystemPrompt ?? "", Options: settings.ToOptions(), Model: settings.Model), cts.Token);
             session.Saved(conversation, updated);
             Status = text["params.saved"];
         }
@@ -57,6 +57,23 @@ public sealed class SettingsAutosave(IMikuApi api, UiText text, ChatSession sess
     {
         session.State.Settings.PresetId = presetId;
         return SaveAsync(session.State.Settings);
+    }
+
+    /// <summary>
+    /// The model picker: the conversation keeps its messages and answers with <paramref name="model"/> from the next
+    /// message on; the preset follows the model (<paramref name="presetIds"/>: the model's presets, its default first).
+    /// </summary>
+    public Task ModelChangedAsync(string model, IReadOnlyList<string> presetIds)
+    {
+        ArgumentNullException.ThrowIfNull(presetIds);
+        var settings = session.State.Settings;
+        settings.Model = model;
+        if (presetIds.Count > 0 && !presetIds.Contains(settings.PresetId ?? ""))
+        {
+            settings.PresetId = presetIds[0];
+        }
+
+        return SaveAsync(settings);
     }
 
     /// <summary>Drops a pending save (the page is gone).</summary>

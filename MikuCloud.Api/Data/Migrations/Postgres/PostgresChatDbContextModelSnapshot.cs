@@ -164,6 +164,10 @@ namespace MikuCloud.Api.Data.Migrations.Postgres
                     b.Property<bool>("KeepImages")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -306,6 +310,10 @@ namespace MikuCloud.Api.Data.Migrations.Postgres
 
                     b.Property<long>("LastSeq")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("OptionsJson")
                         .HasMaxLength(4000)

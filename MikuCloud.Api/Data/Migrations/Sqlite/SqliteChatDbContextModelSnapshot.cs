@@ -159,6 +159,10 @@ namespace MikuCloud.Api.Data.Migrations.Sqlite
                     b.Property<bool>("KeepImages")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -301,6 +305,10 @@ namespace MikuCloud.Api.Data.Migrations.Sqlite
 
                     b.Property<long>("LastSeq")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("OptionsJson")
                         .HasMaxLength(4000)
