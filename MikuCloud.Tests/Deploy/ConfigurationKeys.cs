@@ -57,6 +57,8 @@ public sealed partial class ConfigurationKeys
                 string Value(string expression) => Constant(expression.Trim(), declared, types, file);
                 direct.UnionWith(IndexerRead().Matches(code).Select(m => Value(m.Groups[1].Value)));
                 direct.UnionWith(GetValueRead().Matches(code).Select(m => Value(m.Groups[1].Value)));
+                // A section read as a value or a list (GetSection(key).Value / GetChildren(): HouseModels:Enabled).
+                direct.UnionWith(SectionRead().Matches(code).Select(m => Value(m.Groups[1].Value)));
                 direct.UnionWith(ConnectionStringRead().Matches(code).Select(m => "ConnectionStrings:" + Value(m.Groups[1].Value)));
                 services.UnionWith(DiscoveryUri().Matches(code).Select(m => m.Groups[1].Value));
                 foreach (Match bind in OptionsBinding().Matches(code))
@@ -117,6 +119,9 @@ public sealed partial class ConfigurationKeys
 
     [GeneratedRegex("""\bGetValue(?:<[^>]+>)?\(\s*("[^"]+"|[A-Z][\w.]*)\s*[,)]""")]
     private static partial Regex GetValueRead();
+
+    [GeneratedRegex("""\bGetSection\(\s*("[^"]+"|[A-Z][\w.]*)\s*\)""")]
+    private static partial Regex SectionRead();
 
     [GeneratedRegex("""GetConnectionString\(\s*("[^"]+"|[A-Z][\w.]*)\s*\)""")]
     private static partial Regex ConnectionStringRead();

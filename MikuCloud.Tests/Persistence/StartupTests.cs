@@ -62,7 +62,11 @@ public abstract class StartupTests
             var migrations = old.Database.GetMigrations().ToList();
             await old.Database.GetService<IMigrator>().MigrateAsync(migrations[migrations.IndexOf(migrations.Single(m => m.EndsWith("_AnswerUsage", StringComparison.Ordinal))) - 1], Ct);
             var conversation = new Conversation { Id = Guid.NewGuid(), Title = "before the upgrade", PresetId = "balanced", CreatedAt = now, UpdatedAt = now };
-            old.Conversations.Add(conversation);
+            // Written in that release's columns: today's Conversation has columns that schema lacks (its chat model).
+            await old.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Conversations" ("Id", "Title", "PresetId", "OwnerId", "CreatedAt", "UpdatedAt", "LastSeq")
+                VALUES ({conversation.Id}, {conversation.Title}, {conversation.PresetId}, {conversation.OwnerId}, {now}, {now}, {conversation.LastSeq})
+                """, Ct);
             old.Messages.AddRange(
                 new Message { Id = Guid.NewGuid(), ConversationId = conversation.Id, Seq = 1, Role = MessageRole.User, Content = "q", CreatedAt = now.AddMinutes(-3) },
                 new Message
