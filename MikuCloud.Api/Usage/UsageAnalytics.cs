@@ -5,8 +5,8 @@ using MikuCloud.Api.Data;
 namespace MikuCloud.Api.Usage;
 
 /// <summary>
-/// Admin usage analytics from <see cref="UsageRollup"/>: a window's days from the daily rows and its partial days from
-/// the hourly ones, so a year is a few thousand rows whatever the number of answers. Counts and token sums are exact;
+/// Admin usage analytics from <see cref="UsageRollup"/>: a window's whole months from the monthly rows, other whole days
+/// from the daily ones and partial days from the hourly ones, so a year is a few thousand rows whatever the number of answers. Counts and token sums are exact;
 /// percentiles come from the summed histograms (<see cref="TtftHistogram"/>).
 /// </summary>
 public sealed class UsageAnalytics(ChatDbContext db)
@@ -19,33 +19,33 @@ public sealed class UsageAnalytics(ChatDbContext db)
     public async Task<UsageReport> ReportAsync(UsageWindow window, string by, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
-        var groups = await ReadAsync($"SELECT \"Key\", {Sums} FROM ({Ranges(window, "*")}) r GROUP BY \"Key\"", window, by, cancellationToken);
+        var cover = UsageGrain.Cover(window.From, window.To, UsageGrain.Month);
+        var groups = new List<UsageSums>();
+        await QueryAsync($"SELECT \"Key\", {Sums} FROM ({Ranges(cover, "*")}) r GROUP BY \"Key\"", cover, by, reader => groups.Add(UsageSums.Read(reader)), cancellationToken);
         var names = by == UsageDimension.User ? await NamesAsync(groups.Select(g => g.Key).ToList(), cancellationToken) : [];
         var rows = groups.Select(g => g.ToRow(names.GetValueOrDefault(g.Key))).OrderByDescending(r => r.Answers).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
         var totals = UsageSums.Total(groups).ToRow(null);
         return new UsageReport(window.From, window.To, by, (int)window.Bucket.TotalSeconds, totals, rows, await TrendAsync(window, cancellationToken), TtftHistogram.Resolution);
     }
 
+    /// <summary>Every bucket of the window from the <c>all</c> rows: hourly ones, or daily ones with hourly ones at partial days.</summary>
     private async Task<List<UsagePoint>> TrendAsync(UsageWindow window, CancellationToken cancellationToken)
     {
-        var sql = window.Bucket == TimeSpan.FromHours(1)
-            ? $"SELECT \"PeriodStart\", \"Answers\", \"InputTokens\", \"OutputTokens\", \"Failures\" FROM {UsageRollupSql.Table} WHERE \"Grain\" = {UsageGrain.Hour} AND \"Dimension\" = @d AND \"PeriodStart\" >= @f AND \"PeriodStart\" < @t"
-            : $"SELECT \"PeriodStart\", \"Answers\", \"InputTokens\", \"OutputTokens\", \"Failures\" FROM ({Ranges(window, "\"PeriodStart\", \"Answers\", \"InputTokens\", \"OutputTokens\", \"Failures\"")}) r";
+        var grain = window.Bucket == TimeSpan.FromHours(1) ? UsageGrain.Hour : UsageGrain.Day;
+        var cover = UsageGrain.Cover(window.From, window.To, grain);
         var byStart = new Dictionary<DateTime, UsagePoint>();
-        await QueryAsync(sql, window, UsageDimension.All, cancellationToken, reader =>
+        await QueryAsync($"SELECT * FROM ({Ranges(cover, "\"PeriodStart\", \"Answers\", \"InputTokens\", \"OutputTokens\", \"Failures\"")}) r", cover, UsageDimension.All, reader =>
         {
-            var at = DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc);
-            var start = window.Bucket == TimeSpan.FromHours(1) ? at : at.Date;
+            var start = UsageGrain.Start(grain, DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc));
             var p = byStart.GetValueOrDefault(start) ?? new UsagePoint(start, 0, 0, 0, 0);
             byStart[start] = p with
             {
                 Answers = p.Answers + reader.GetInt64(1), InputTokens = p.InputTokens + reader.GetInt64(2),
                 OutputTokens = p.OutputTokens + reader.GetInt64(3), Failures = p.Failures + reader.GetInt64(4),
             };
-        });
+        }, cancellationToken);
         var points = new List<UsagePoint>();
-        var first = window.Bucket == TimeSpan.FromHours(1) ? window.From : window.From.Date;
-        for (var start = first; start < window.To; start += window.Bucket)
+        for (var start = UsageGrain.Start(grain, window.From); start < window.To; start += window.Bucket)
         {
             points.Add(byStart.GetValueOrDefault(start) ?? new UsagePoint(start, 0, 0, 0, 0));
         }
@@ -53,33 +53,12 @@ public sealed class UsageAnalytics(ChatDbContext db)
         return points;
     }
 
-    /// <summary>The window's rows of one dimension: hourly before the first whole day and after the last, daily between.</summary>
-    private static string Ranges(UsageWindow window, string columns)
-    {
-        var (days, _) = WholeDays(window);
-        var select = $"SELECT {columns} FROM {UsageRollupSql.Table} WHERE \"Dimension\" = @d AND ";
-        return days
-            ? $"{select}\"Grain\" = {UsageGrain.Hour} AND \"PeriodStart\" >= @f AND \"PeriodStart\" < @df UNION ALL "
-                + $"{select}\"Grain\" = {UsageGrain.Day} AND \"PeriodStart\" >= @df AND \"PeriodStart\" < @dt UNION ALL "
-                + $"{select}\"Grain\" = {UsageGrain.Hour} AND \"PeriodStart\" >= @dt AND \"PeriodStart\" < @t"
-            : $"{select}\"Grain\" = {UsageGrain.Hour} AND \"PeriodStart\" >= @f AND \"PeriodStart\" < @t";
-    }
+    /// <summary>One dimension's rows over the periods of <paramref name="cover"/>: one key range each, their union.</summary>
+    private static string Ranges(List<(int Grain, DateTime From, DateTime To)> cover, string columns) =>
+        string.Join(" UNION ALL ", cover.Select((s, i) =>
+            $"SELECT {columns} FROM {UsageRollupSql.Table} WHERE \"Grain\" = {s.Grain} AND \"Dimension\" = @d AND \"PeriodStart\" >= @f{i} AND \"PeriodStart\" < @t{i}"));
 
-    private static (bool Any, (DateTime From, DateTime To) Days) WholeDays(UsageWindow window)
-    {
-        var from = window.From == window.From.Date ? window.From : window.From.Date.AddDays(1);
-        var to = window.To.Date;
-        return (from < to, (from, to));
-    }
-
-    private async Task<List<UsageSums>> ReadAsync(string sql, UsageWindow window, string dimension, CancellationToken cancellationToken)
-    {
-        var sums = new List<UsageSums>();
-        await QueryAsync(sql, window, dimension, cancellationToken, reader => sums.Add(UsageSums.Read(reader)));
-        return sums;
-    }
-
-    private async Task QueryAsync(string sql, UsageWindow window, string dimension, CancellationToken cancellationToken, Action<DbDataReader> row)
+    private async Task QueryAsync(string sql, List<(int Grain, DateTime From, DateTime To)> cover, string dimension, Action<DbDataReader> row, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
@@ -92,12 +71,13 @@ public sealed class UsageAnalytics(ChatDbContext db)
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
-            var (_, days) = WholeDays(window);
-            Add(command, "d", dimension);
-            Add(command, "f", window.From);
-            Add(command, "t", window.To);
-            Add(command, "df", days.From);
-            Add(command, "dt", days.To);
+            Add(command, "@d", dimension);
+            for (var i = 0; i < cover.Count; i++)
+            {
+                Add(command, $"@f{i}", cover[i].From);
+                Add(command, $"@t{i}", cover[i].To);
+            }
+
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -115,13 +95,8 @@ public sealed class UsageAnalytics(ChatDbContext db)
 
     private static void Add(DbCommand command, string name, object value)
     {
-        if (!command.CommandText.Contains("@" + name, StringComparison.Ordinal))
-        {
-            return;
-        }
-
         var parameter = command.CreateParameter();
-        parameter.ParameterName = "@" + name;
+        parameter.ParameterName = name;
         parameter.Value = value;
         command.Parameters.Add(parameter);
     }

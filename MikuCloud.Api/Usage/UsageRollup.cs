@@ -1,14 +1,14 @@
 namespace MikuCloud.Api.Usage;
 
 /// <summary>
-/// The answers of one hour (or one UTC day) for one user, one model, one door or all of them: counts, token sums and a
+/// The answers of one hour (or UTC day, or month) for one user, one model, one door or all of them: counts, token sums and a
 /// time-to-first-token histogram (<see cref="TtftHistogram"/>, shadow columns <c>T00</c>…<c>T63</c>). Kept up to date
 /// in the same transaction as each <see cref="AnswerUsage"/> (<see cref="UsageRollupWriter"/>), so the admin usage
 /// analytics read a few thousand rows for a year instead of every answer.
 /// </summary>
 public sealed class UsageRollup
 {
-    /// <summary><see cref="UsageGrain.Hour"/> or <see cref="UsageGrain.Day"/>.</summary>
+    /// <summary><see cref="UsageGrain.Hour"/>, <see cref="UsageGrain.Day"/> or <see cref="UsageGrain.Month"/>.</summary>
     public int Grain { get; set; }
 
     /// <summary>The hour's (or day's) start, UTC.</summary>

@@ -28,13 +28,15 @@ public class AdminUsageTests : AccountsApiTest
         var admin = await SetupAdminAsync("miku");
         var bob = await AddUserAsync(admin, "bob");
         const string gone = "a-user-since-deleted";
-        var edges = new[] { From, To, From.Date.AddDays(1), To.Date, From.AddDays(-9), From.Date };
-        var usage = KnownUsage.Make([admin.User.Id, bob.User.Id, gone], From.AddDays(-12), To.AddDays(2), 600, edges);
+        var months = new[] { new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc) };
+        var edges = new[] { From, To, From.Date.AddDays(1), To.Date, From.AddDays(-9), From.Date, From.AddDays(-40), months[0], months[1] };
+        var usage = KnownUsage.Make([admin.User.Id, bob.User.Id, gone], From.AddDays(-45), To.AddDays(2), 800, edges);
         await RecordAsync(usage);
         using var client = As(admin);
 
-        // Partial days at both ends (hourly trend); thirteen days (daily trend); whole days only; three hours of one day.
-        foreach (var (from, to) in new[] { (From, To), (From.AddDays(-9), To), (From.Date, To.Date), (From, From.AddHours(3)) })
+        // Partial days at both ends (hourly trend); thirteen days (daily trend); a whole month with days and hours either
+        // side; whole days only; whole months only; three hours of one day.
+        foreach (var (from, to) in new[] { (From, To), (From.AddDays(-9), To), (From.AddDays(-40), To), (From.Date, To.Date), (months[0], months[1]), (From, From.AddHours(3)) })
         {
             foreach (var by in new[] { "user", "model", "door" })
             {
