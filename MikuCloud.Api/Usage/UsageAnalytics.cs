@@ -40,8 +40,10 @@ public sealed class UsageAnalytics(ChatDbContext db)
             var p = byStart.GetValueOrDefault(start) ?? new UsagePoint(start, 0, 0, 0, 0);
             byStart[start] = p with
             {
-                Answers = p.Answers + reader.GetInt64(1), InputTokens = p.InputTokens + reader.GetInt64(2),
-                OutputTokens = p.OutputTokens + reader.GetInt64(3), Failures = p.Failures + reader.GetInt64(4),
+                Answers = p.Answers + reader.GetInt64(1),
+                InputTokens = p.InputTokens + reader.GetInt64(2),
+                OutputTokens = p.OutputTokens + reader.GetInt64(3),
+                Failures = p.Failures + reader.GetInt64(4),
             };
         }, cancellationToken);
         var points = new List<UsagePoint>();
@@ -101,7 +103,38 @@ public sealed class UsageAnalytics(ChatDbContext db)
         command.Parameters.Add(parameter);
     }
 
-    private async Task<Dictionary<string, string>> NamesAsync(List<string> ids, CancellationToken cancellationToken) =>
-        await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
-            .ToDictionaryAsync(u => u.Id, u => u.DisplayName.Length > 0 && u.DisplayName != u.UserName ? $"{u.DisplayName} ({u.UserName})" : u.UserName, cancellationToken);
+    /// <summary>The shown names of the grouped users (on the open connection, like the rest: no EF query to compile).</summary>
+    private async Task<Dictionary<string, string>> NamesAsync(List<string> ids, CancellationToken cancellationToken)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return names;
+        }
+
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT \"Id\", \"UserName\", \"DisplayName\" FROM \"Users\" WHERE \"Id\" IN ({string.Join(", ", ids.Select((_, i) => $"@u{i}"))})";
+            for (var i = 0; i < ids.Count; i++)
+            {
+                Add(command, $"@u{i}", ids[i]);
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var (userName, displayName) = (reader.GetString(1), reader.GetString(2));
+                names[reader.GetString(0)] = displayName.Length > 0 && displayName != userName ? $"{displayName} ({userName})" : userName;
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return names;
+    }
 }
