@@ -9,6 +9,7 @@ using MikuCloud.Api.Models;
 using MikuCloud.Api.OpenAi;
 using MikuCloud.Api.Requests;
 using MikuCloud.Api.Stats;
+using MikuCloud.Api.Usage;
 using Scalar.AspNetCore;
 
 // A refusal while building (settings, Modelfiles) is one line and exit code 1, like one while starting (RunOrExplain).
@@ -77,6 +78,7 @@ if (app.Environment.IsDevelopment())
 app.MapDefaultEndpoints();
 app.MapAccountApiEndpoints();
 app.MapAdminEndpoints();
+app.MapAdminUsageEndpoints();
 app.MapModelEndpoints();
 app.MapAdminModelEndpoints();
 app.MapConversationEndpoints();

@@ -26,6 +26,7 @@ public static class WebSetup
         app.MapUploadEndpoints();
         app.MapPassThroughEndpoints();
         app.MapBatchPassThroughEndpoints();
+        app.MapUsagePassThroughEndpoints();
         app.MapCultureEndpoint();
         return app;
     }

@@ -24,6 +24,7 @@ public static class ChatSetup
         services.AddScoped<Turns.TurnGate>();
         services.AddScoped<Turns.TurnStore>();
         services.AddScoped<Usage.AnswerUsageLog>();
+        services.AddScoped<Usage.UsageAnalytics>();
         services.AddSingleton<Turns.TurnImages>();
         services.AddScoped<Turns.TurnPrompt>();
         services.AddScoped<Turns.AnswerRunner>();

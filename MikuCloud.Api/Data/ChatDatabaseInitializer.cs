@@ -98,7 +98,7 @@ public sealed partial class ChatDatabaseInitializer(IServiceProvider services, T
         db.AnswerUsage.AddRange(usage);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveWithRollupAsync(usage, cancellationToken);
         }
         catch (DbUpdateException)
         {

@@ -18,6 +18,7 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
     public DbSet<Batches.Batch> Batches => Set<Batches.Batch>();
     public DbSet<Batches.BatchItem> BatchItems => Set<Batches.BatchItem>();
     public DbSet<Usage.AnswerUsage> AnswerUsage => Set<Usage.AnswerUsage>();
+    public DbSet<Usage.UsageRollup> UsageRollups => Set<Usage.UsageRollup>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -108,5 +109,6 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
         });
 
         MikuCloud.Api.Batches.BatchModel.Configure(modelBuilder);
+        Usage.UsageRollupModel.Configure(modelBuilder);
     }
 }

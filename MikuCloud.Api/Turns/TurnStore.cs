@@ -121,7 +121,7 @@ public sealed class TurnStore(ChatDbContext db, AnswerUsageLog usageLog, TimePro
         try
         {
             // Never tied to the request: a disconnect must not stop the partial answer being saved.
-            await db.SaveChangesAsync(CancellationToken.None);
+            await db.SaveWithRollupAsync([usage], CancellationToken.None);
             usageEntry.State = EntityState.Detached;
         }
         catch (DbUpdateConcurrencyException)

@@ -33,7 +33,7 @@ public sealed partial class AnswerUsageLog(ChatDbContext db, ILogger<AnswerUsage
         try
         {
             // Never tied to the door's token: a client that went away still used what it used.
-            await db.SaveChangesAsync(CancellationToken.None);
+            await db.SaveWithRollupAsync([usage], CancellationToken.None);
         }
         catch (Exception ex)
         {

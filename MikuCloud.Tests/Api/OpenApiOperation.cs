@@ -8,5 +8,8 @@ public sealed record OpenApiOperation(string Method, string Path, IReadOnlyList<
 {
     public bool HasBody { get; init; }
 
+    /// <summary>The names of the query parameters it documents.</summary>
+    public IReadOnlyList<string> QueryParameters { get; init; } = [];
+
     public override string ToString() => $"{Method} {Path}";
 }

@@ -25,7 +25,11 @@ public static class OpenApiOperations
 
                 var body = operation!["requestBody"]?["content"];
                 var schema = body?["application/json"]?["schema"] ?? body?["multipart/form-data"]?["schema"];
-                operations.Add(new OpenApiOperation(method.ToUpperInvariant(), path, Properties(doc, schema)) { HasBody = body is not null });
+                operations.Add(new OpenApiOperation(method.ToUpperInvariant(), path, Properties(doc, schema))
+                {
+                    HasBody = body is not null,
+                    QueryParameters = operation["parameters"]?.AsArray().Where(p => p?["in"]?.GetValue<string>() == "query").Select(p => p!["name"]!.GetValue<string>()).ToList() ?? [],
+                });
             }
         }
 

@@ -22,6 +22,7 @@ public static class ApiClientSetup
         services.AddTransient<IMikuApi>(sp => sp.GetRequiredService<MikuApiClient>());
         Configure(services.AddHttpClient<MikuBatchClient>(c => Configure(c, baseAddress)));
         services.AddTransient<IMikuBatchApi>(sp => sp.GetRequiredService<MikuBatchClient>());
+        Configure(services.AddHttpClient<MikuUsageClient>(c => Configure(c, baseAddress)));
         // The account clients: same API, same policy; they differ in whose token they send.
         Configure(services.AddHttpClient<MikuAuthClient>(c => Configure(c, baseAddress)));
         Configure(services.AddHttpClient<MikuAccountClient>(c => Configure(c, baseAddress)));

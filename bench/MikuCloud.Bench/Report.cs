@@ -72,6 +72,7 @@ public static class BenchRunner
                     "auth" => await new AuthBenchmark(options, log).RunAsync(cancellationToken),
                     "bodies" => await new BodiesBenchmark(options, log).RunAsync(cancellationToken),
                     "batch" => await new BatchBenchmark(options, log).RunAsync(cancellationToken),
+                    "usage" => await new UsageBenchmark(options, log).RunAsync(cancellationToken),
                     _ => throw new ArgumentOutOfRangeException(nameof(options), item, "unknown item"),
                 };
             }
