@@ -9,6 +9,9 @@ namespace MikuCloud.HouseModels;
 /// </summary>
 public sealed class HouseModel
 {
+    // Swapped whole by AdoptEdit; readers see the old file or the new one, never a mix.
+    private Modelfile currentModelfile;
+
     /// <summary>Creates a house model named <paramref name="name"/> from <paramref name="modelfile"/>.</summary>
     public HouseModel(string name, Modelfile modelfile)
     {
@@ -35,7 +38,7 @@ public sealed class HouseModel
         }
 
         Name = name;
-        Modelfile = modelfile;
+        currentModelfile = modelfile;
         Purpose = ReadPurpose(modelfile);
         IsOptional = modelfile.Metadata.TryGetValue("optional", out var optional) && bool.TryParse(optional, out var b) && b;
         IsDefault = modelfile.Metadata.TryGetValue("default", out var isDefault) && bool.TryParse(isDefault, out var d) && d;
@@ -76,8 +79,28 @@ public sealed class HouseModel
     /// </summary>
     public IReadOnlyList<string> PresetNames { get; }
 
-    /// <summary>The Modelfile it is created from.</summary>
-    public Modelfile Modelfile { get; }
+    /// <summary>The Modelfile it is created from (the edited one after <see cref="AdoptEdit"/>).</summary>
+    public Modelfile Modelfile => Volatile.Read(ref currentModelfile);
+
+    /// <summary>
+    /// Takes over an edit of this model's Modelfile (SYSTEM, PARAMETER, FROM, ADAPTER…) while the program runs, so that
+    /// what is sent with each request follows a re-created model at once. The same object stays in the catalog, so
+    /// everything holding it sees the edit. What the catalog was checked on when it loaded (purpose, optional,
+    /// default, borrowed presets) cannot change without a restart.
+    /// </summary>
+    /// <exception cref="ModelfileException">The edit changes what needs a restart.</exception>
+    public void AdoptEdit(HouseModel edited)
+    {
+        ArgumentNullException.ThrowIfNull(edited);
+        if (!ModelName.AreSame(edited.Name, Name) || edited.Purpose != Purpose || edited.IsOptional != IsOptional
+            || edited.IsDefault != IsDefault || !edited.PresetNames.SequenceEqual(PresetNames, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new ModelfileException(edited.Modelfile.Source, 0,
+                "changing '# purpose', '# optional', '# default' or '# presets' takes effect at the next start, not on re-create");
+        }
+
+        Volatile.Write(ref currentModelfile, edited.Modelfile);
+    }
 
     /// <summary>The base model to pull (<c>FROM</c>).</summary>
     public string From => Modelfile.From;

@@ -83,7 +83,17 @@ public static class AdminModelEndpoints
             throw new ApiProblem(400, ProblemCodes.InvalidRequest, ex.Message);
         }
 
-        _ = provisioning.Start(reread, choice.OllamaName(model));
+        try
+        {
+            // The API sends SYSTEM and PARAMETER itself with every request: it follows the edit now, not at a restart.
+            model.AdoptEdit(reread);
+        }
+        catch (ModelfileException ex)
+        {
+            throw new ApiProblem(400, ProblemCodes.InvalidRequest, ex.Message);
+        }
+
+        _ = provisioning.Start(model, choice.OllamaName(model));
         return TypedResults.Accepted("/api/admin/models", await DtoAsync(listing, choice.OllamaName(model), ct));
     }
 

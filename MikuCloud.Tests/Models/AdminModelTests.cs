@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using MikuCloud.Tests.Api;
 using MikuCloud.Tests.Security;
 
 namespace MikuCloud.Tests.Models;
@@ -92,6 +93,39 @@ public class AdminModelTests : AccountsApiTest
         }
 
         Assert.Equal("0.3", api.Ollama.GetModel("miku-vl")!.Parameters["temperature"]);
+    }
+
+    [Fact]
+    public async Task After_a_recreate_the_next_answer_is_asked_with_the_edited_system_prompt_and_options_without_a_restart()
+    {
+        using var admin = As(await SetupAdminAsync());
+        api.Ollama.WithModel("qwen3-vl:8b-instruct-q4_K_M");
+        var file = Path.Combine(folder.Path, "miku-vl.Modelfile");
+        var edited = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(file), "(?s)SYSTEM .*", "SYSTEM \"你是一只猫。\"");
+        File.WriteAllText(file, edited + "\nPARAMETER top_k 33\n"); // an option the conversation's preset leaves to the model
+
+        using var recreate = await admin.PostAsync("/api/admin/models/miku-vl/recreate", null, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, recreate.StatusCode);
+        using var ask = await admin.PostAsJsonAsync("/api/conversations/messages", new { content = "你好" }, Ct);
+        Assert.Equal(ChatStreamEvents.Done, (await Sse.AllAsync(ask, Ct))[^1].Name);
+
+        var sent = api.Ollama.ChatRequests.Last();
+        Assert.Equal("你是一只猫。", sent["messages"]![0]!["content"]!.GetValue<string>());
+        Assert.Equal(33, sent["options"]!["top_k"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_recreate_that_changes_what_the_model_is_for_is_refused_until_a_restart()
+    {
+        using var admin = As(await SetupAdminAsync());
+        var file = Path.Combine(folder.Path, "miku-text.Modelfile");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("# purpose: text", "# purpose: vision", StringComparison.Ordinal));
+        using var on = await admin.PutAsJsonAsync("/api/admin/models/miku-text/enabled", new { enabled = true }, Ct);
+
+        using var recreate = await admin.PostAsync("/api/admin/models/miku-text/recreate", null, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, recreate.StatusCode);
+        Assert.Contains("next start", await recreate.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
     [Fact]

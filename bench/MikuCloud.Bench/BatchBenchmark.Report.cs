@@ -72,7 +72,7 @@ public sealed partial class BatchBenchmark
         if (options.Scale != BenchScale.Smoke && ratio < 0.98)
         {
             section.Gaps.Add(string.Create(CultureInfo.InvariantCulture,
-                $"8 batch throughput: the API finished {m.Items} items at {ratio:0.000} of the direct rate: a worker slot is freed only after the item's result is saved, and the next item is claimed (a database round trip) and its image read before its turn starts."));
+                $"8 batch throughput: the API finished {m.Items} items at {ratio:0.000} of the direct rate, {(m.ApiWallMs - m.DirectWallMs) * Concurrency / m.Items:0.0} ms per item per slot in which the model waits. A slot is freed as soon as an answer ends (the result is saved while the next item starts), but the next item is then claimed (one UPDATE), its batch and stored image read and its turn set up before Ollama is called; claiming the next item while the current one still answers would hide that."));
         }
 
         if (options.Scale != BenchScale.Smoke && p99Ratio > 1.1)
