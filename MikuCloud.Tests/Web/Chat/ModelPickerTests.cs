@@ -42,8 +42,8 @@ public class ModelPickerTests : WebComponentTest
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("article.message").Count), Patience);
 
         await cut.Find("[data-testid=model-picker] button.trigger").ClickAsync(new());
-        Assert.Equal(["miku-vl", "miku-text"], cut.FindAll("#model-menu label.option").Select(o => o.GetAttribute("data-model")));
-        cut.Find("#model-menu label.option[data-model=miku-text] input").Change(true);
+        Assert.Equal(["miku-vl", "miku-text"], cut.FindAll("#model-menu label.option").Select(o => o.GetAttribute("data-choice")));
+        cut.Find("#model-menu label.option[data-choice=miku-text] input").Change(true);
 
         cut.WaitForAssertion(() => Assert.Contains(Api.Updates, u => u.Request.Model == "miku-text"), Patience);
         var update = Api.Updates.Last(u => u.Request.Model == "miku-text");
