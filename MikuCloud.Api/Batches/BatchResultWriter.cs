@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -24,20 +23,6 @@ public static class BatchResultWriter
         "index", "file", "status", "answer", "json", "errorCode", "errorMessage",
         "inputTokens", "outputTokens", "timeToFirstTokenMs", "totalMs", "completedAt",
     ];
-
-    private static readonly CsvWriterOptions CsvSettings = CsvWriterOptions.Default with
-    {
-        // RFC 4180 (the default mode): CRLF after each record; fields with a comma, quote, CR or LF quoted, quotes doubled.
-        // A byte order mark: Excel opens a CSV without one in the machine's ANSI code page (GBK on Chinese Windows, 1252
-        // elsewhere) and shows UTF-8 Chinese as mojibake; with it, Excel reads UTF-8. Other tools skip it.
-        WriteByteOrderMark = true,
-        // A text cell starting with = + - @ (or a tab or CR) is a formula to Excel, LibreOffice and Google Sheets: a
-        // model's answer (or a file name) like "=HYPERLINK(...)" or "@SUM(...)" would run when the file is opened. A
-        // leading ' makes the spreadsheet show it as text (OWASP's advice on CSV injection). Numbers are not touched.
-        Injection = CsvInjection.Escape,
-        InjectionEscape = '\'',
-        FormatProvider = CultureInfo.InvariantCulture,
-    };
 
     // The API's JSON, but with Chinese (any letter) written as itself rather than \uXXXX: these files are read by people
     // and grep as often as by programs. HTML-sensitive characters (< > & ' ") are still escaped.
@@ -66,7 +51,7 @@ public static class BatchResultWriter
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(output);
-        await using var csv = CsvWriter.Create(output, CsvSettings, leaveOpen: true);
+        await using var csv = CsvWriter.Create(output, Requests.SpreadsheetCsv.Options, leaveOpen: true);
         foreach (var column in CsvColumns)
         {
             csv.WriteField(column);

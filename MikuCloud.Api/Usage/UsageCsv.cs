@@ -13,22 +13,12 @@ public static class UsageCsv
         "timeToFirstTokenP50Ms", "timeToFirstTokenP95Ms", "timeToFirstTokenP99Ms",
     ];
 
-    // As the batch results' CSV: RFC 4180 quoting, a BOM so Excel reads UTF-8 (Chinese names), formula cells escaped
-    // (a display name like "=HYPERLINK(…)" must not run when the file is opened).
-    private static readonly CsvWriterOptions Settings = CsvWriterOptions.Default with
-    {
-        WriteByteOrderMark = true,
-        Injection = CsvInjection.Escape,
-        InjectionEscape = '\'',
-        FormatProvider = CultureInfo.InvariantCulture,
-    };
-
     /// <summary>A header of <see cref="Columns"/>, then one row per group, most answers first.</summary>
     public static async Task WriteAsync(UsageReport report, Stream output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
-        await using var csv = CsvWriter.Create(output, Settings, leaveOpen: true);
+        await using var csv = CsvWriter.Create(output, Requests.SpreadsheetCsv.Options, leaveOpen: true);
         foreach (var column in Columns)
         {
             csv.WriteField(column);
