@@ -130,7 +130,8 @@ public sealed class BatchesPageTests : WebComponentTest
         Assert.Equal("–", page.Find("[data-count=eta]").TextContent);
         Assert.Equal($"batches/{id}/results?format=jsonl", page.Find("[data-testid=download-jsonl]").GetAttribute("href"));
         Assert.Equal($"batches/{id}/results?format=csv", page.Find("[data-testid=download-csv]").GetAttribute("href"));
-        Assert.Equal("4 / 4", page.Find($"a[data-batch-id='{id}'] .meta").TextContent.Split(' ', 2)[1].Trim()); // the list follows
+        // The list follows (the page re-renders its list after the batch view has rendered, so wait for it too).
+        page.WaitForAssertion(() => Assert.Equal("4 / 4", page.Find($"a[data-batch-id='{id}'] .meta").TextContent.Split(' ', 2)[1].Trim()));
     }
 
     [Fact]
