@@ -19,6 +19,11 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
     public DbSet<Batches.BatchItem> BatchItems => Set<Batches.BatchItem>();
     public DbSet<Usage.AnswerUsage> AnswerUsage => Set<Usage.AnswerUsage>();
     public DbSet<Usage.UsageRollup> UsageRollups => Set<Usage.UsageRollup>();
+    public DbSet<Knowledge.KnowledgeBase> KnowledgeBases => Set<Knowledge.KnowledgeBase>();
+    public DbSet<Knowledge.KnowledgeDocument> KnowledgeDocuments => Set<Knowledge.KnowledgeDocument>();
+    public DbSet<Knowledge.KnowledgePage> KnowledgePages => Set<Knowledge.KnowledgePage>();
+    public DbSet<Knowledge.KnowledgeChunk> KnowledgeChunks => Set<Knowledge.KnowledgeChunk>();
+    public DbSet<Knowledge.ConversationKnowledge> ConversationKnowledge => Set<Knowledge.ConversationKnowledge>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -110,5 +115,6 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
 
         MikuCloud.Api.Batches.BatchModel.Configure(modelBuilder);
         Usage.UsageRollupModel.Configure(modelBuilder);
+        Knowledge.KnowledgeModel.Configure(modelBuilder);
     }
 }

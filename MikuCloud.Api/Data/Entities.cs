@@ -45,6 +45,12 @@ public sealed class Message
     public string? ErrorMessage { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
+
+    /// <summary>
+    /// The knowledge passages the answer was given (JSON array of the contract's <c>CitationDto</c>, numbered as the
+    /// answer cites them: <c>[1]</c>, <c>[2]</c>); null when the turn used no knowledge base.
+    /// </summary>
+    public string? CitationsJson { get; set; }
     public List<StoredImage> Images { get; set; } = [];
 }
 
