@@ -1,6 +1,7 @@
 using MikuCloud.Web.Api;
 using MikuCloud.Web.Localization;
 using MikuCloud.Web.Rendering;
+using MikuCloud.Web.Rendering.Maths;
 using MikuCloud.Web.Uploads;
 
 namespace MikuCloud.Web;
@@ -15,6 +16,7 @@ public static class WebSetup
         services.AddSingleton<UploadStore>();
         services.AddSingleton(sp => MarkdownRenderer.Create(configuration, sp.GetRequiredService<IHostEnvironment>(),
             sp.GetRequiredService<ILogger<MarkdownRenderer>>()));
+        services.AddHostedService<KatexWarmup>();
         services.AddLocalization(options => options.ResourcesPath = UiText.ResourcesPath);
         services.AddSingleton<UiText>();
         return services;

@@ -4,6 +4,7 @@ using Markdig.Renderers;
 using Markdig.Renderers.Html;
 using Markdig.Syntax;
 using MikuCloud.Web.Localization;
+using MikuCloud.Web.Rendering.Maths;
 
 namespace MikuCloud.Web.Rendering;
 
@@ -45,7 +46,7 @@ public sealed class MarkdownRenderer
             .UseListExtras()
             .UseTaskLists()
             .UseAutoLinks()
-            .UseMathematics()
+            .Use(new MathsExtension(KatexRenderer.Shared)) // LaTeX → KaTeX HTML, here on the server, so the sanitiser sees it
             .UseFootnotes()
             // Chat answers use single newlines as line breaks (poems, addresses, step lists); CommonMark would join them.
             .UseSoftlineBreakAsHardlineBreak()
@@ -114,11 +115,13 @@ public sealed class MarkdownRenderer
             UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href" },
             AllowedCssProperties = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "text-align" },
         };
+        KatexMarkup.Allow(options);
         var sanitizer = new HtmlSanitizer(options);
         sanitizer.PostProcessNode += (_, e) =>
         {
             if (e.Node is AngleSharp.Dom.IElement element)
             {
+                KatexMarkup.ConfineStyles(element);
                 switch (element.LocalName)
                 {
                     case "a":
@@ -152,7 +155,7 @@ public sealed class MarkdownRenderer
         {
             if (renderer is HtmlRenderer html)
             {
-                // The math extension registered its MathBlock renderer before this one, so $$…$$ still renders as math.
+                // The maths extension put its MathBlock renderer first, so $$…$$ still renders as maths.
                 html.ObjectRenderers.ReplaceOrAdd<CodeBlockRenderer>(new HighlightedCodeBlockRenderer());
             }
         }
