@@ -97,7 +97,7 @@ public class MarkdownRendererTests
     }
 
     [Fact]
-    public void Task_lists_render_disabled_checkboxes_and_math_is_kept_as_text()
+    public void Task_lists_render_disabled_checkboxes_and_math_keeps_its_tex_source()
     {
         var html = renderer.ToSafeHtml("- [x] 完成\n- [ ] 未完成\n\n质能方程 $E=mc^2$");
 

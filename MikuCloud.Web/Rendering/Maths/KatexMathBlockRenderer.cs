@@ -16,7 +16,7 @@ internal sealed class KatexMathBlockRenderer(KatexRenderer katex) : HtmlObjectRe
         renderer.EnsureLine();
         if (block.ClosingFencedCharCount >= 2)
         {
-            renderer.Write(katex.Render(block.Lines.ToString(), displayMode: true));
+            renderer.Write("<div class=\"math\">").Write(katex.Render(block.Lines.ToString(), displayMode: true)).Write("</div>");
         }
         else
         {

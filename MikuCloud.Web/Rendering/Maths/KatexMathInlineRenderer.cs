@@ -12,7 +12,8 @@ internal sealed class KatexMathInlineRenderer(KatexRenderer katex) : HtmlObjectR
         var tex = math.Content.ToString();
         if (renderer.EnableHtmlForInline)
         {
-            renderer.Write(katex.Render(tex, displayMode: math.DelimiterCount == 2));
+            // class="math", as Markdig's own math renderer writes: a hook for styles and tests, whatever renders the formula.
+            renderer.Write("<span class=\"math\">").Write(katex.Render(tex, displayMode: math.DelimiterCount == 2)).Write("</span>");
         }
         else
         {

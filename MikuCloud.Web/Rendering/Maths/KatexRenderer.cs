@@ -40,10 +40,14 @@ public sealed class KatexRenderer
         {
             html = engines.Render(tex, displayMode);
         }
-        catch (Exception e) when (e is TimeoutException or Jint.Runtime.RecursionDepthOverflowException or Jint.Runtime.JavaScriptException
-                                       or Jint.Runtime.MemoryLimitExceededException or Jint.Runtime.StatementsCountOverflowException)
+        catch (Jint.Runtime.ExecutionCanceledException)
         {
-            html = ErrorSpan(tex, "This formula is too complex to render: shown as text.");
+            // Out of time: maybe only because the machine is busy, so not cached; the next render tries again.
+            return ErrorSpan(tex, "This formula took too long to render: shown as text.");
+        }
+        catch (Exception e) when (e is Jint.Runtime.RecursionDepthOverflowException or Jint.Runtime.JavaScriptException)
+        {
+            html = ErrorSpan(tex, "This formula is too deeply nested to render: shown as text.");
         }
 
         cache.Set(key, html, new MemoryCacheEntryOptions { Size = 1 });
