@@ -29,6 +29,8 @@ apt_install() {
 # (the provider tests start a throwaway server of their own from them).
 missing=()
 for p in chromium fonts-noto-cjk postgresql; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+# The Web's build restores KaTeX (maths) with npm (MikuCloud.Web.csproj, target VendorKatex).
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 # Ubuntu ships Chromium as chromium-browser (a snap behind an apt package), not as Debian's chromium.
 if [[ " ${missing[*]} " == *" chromium "* ]] && grep -qi '^ID=ubuntu' /etc/os-release 2>/dev/null; then
   missing=("${missing[@]/#chromium/chromium-browser}")
@@ -41,7 +43,6 @@ export PATH="$PWD/.tools/bin:$PATH"
 need_kubectl=
 if ! { command -v kubectl >/dev/null 2>&1 && kustomize_v5 kubectl; }; then
   need_kubectl=1
-  command -v npm >/dev/null 2>&1 || missing+=(npm)
   command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 fi
 apt_install "${missing[@]}" || exit 1

@@ -30,6 +30,7 @@ public sealed class MarkdownRenderer
 
     private readonly MarkdownPipeline pipeline;
     private readonly HtmlSanitizer? sanitizer;
+    private readonly SafeFormulas formulas;
 
     public MarkdownRenderer()
         : this(unsafeRawHtml: false)
@@ -46,7 +47,7 @@ public sealed class MarkdownRenderer
             .UseListExtras()
             .UseTaskLists()
             .UseAutoLinks()
-            .Use(new MathsExtension(KatexRenderer.Shared)) // LaTeX → KaTeX HTML, here on the server, so the sanitiser sees it
+            .Use<MathsExtension>() // LaTeX → KaTeX HTML on the server, so the sanitiser sees it (formulas filled in below)
             .UseFootnotes()
             // Chat answers use single newlines as line breaks (poems, addresses, step lists); CommonMark would join them.
             .UseSoftlineBreakAsHardlineBreak()
@@ -57,7 +58,9 @@ public sealed class MarkdownRenderer
         }
 
         pipeline = builder.Build();
-        sanitizer = unsafeRawHtml ? null : CreateSanitizer();
+        var safe = unsafeRawHtml ? null : CreateSanitizer();
+        sanitizer = safe;
+        formulas = new SafeFormulas(KatexRenderer.Shared, html => safe is null ? html : safe.Sanitize(html));
     }
 
     /// <summary>Whether this renderer lets raw HTML through unsanitised (the test-only switch).</summary>
@@ -92,7 +95,8 @@ public sealed class MarkdownRenderer
         }
 
         var html = Markdown.ToHtml(markdown, pipeline);
-        return sanitizer is null ? html : sanitizer.Sanitize(html);
+        html = sanitizer is null ? html : sanitizer.Sanitize(html);
+        return FormulaMarkers.Fill(html, formulas.Get); // each formula sanitised on its own, once (SafeFormulas)
     }
 
     private static HtmlSanitizer CreateSanitizer()

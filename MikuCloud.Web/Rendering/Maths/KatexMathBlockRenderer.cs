@@ -5,18 +5,18 @@ using Markdig.Renderers.Html;
 namespace MikuCloud.Web.Rendering.Maths;
 
 /// <summary>
-/// Writes a <c>$$</c> block as KaTeX display maths. A block without its closing <c>$$</c> (an answer still streaming
+/// Writes a <c>$$</c> block's marker (<see cref="FormulaMarkers"/>), which becomes KaTeX display maths. A block without its closing <c>$$</c> (an answer still streaming
 /// it) is written as the text the model wrote so far: rendering half a formula would flash KaTeX errors at the reader
 /// until the rest arrives.
 /// </summary>
-internal sealed class KatexMathBlockRenderer(KatexRenderer katex) : HtmlObjectRenderer<MathBlock>
+internal sealed class KatexMathBlockRenderer : HtmlObjectRenderer<MathBlock>
 {
     protected override void Write(HtmlRenderer renderer, MathBlock block)
     {
         renderer.EnsureLine();
         if (block.ClosingFencedCharCount >= 2)
         {
-            renderer.Write("<div class=\"math\">").Write(katex.Render(block.Lines.ToString(), displayMode: true)).Write("</div>");
+            renderer.Write("<div class=\"math\">").Write(FormulaMarkers.For(block.Lines.ToString().Trim(), display: true)).Write("</div>");
         }
         else
         {

@@ -4,8 +4,11 @@ using Markdig.Renderers.Html;
 
 namespace MikuCloud.Web.Rendering.Maths;
 
-/// <summary>Writes an inline formula as KaTeX HTML; <c>$$…$$</c> and <c>\[…\]</c> inside a paragraph are display maths.</summary>
-internal sealed class KatexMathInlineRenderer(KatexRenderer katex) : HtmlObjectRenderer<MathInline>
+/// <summary>
+/// Writes an inline formula's marker (<see cref="FormulaMarkers"/>), which becomes its KaTeX HTML after sanitising;
+/// <c>$$…$$</c> and <c>\[…\]</c> inside a paragraph are display maths.
+/// </summary>
+internal sealed class KatexMathInlineRenderer : HtmlObjectRenderer<MathInline>
 {
     protected override void Write(HtmlRenderer renderer, MathInline math)
     {
@@ -13,7 +16,7 @@ internal sealed class KatexMathInlineRenderer(KatexRenderer katex) : HtmlObjectR
         if (renderer.EnableHtmlForInline)
         {
             // class="math", as Markdig's own math renderer writes: a hook for styles and tests, whatever renders the formula.
-            renderer.Write("<span class=\"math\">").Write(katex.Render(tex, displayMode: math.DelimiterCount == 2)).Write("</span>");
+            renderer.Write("<span class=\"math\">").Write(FormulaMarkers.For(tex, display: math.DelimiterCount == 2)).Write("</span>");
         }
         else
         {

@@ -6,10 +6,11 @@ namespace MikuCloud.Web.Rendering.Maths;
 
 /// <summary>
 /// Maths in answers: finds formulas with Markdig's math parsers (which leave code spans and dollar amounts alone) plus
-/// <see cref="BracketMathParser"/>, and writes them as KaTeX HTML rendered on the server (<see cref="KatexRenderer"/>).
+/// <see cref="BracketMathParser"/>, and writes them as markers that become KaTeX HTML rendered on the server
+/// (<see cref="FormulaMarkers"/>, <see cref="SafeFormulas"/>).
 /// Used instead of <c>UseMathematics()</c>, whose renderers only wrap the source for a script to typeset in the browser.
 /// </summary>
-internal sealed class MathsExtension(KatexRenderer katex) : IMarkdownExtension
+internal sealed class MathsExtension : IMarkdownExtension
 {
     public void Setup(MarkdownPipelineBuilder pipeline)
     {
@@ -24,8 +25,8 @@ internal sealed class MathsExtension(KatexRenderer katex) : IMarkdownExtension
         if (renderer is HtmlRenderer html)
         {
             // First in the list: a MathBlock is also a FencedCodeBlock, which the code renderer would otherwise take.
-            html.ObjectRenderers.Insert(0, new KatexMathInlineRenderer(katex));
-            html.ObjectRenderers.Insert(0, new KatexMathBlockRenderer(katex));
+            html.ObjectRenderers.Insert(0, new KatexMathInlineRenderer());
+            html.ObjectRenderers.Insert(0, new KatexMathBlockRenderer());
         }
     }
 }
