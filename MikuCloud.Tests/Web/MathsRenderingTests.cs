@@ -161,6 +161,18 @@ public class MathsRenderingTests
         Assert.Equal(4, Render(Answer).QuerySelectorAll(".math .katex").Length);
     }
 
+    [Fact]
+    public void Text_shaped_like_a_formula_marker_stays_text()
+    {
+        // Formulas travel through the sanitiser as markers with a per-process nonce; an answer cannot guess it.
+        var forged = "\uE0000011223344556677ieF4\uE001";
+
+        var body = Render("看 " + forged + " 这里");
+
+        Assert.Empty(body.QuerySelectorAll(".katex, .math"));
+        Assert.Contains(forged, body.TextContent, StringComparison.Ordinal);
+    }
+
     private IElement Render(string markdown) => Parse(renderer.ToSafeHtml(markdown));
 
     private static IElement Parse(string html) => new HtmlParser().ParseDocument("<body>" + html + "</body>").Body!;
