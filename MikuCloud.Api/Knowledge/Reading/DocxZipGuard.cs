@@ -14,18 +14,9 @@ internal static class DocxZipGuard
 
     public static void Check(byte[] data, KnowledgeReadingOptions limits)
     {
-        ZipArchive zip;
         try
         {
-            zip = new ZipArchive(new MemoryStream(data, writable: false), ZipArchiveMode.Read);
-        }
-        catch (InvalidDataException e)
-        {
-            throw Corrupt(e);
-        }
-
-        using (zip)
-        {
+            using var zip = new ZipArchive(new MemoryStream(data, writable: false), ZipArchiveMode.Read);
             if (zip.Entries.Count > limits.MaxDocxEntries)
             {
                 throw new KnowledgeReadException(ProblemCodes.KnowledgeFileTooLarge,
@@ -44,6 +35,11 @@ internal static class DocxZipGuard
                 total += Expand(entry, limits, limits.MaxDocxExpandedBytes - total, buffer);
             }
         }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
+        {
+            // A broken central directory (read lazily, with the entries), an encrypted or unsupported entry, a CRC mismatch.
+            throw Corrupt(e);
+        }
     }
 
     /// <summary>Inflates one entry, counting; refuses past <paramref name="remaining"/> or the compression ratio.</summary>
@@ -51,29 +47,22 @@ internal static class DocxZipGuard
     {
         var compressed = Math.Max(1, entry.CompressedLength);
         long expanded = 0;
-        try
+        using var content = entry.Open();
+        int read;
+        while ((read = content.Read(buffer)) > 0)
         {
-            using var content = entry.Open();
-            int read;
-            while ((read = content.Read(buffer)) > 0)
+            expanded += read;
+            if (expanded > remaining)
             {
-                expanded += read;
-                if (expanded > remaining)
-                {
-                    throw new KnowledgeReadException(ProblemCodes.KnowledgeFileTooLarge,
-                        $"The Word document expands to more than {limits.MaxDocxExpandedBytes / (1 << 20):N0} MiB (a zip bomb?).");
-                }
-
-                if (expanded > RatioFloorBytes && expanded > compressed * limits.MaxDocxCompressionRatio)
-                {
-                    throw new KnowledgeReadException(ProblemCodes.KnowledgeFileTooLarge,
-                        $"A part of the Word document expands more than {limits.MaxDocxCompressionRatio} times its size (a zip bomb?).");
-                }
+                throw new KnowledgeReadException(ProblemCodes.KnowledgeFileTooLarge,
+                    $"The Word document expands to more than {limits.MaxDocxExpandedBytes / (1 << 20):N0} MiB (a zip bomb?).");
             }
-        }
-        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
-        {
-            throw Corrupt(e);
+
+            if (expanded > RatioFloorBytes && expanded > compressed * limits.MaxDocxCompressionRatio)
+            {
+                throw new KnowledgeReadException(ProblemCodes.KnowledgeFileTooLarge,
+                    $"A part of the Word document expands more than {limits.MaxDocxCompressionRatio} times its size (a zip bomb?).");
+            }
         }
 
         return expanded;

@@ -80,7 +80,7 @@ public static class KnowledgeFileTypes
     /// <summary>Valid UTF-8 without control bytes other than tab, newlines and form feed; a head may end inside a character.</summary>
     private static bool LooksLikeText(ReadOnlySpan<byte> head)
     {
-        if (head.StartsWith("\xEF\xBB\xBF"u8))
+        if (head.StartsWith(Utf8Bom))
         {
             head = head[3..];
         }
@@ -103,13 +103,16 @@ public static class KnowledgeFileTypes
     {
         try
         {
-            return StrictUtf8.GetString(data.StartsWith("\xEF\xBB\xBF"u8) ? data[3..] : data);
+            return StrictUtf8.GetString(data.StartsWith(Utf8Bom) ? data[3..] : data);
         }
         catch (DecoderFallbackException)
         {
             return null;
         }
     }
+
+    // Not "\xEF\xBB\xBF"u8: in a UTF-8 literal each \x escape is a character, encoded as two bytes.
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }

@@ -24,6 +24,10 @@ internal sealed class PdfPages : IDocumentPages
 
     public int PageCount { get; }
 
+    // Column-wise spatial rules only: the order a generator drew the text in says nothing about the order to read it.
+    private static readonly UnsupervisedReadingOrderDetector ReadingOrder =
+        new(5, UnsupervisedReadingOrderDetector.SpatialReasoningRules.ColumnWise, useRenderingOrder: false);
+
     public static PdfPages Open(byte[] data, ImagePipeline images, KnowledgeReadingOptions limits)
     {
         PdfDocument? document = null;
@@ -96,7 +100,7 @@ internal sealed class PdfPages : IDocumentPages
 
         var words = page.GetWords(NearestNeighbourWordExtractor.Instance).ToList();
         var blocks = DocstrumBoundingBoxes.Instance.GetBlocks(words);
-        var ordered = UnsupervisedReadingOrderDetector.Instance.Get(blocks);
+        var ordered = ReadingOrder.Get(blocks);
         return PageText.JoinCjk(string.Join("\n\n", ordered.Select(b => b.Text.Trim()).Where(t => t.Length > 0)));
     }
 
