@@ -6,7 +6,7 @@ namespace MikuCloud.Testing;
 
 /// <summary>
 /// Broken and hostile documents for the knowledge readers and uploads, made in memory: truncated and garbage PDFs, a PDF
-/// whose page tree claims a million pages, a Word zip bomb and a Word document with one enormous part.
+/// whose page tree claims a million pages, a PDF page that is a decompression bomb, a Word zip bomb and a Word document with one enormous part.
 /// </summary>
 public static class HostileKnowledgeFiles
 {
@@ -26,34 +26,64 @@ public static class HostileKnowledgeFiles
     }
 
     /// <summary>A well-formed PDF with one page whose page tree says it has <paramref name="pages"/>.</summary>
-    public static byte[] PdfClaimingPages(long pages = 1_000_000)
+    public static byte[] PdfClaimingPages(long pages = 1_000_000) =>
+        OnePagePdf(pages, "<< /Length {0} >>", Encoding.ASCII.GetBytes("BT /F1 12 Tf 72 720 Td (One real page) Tj ET"));
+
+    /// <summary>
+    /// A one-page PDF whose page content (a line of text, then <paramref name="expandedBytes"/> of spaces) is a
+    /// FlateDecode stream of a few kilobytes: a decompression bomb in a page.
+    /// </summary>
+    public static byte[] PdfWithContentBomb(long expandedBytes)
     {
-        var content = "BT /F1 12 Tf 72 720 Td (One real page) Tj ET";
-        string[] objects =
-        [
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            string.Create(CultureInfo.InvariantCulture, $"<< /Type /Pages /Kids [3 0 R] /Count {pages} >>"),
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-            string.Create(CultureInfo.InvariantCulture, $"<< /Length {content.Length} >>\nstream\n{content}\nendstream"),
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        ];
-        var pdf = new StringBuilder("%PDF-1.7\n");
-        var offsets = new List<int>();
-        for (var i = 0; i < objects.Length; i++)
+        using var compressed = new MemoryStream();
+        using (var z = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
         {
-            offsets.Add(pdf.Length);
-            pdf.Append(CultureInfo.InvariantCulture, $"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
+            z.Write("BT /F1 12 Tf 72 720 Td (One real page) Tj ET\n"u8);
+            var spaces = new byte[1 << 20];
+            Array.Fill(spaces, (byte)' ');
+            for (long written = 0; written < expandedBytes; written += spaces.Length)
+            {
+                z.Write(spaces, 0, (int)Math.Min(spaces.Length, expandedBytes - written));
+            }
         }
 
-        var xref = pdf.Length;
-        pdf.Append(CultureInfo.InvariantCulture, $"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
+        return OnePagePdf(1, "<< /Length {0} /Filter /FlateDecode >>", compressed.ToArray());
+    }
+
+    private static byte[] OnePagePdf(long claimedPages, string contentDictionary, byte[] content)
+    {
+        var pdf = new MemoryStream();
+        var offsets = new List<long>();
+        void Write(string text) => pdf.Write(Encoding.ASCII.GetBytes(text));
+        void Object(string body, byte[]? stream = null)
+        {
+            offsets.Add(pdf.Position);
+            Write(string.Create(CultureInfo.InvariantCulture, $"{offsets.Count} 0 obj\n{body}\n"));
+            if (stream is not null)
+            {
+                Write("stream\n");
+                pdf.Write(stream);
+                Write("\nendstream\n");
+            }
+
+            Write("endobj\n");
+        }
+
+        Write("%PDF-1.7\n");
+        Object("<< /Type /Catalog /Pages 2 0 R >>");
+        Object(string.Create(CultureInfo.InvariantCulture, $"<< /Type /Pages /Kids [3 0 R] /Count {claimedPages} >>"));
+        Object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>");
+        Object(string.Format(CultureInfo.InvariantCulture, contentDictionary, content.Length), content);
+        Object("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+        var xref = pdf.Position;
+        Write(string.Create(CultureInfo.InvariantCulture, $"xref\n0 {offsets.Count + 1}\n0000000000 65535 f \n"));
         foreach (var offset in offsets)
         {
-            pdf.Append(CultureInfo.InvariantCulture, $"{offset:D10} 00000 n \n");
+            Write(string.Create(CultureInfo.InvariantCulture, $"{offset:D10} 00000 n \n"));
         }
 
-        pdf.Append(CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
-        return Encoding.ASCII.GetBytes(pdf.ToString());
+        Write(string.Create(CultureInfo.InvariantCulture, $"trailer\n<< /Size {offsets.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"));
+        return pdf.ToArray();
     }
 
     /// <summary>

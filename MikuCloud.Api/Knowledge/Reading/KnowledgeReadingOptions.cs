@@ -31,6 +31,14 @@ public sealed class KnowledgeReadingOptions
     [Range(1_000_000, 400_000_000)]
     public long MaxScanImagePixels { get; set; } = 60_000_000;
 
+    /// <summary>Bytes one PDF page-content stream may expand to (a dense page needs well under one MiB).</summary>
+    [Range(1L << 20, 1L << 31)]
+    public long MaxPdfContentBytes { get; set; } = 32L << 20;
+
+    /// <summary>Bytes one PDF image may expand to (an A4 scan at 300 dpi in colour is about 26 MiB).</summary>
+    [Range(1L << 20, 1L << 31)]
+    public long MaxPdfImageBytes { get; set; } = 256L << 20;
+
     /// <summary>Bytes the parts of a Word document may expand to, all together (checked before the document is opened).</summary>
     [Range(1L << 20, 1L << 32)]
     public long MaxDocxExpandedBytes { get; set; } = 256L << 20;

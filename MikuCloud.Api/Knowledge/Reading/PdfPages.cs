@@ -41,6 +41,7 @@ internal sealed class PdfPages : IDocumentPages
                 SkipMissingFonts = true,
                 ClipPaths = false,
                 MaxStackDepth = 64,
+                FilterProvider = new PdfStreamLimits(limits),
             }));
             var count = Guard(() => document.NumberOfPages);
             if (count < 1)

@@ -73,6 +73,29 @@ public sealed class HostileDocumentTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_pdf_page_that_is_a_decompression_bomb_is_refused_after_inflating_only_the_limit()
+    {
+        var bomb = HostileKnowledgeFiles.PdfWithContentBomb(200L << 20);
+        var watch = Stopwatch.StartNew();
+
+        using var document = readers.Open(bomb, KnowledgeFileTypes.Pdf);
+        var refusal = Assert.Throws<KnowledgeReadException>(() => document.Read(1));
+
+        output.WriteLine($"{bomb.Length:N0} bytes expanding to 200 MiB: refused in {watch.ElapsedMilliseconds} ms");
+        Assert.Equal(ProblemCodes.KnowledgeFileTooLarge, refusal.Code);
+        Assert.True(watch.ElapsedMilliseconds < 5_000, $"took {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public void A_compressed_page_under_the_limit_reads_normally()
+    {
+        var page = HostileKnowledgeFiles.PdfWithContentBomb(2L << 20);
+
+        Assert.Contains("One real page", Assert.Single(readers.ReadAll(page, KnowledgeFileTypes.Pdf)).Text, StringComparison.Ordinal);
+        Assert.Equal(ProblemCodes.KnowledgeFileTooLarge, ReadingFixtures.Readers(o => o.MaxPdfContentBytes = 1 << 20).ReadFailure(page, KnowledgeFileTypes.Pdf));
+    }
+
+    [Fact]
     public void A_docx_zip_bomb_is_refused_after_inflating_a_little_of_it()
     {
         var bomb = HostileKnowledgeFiles.DocxZipBomb(512L << 20);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MikuCloud.Api.Knowledge;
 using MikuCloud.Testing;
 using SkiaSharp;
@@ -9,7 +10,7 @@ using static MikuCloud.Tests.Images.TestImages;
 
 namespace MikuCloud.Tests.Knowledge.Reading;
 
-public sealed class PdfReadingTests
+public sealed class PdfReadingTests(ITestOutputHelper output)
 {
     private readonly DocumentReaders readers = ReadingFixtures.Readers();
 
@@ -83,5 +84,25 @@ public sealed class PdfReadingTests
         Assert.Contains("K0031", document.Read(31).Text, StringComparison.Ordinal);
         Assert.Contains("K0007", document.Read(7).Text, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => document.Read(41));
+    }
+
+    [Fact]
+    public void A_200_page_report_with_scans_is_read_and_chunked_in_seconds()
+    {
+        var pdf = TestPdf.Report(200, n => n % 10 == 0).Build();
+        var chunker = ReadingFixtures.Chunker();
+        var watch = Stopwatch.StartNew();
+
+        using var document = readers.Open(pdf, KnowledgeFileTypes.Pdf);
+        var pages = Enumerable.Range(1, document.PageCount).Select(document.Read).ToList();
+        var read = watch.Elapsed;
+        var chunks = chunker.Chunk(pages);
+        var total = watch.Elapsed;
+
+        output.WriteLine($"{pdf.Length:N0} bytes, {pages.Count} pages ({pages.Count(p => p.ImageForVision is not null)} scans): " +
+            $"read in {read.TotalMilliseconds:N0} ms ({pages.Count / read.TotalSeconds:N0} pages/s), {chunks.Count} passages in {(total - read).TotalMilliseconds:N0} ms");
+        Assert.Equal(20, pages.Count(p => p.ImageForVision is not null));
+        Assert.Equal(180, pages.Count(p => p.Text.Length > 0));
+        Assert.True(total < TimeSpan.FromSeconds(60), $"took {total}");
     }
 }
