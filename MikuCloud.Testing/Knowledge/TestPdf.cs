@@ -63,12 +63,15 @@ public sealed class TestPdf
         return this;
     }
 
-    /// <summary>Adds a scanned page: <paramref name="image"/> (PNG or JPEG bytes) drawn over the whole page, and no text.</summary>
-    public TestPdf ScanPage(byte[] image)
+    /// <summary>
+    /// Adds a scanned page: <paramref name="image"/> (PNG or JPEG bytes) drawn over the whole page, and no text but an
+    /// optional <paramref name="stamp"/> at its foot (as a scanner stamps page numbers).
+    /// </summary>
+    public TestPdf ScanPage(byte[] image, string? stamp = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         var jpeg = image.Length > 2 && image[0] == 0xFF && image[1] == 0xD8;
-        pages.Add((builder, _) =>
+        pages.Add((builder, font) =>
         {
             var page = builder.AddPage(PageSize.A4);
             var area = new PdfRectangle(0, 0, page.PageSize.Width, page.PageSize.Height);
@@ -79,6 +82,11 @@ public sealed class TestPdf
             else
             {
                 page.AddPng(image, area);
+            }
+
+            if (stamp is not null)
+            {
+                page.AddText(stamp, 8, new PdfPoint(page.PageSize.Width / 2, 20), font);
             }
         });
         return this;

@@ -84,9 +84,13 @@ internal sealed class PdfPages : IDocumentPages
                 throw PageText.TooMuchText(limits);
             }
 
-            return PageText.Meaningful(text) >= limits.ScanTextThreshold
-                ? new DocumentPage(number, text, null)
-                : new DocumentPage(number, text, LargestImage(page));
+            if (PageText.Meaningful(text) >= limits.ScanTextThreshold)
+            {
+                return new DocumentPage(number, text, null);
+            }
+
+            // A scan, perhaps with a stamped page number in a text layer: the vision model reads the whole page, stamp included.
+            return LargestImage(page) is { } image ? new DocumentPage(number, "", image) : new DocumentPage(number, text, null);
         });
     }
 

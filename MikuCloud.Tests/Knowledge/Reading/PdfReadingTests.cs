@@ -54,6 +54,19 @@ public sealed class PdfReadingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_scan_with_a_stamped_page_number_still_goes_to_the_vision_model_with_no_text()
+    {
+        var pdf = new TestPdf().ScanPage(TestPng.Scan(), stamp: "- 12 -").TextPage("- 13 -").Build();
+
+        var pages = readers.ReadAll(pdf, KnowledgeFileTypes.Pdf);
+
+        Assert.Equal("", pages[0].Text);
+        Assert.NotNull(pages[0].ImageForVision);
+        Assert.Equal("- 13 -", pages[1].Text); // little text and no image: kept as it is, nothing for the vision model
+        Assert.Null(pages[1].ImageForVision);
+    }
+
+    [Fact]
     public void Two_columns_are_read_down_each_column_not_across_the_page()
     {
         var builder = new PdfDocumentBuilder();
