@@ -87,6 +87,7 @@ app.MapConversationEndpoints();
 app.MapChatEndpoints();
 app.MapStatsEndpoints();
 app.MapBatchEndpoints();
+app.MapKnowledgeSearchEndpoints();
 app.MapOpenAiEndpoints();
 app.MapMcpDoor();
 

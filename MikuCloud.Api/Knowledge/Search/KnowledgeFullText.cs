@@ -17,7 +17,7 @@ internal static class KnowledgeFullText
     /// <summary>Chunk ids of <paramref name="baseIds"/> matching <paramref name="query"/>, best first, at most <paramref name="limit"/>.</summary>
     public static async Task<IReadOnlyList<long>> RankAsync(ChatDbContext db, IReadOnlyCollection<Guid> baseIds, string query, int limit, CancellationToken ct)
     {
-        var tokens = KnowledgeSegmenter.Tokens(query).Distinct(StringComparer.Ordinal).Take(MaxQueryTokens).ToList();
+        var tokens = KnowledgeSegmenter.QueryTokens(query).Take(MaxQueryTokens).ToList();
         if (tokens.Count == 0 || baseIds.Count == 0)
         {
             return [];

@@ -39,8 +39,8 @@ public sealed class KnowledgeRetriever(ChatDbContext db, KnowledgeEmbedder embed
         return await LoadAsync(fused, top, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The requested bases the owner may read (all readable ones when none are named).</summary>
-    private async Task<List<Guid>> ReadableBasesAsync(string ownerId, IReadOnlyCollection<Guid> baseIds, CancellationToken ct)
+    /// <summary>The named bases the owner may read (all readable ones when none are named); others are left out, unknown or not.</summary>
+    public async Task<List<Guid>> ReadableBasesAsync(string ownerId, IReadOnlyCollection<Guid> baseIds, CancellationToken ct)
     {
         var query = db.KnowledgeBases.AsNoTracking().Where(b => b.OwnerId == ownerId || b.Shared);
         if (baseIds.Count > 0)

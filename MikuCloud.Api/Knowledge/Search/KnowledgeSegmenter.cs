@@ -28,6 +28,21 @@ public static class KnowledgeSegmenter
         return new JiebaSegmenter();
     }, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    // jieba's list of Chinese and English function words (的, 是, 怎么样, the, which, …).
+    private static readonly Lazy<HashSet<string>> StopWords = new(() =>
+        [.. File.ReadLines(Path.Combine(DictionaryDirectory, "stopwords.txt")).Select(w => w.Trim().TrimStart('\uFEFF')).Where(w => w.Length > 0)]);
+
+    /// <summary>
+    /// The tokens of a query to look up: its words without function words (PostgreSQL's ranking has no inverse document
+    /// frequency, so "which" or 的 would weigh as much as the word that matters), unless nothing else is left.
+    /// </summary>
+    public static IReadOnlyList<string> QueryTokens(string query)
+    {
+        var tokens = Tokens(query).Distinct(StringComparer.Ordinal).ToList();
+        var meaningful = tokens.Where(t => !StopWords.Value.Contains(t)).ToList();
+        return meaningful.Count > 0 ? meaningful : tokens;
+    }
+
     /// <summary>The tokens of <paramref name="text"/> as the index stores them: letters and digits only, lower-cased, space-separated.</summary>
     public static string Segment(string text) => string.Join(' ', Tokens(text));
 

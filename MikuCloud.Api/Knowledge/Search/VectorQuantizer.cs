@@ -5,7 +5,8 @@ namespace MikuCloud.Api.Knowledge;
 
 /// <summary>
 /// Embeddings as stored and compared: normalised to unit length, then quantised to signed bytes with one scale per vector
-/// (the largest magnitude maps to 127). A quarter of the floats' size, and cosine similarity survives within about 1 %.
+/// (the largest magnitude maps to 127, the scale makes the result unit length). A quarter of the floats' size, and cosine
+/// similarity survives within about 0.01.
 /// </summary>
 public static class VectorQuantizer
 {
@@ -19,7 +20,8 @@ public static class VectorQuantizer
             TensorPrimitives.Divide(vector, norm, unit);
         }
 
-        var max = unit.Length == 0 ? 0 : TensorPrimitives.MaxMagnitude<float>(unit);
+        // MaxMagnitude keeps the sign of the element it picks: the scale is its magnitude.
+        var max = unit.Length == 0 ? 0 : Math.Abs(TensorPrimitives.MaxMagnitude<float>(unit));
         var scale = max > 0 ? max / 127f : 1f;
         var values = new byte[unit.Length];
         var signed = MemoryMarshal.Cast<byte, sbyte>(values.AsSpan());
@@ -28,7 +30,10 @@ public static class VectorQuantizer
             signed[i] = (sbyte)Math.Clamp(MathF.Round(unit[i] / scale), -127, 127);
         }
 
-        return (values, Math.Abs(scale));
+        // The scale that gives the rounded vector unit length again: a passage's similarity to itself stays 1.
+        var length = MathF.Sqrt(Int8Dot.Dot(signed, signed));
+        scale = length > 0 ? 1f / length : 1f;
+        return (values, scale);
     }
 
     /// <summary>The dot product of two quantised vectors of equal length, before their scales are applied.</summary>
