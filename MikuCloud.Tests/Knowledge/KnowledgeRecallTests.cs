@@ -8,8 +8,9 @@ namespace MikuCloud.Tests.Knowledge;
 /// </summary>
 public abstract class KnowledgeRecallTests(KnowledgeApiFixture fixture, ITestOutputHelper output)
 {
-    // Measured (both providers alike): full text 23/36, hybrid 31/36. Floors a little below, so a real regression fails.
-    private const double FullTextFloor = 0.55, HybridFloor = 0.80;
+    // Measured (both providers alike): full text 31/36 (86 %), hybrid 34/36 (94 %). Floors a question or two below, so a
+    // real regression fails and a tie-break does not.
+    private const double FullTextFloor = 0.80, HybridFloor = 0.90;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

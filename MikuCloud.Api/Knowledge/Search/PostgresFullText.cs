@@ -7,8 +7,9 @@ namespace MikuCloud.Api.Knowledge;
 
 /// <summary>
 /// Full-text ranking on PostgreSQL: the generated column <c>KnowledgeChunks.SearchVector</c> (<c>to_tsvector('simple',
-/// SearchText)</c>, GIN-indexed), ranked by ts_rank_cd. The 'simple' configuration only lower-cases: the words are
-/// KnowledgeSegmenter's, the same as on SQLite.
+/// SearchText)</c>, GIN-indexed), ranked by ts_rank_cd divided by 1 + log(length) (normalisation 1: as bm25 does on
+/// SQLite, a short passage matching a word outranks a long one matching it as often). The 'simple' configuration only
+/// lower-cases: the words are KnowledgeSegmenter's, the same as on SQLite.
 /// </summary>
 internal static class PostgresFullText
 {
@@ -16,7 +17,7 @@ internal static class PostgresFullText
         SELECT c."Id" AS "Value"
         FROM "KnowledgeChunks" AS c, to_tsquery('simple', @query) AS q
         WHERE c."BaseId" = ANY(@bases) AND c."SearchVector" @@ q
-        ORDER BY ts_rank_cd(c."SearchVector", q) DESC, c."Id"
+        ORDER BY ts_rank_cd(c."SearchVector", q, 1) DESC, c."Id"
         LIMIT @limit
         """;
 

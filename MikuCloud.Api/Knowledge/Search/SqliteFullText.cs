@@ -11,13 +11,19 @@ namespace MikuCloud.Api.Knowledge;
 /// </summary>
 internal static class SqliteFullText
 {
+    // The full-text match first (materialised: SQLite would otherwise walk the base's chunks and probe the index per row),
+    // then the base filter and the ranking.
     private const string Sql = """
-        SELECT c."Id" AS "Value"
-        FROM "KnowledgeChunkSearch"
-        JOIN "KnowledgeChunks" AS c ON c."Id" = "KnowledgeChunkSearch".rowid
-        WHERE "KnowledgeChunkSearch" MATCH $query
-          AND c."BaseId" IN (SELECT value FROM json_each($bases))
-        ORDER BY bm25("KnowledgeChunkSearch")
+        WITH "Matches" AS MATERIALIZED (
+            SELECT rowid AS "Id", bm25("KnowledgeChunkSearch") AS "Rank"
+            FROM "KnowledgeChunkSearch"
+            WHERE "KnowledgeChunkSearch" MATCH $query
+        )
+        SELECT m."Id" AS "Value"
+        FROM "Matches" AS m
+        JOIN "KnowledgeChunks" AS c ON c."Id" = m."Id"
+        WHERE c."BaseId" IN (SELECT value FROM json_each($bases))
+        ORDER BY m."Rank"
         LIMIT $limit
         """;
 
