@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using MikuCloud.Api.Data;
 using MikuCloud.Api.Knowledge;
 
