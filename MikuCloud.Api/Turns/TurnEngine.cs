@@ -11,12 +11,12 @@ using MikuCloud.HouseModels;
 namespace MikuCloud.Api.Turns;
 
 /// <summary>
-/// Runs a turn for any door: finds (or creates) the conversation, admits the turn (<see cref="TurnGate"/>), saves the
-/// question (<see cref="TurnStore"/>), plans the prompt (<see cref="TurnPrompt"/>) and starts the answer
-/// (<see cref="AnswerRunner"/>). Refusals are thrown as <see cref="ApiProblem"/>s before anything streams.
+/// Runs a turn for any door: finds (or creates) the conversation, admits the turn (<see cref="TurnGate"/>), retrieves
+/// from the conversation's knowledge bases (<see cref="TurnKnowledge"/>), saves the question (<see cref="TurnStore"/>),
+/// plans the prompt (<see cref="TurnPrompt"/>) and starts the answer (<see cref="AnswerRunner"/>). Refusals are thrown as <see cref="ApiProblem"/>s before anything streams.
 /// </summary>
 public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImages images, TurnPrompt prompt, AnswerRunner answers,
-    ConversationKnowledgeStore knowledge, HouseModelCatalog catalog, ChatModelChoice models, IOptions<ChatServerOptions> chat, TimeProvider time)
+    ConversationKnowledgeStore knowledge, TurnKnowledge retrieval, HouseModelCatalog catalog, ChatModelChoice models, IOptions<ChatServerOptions> chat, TimeProvider time)
 {
     /// <summary>Admits and starts the turn; the door translates the run's events. <paramref name="cancellationToken"/> is the door's: cancelled, the answer stops.</summary>
     public async Task<TurnRun> StartAsync(TurnRequest request, CancellationToken cancellationToken)
@@ -64,7 +64,14 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
         var next = new PromptTurn(MessageRole.User, question.Content, questionImages.Select(i => new PromptImage(i.Id, i.VisualTokens)).ToList());
         var tags = TurnTelemetry.Tags(modelName, preset.Id, next.Images.Count > 0 || history.Any(t => t.Images.Count > 0), request.Door);
         var systemPrompt = conversation.SystemPrompt ?? model.Modelfile.System;
-        var plan = prompt.Plan(systemPrompt, history, next, options, request.Door);
+        var passages = await retrieval.RetrieveAsync(owner, baseIds, question.Content, request.Door, cancellationToken);
+        if (passages.Found.Count > 0)
+        {
+            systemPrompt = KnowledgePrompt.SystemPrompt(systemPrompt);
+        }
+
+        var plan = prompt.Plan(systemPrompt, history, next, options, request.Door, passages.Blocks);
+        var citations = passages.Citations(plan.Passages.Count);
 
         var lease = await gate.EnterAsync(conversation.Id, owner, tags, cancellationToken);
         return await AnswerAsync(lease, async () =>
@@ -76,13 +83,17 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
             }
 
             var (saved, answer) = await store.SaveQuestionAsync(new QuestionToSave(conversation, request.Start is not null, question.Content, questionImages,
-                again, preset.Id, modelName, OptionOverrides.ToJson(options).ToJsonString()), cancellationToken);
+                again, preset.Id, modelName, OptionOverrides.ToJson(options).ToJsonString())
+            {
+                CitationsJson = CitationsJson.Write(citations),
+            }, cancellationToken);
             var messages = await prompt.MessagesAsync(systemPrompt, plan, questionImages, cancellationToken);
             return new AnswerCall(owner, request.Start is null ? null : conversation, saved, answer, messages,
                 GenerationOptions.ToChatOptions(options, modelName, chat.Value.KeepAlive), plan, tags)
             {
                 Door = request.Door,
                 KnowledgeBaseIds = baseIds,
+                Citations = citations,
             };
         }, cancellationToken);
     }
