@@ -29,6 +29,9 @@ public static class ChatSetup
         services.AddScoped<Turns.TurnPrompt>();
         services.AddScoped<Turns.AnswerRunner>();
         services.AddScoped<Turns.TurnEngine>();
+        services.AddScoped<Knowledge.ConversationKnowledgeStore>();
+        services.AddScoped<Knowledge.TurnKnowledge>();
+        services.AddOptions<Knowledge.KnowledgeChatOptions>().BindConfiguration(Knowledge.KnowledgeChatOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         // The handlers every chat call shares; each call puts its own OllamaStreamWatchHandler on top (WatchedOllamaChatClient).
         services.AddHttpClient(WatchedOllamaChatClient.HttpClientName)

@@ -60,7 +60,7 @@ public sealed class ChatTelemetry : IDisposable
         Requests = meter.CreateCounter<long>("mikucloud.chat.requests", "{request}", "Chat turns by outcome (complete, truncated, cancelled, failed, rejected).");
         ImageDuration = meter.CreateHistogram<double>("mikucloud.image.preprocess.duration", "s", "Time to validate, orient, strip and downscale one image.", advice: new() { HistogramBucketBoundaries = FastBuckets });
         ImageBytesSaved = meter.CreateCounter<long>("mikucloud.image.bytes_saved", "By", "Bytes removed by image preprocessing (original − stored).");
-        ContextTrimmed = meter.CreateCounter<long>("mikucloud.chat.context.trimmed", "{item}", "History given up to fit num_ctx, by mikucloud.kind (image, turn).");
+        ContextTrimmed = meter.CreateCounter<long>("mikucloud.chat.context.trimmed", "{item}", "History and knowledge given up to fit num_ctx, by mikucloud.kind (image, turn, passage).");
     }
 
     public Histogram<double> TimeToFirstToken { get; }

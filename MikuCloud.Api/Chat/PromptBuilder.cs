@@ -18,7 +18,14 @@ public sealed record PlannedTurn(string Role, string Content, IReadOnlyList<Prom
 /// <param name="TurnsDropped">Oldest turns left out.</param>
 /// <param name="MaxOutputTokens">num_predict to send: the asked-for value, lowered to what fits after the prompt.</param>
 public sealed record PromptPlan(IReadOnlyList<PlannedTurn> Turns, int EstimatedPromptTokens, int RawTextTokens, int ImageTokens,
-    int ImagesOmitted, int TurnsDropped, int MaxOutputTokens);
+    int ImagesOmitted, int TurnsDropped, int MaxOutputTokens)
+{
+    /// <summary>The knowledge passages that fit, best first: they open the new turn's text (see <see cref="PromptBuilder.WithPassages"/>).</summary>
+    public IReadOnlyList<string> Passages { get; init; } = [];
+
+    /// <summary>Passages left out to fit the context (the lowest-ranked first).</summary>
+    public int PassagesTrimmed { get; init; }
+}
 
 /// <summary>The new turn itself (with the system prompt) cannot fit the context.</summary>
 public sealed class PromptTooLargeException(int needed, int available)
@@ -31,7 +38,8 @@ public sealed class PromptTooLargeException(int needed, int available)
 /// <summary>
 /// Builds the prompt so it fits <c>num_ctx</c> with room to answer, instead of relying on Ollama's silent truncation
 /// (which cuts from the front, system prompt first). Order of sacrifice: older images become a short placeholder,
-/// oldest first; then the oldest turns go, a user/assistant pair at a time. The system prompt and the new turn always stay.
+/// oldest first; then knowledge passages, the lowest-ranked first, down to the best one; then the oldest turns go, a
+/// user/assistant pair at a time; the best passage last of all. The system prompt and the new turn always stay.
 /// </summary>
 public sealed class PromptBuilder(TokenEstimator estimator)
 {
@@ -41,10 +49,25 @@ public sealed class PromptBuilder(TokenEstimator estimator)
     /// <summary>Least room kept for the answer, whatever num_predict says.</summary>
     public const int MinAnswerTokens = 256;
 
-    public PromptPlan Build(string? systemPrompt, IReadOnlyList<PromptTurn> history, PromptTurn next, int numCtx, int numPredict)
+    /// <summary>The new turn's text with the passages before it (the form <see cref="Build"/> counted).</summary>
+    public static string WithPassages(IReadOnlyList<string> passages, string question)
+    {
+        ArgumentNullException.ThrowIfNull(passages);
+        return passages.Count == 0 ? question : string.Join(PassageSeparator, passages) + PassageSeparator + question;
+    }
+
+    /// <param name="systemPrompt">Always kept.</param>
+    /// <param name="history">Earlier turns, oldest first.</param>
+    /// <param name="next">The new turn: always kept.</param>
+    /// <param name="numCtx">The context size.</param>
+    /// <param name="numPredict">The answer's asked-for length.</param>
+    /// <param name="passages">Knowledge passages for the new turn, best first, as the model reads them.</param>
+    public PromptPlan Build(string? systemPrompt, IReadOnlyList<PromptTurn> history, PromptTurn next, int numCtx, int numPredict,
+        IReadOnlyList<string>? passages = null)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(next);
+        passages ??= [];
 
         // Room for the answer: all of num_predict when it is modest, at most half the context when it is huge
         // (the vision/text presets ask for 16k–32k), never under MinAnswerTokens.
@@ -69,6 +92,12 @@ public sealed class PromptBuilder(TokenEstimator estimator)
             total += turns[i].Cost;
         }
 
+        // Passages are text added to the new turn: no message overhead of their own, each with its separator.
+        var passageRaw = passages.Select(p => TokenEstimator.RawTextTokens(p) + SeparatorRawTokens).ToArray();
+        var passageCost = passageRaw.Select(raw => (int)Math.Ceiling(raw * factor)).ToArray();
+        total += passageCost.Sum();
+        var passagesKept = passages.Count;
+
         var imagesOmitted = 0;
         var turnsDropped = 0;
 
@@ -85,7 +114,13 @@ public sealed class PromptBuilder(TokenEstimator estimator)
             }
         }
 
-        // 2. Then the oldest turns, keeping history starting with a user turn.
+        // 2. Then passages, the lowest-ranked first, down to the best one: the question was asked of the knowledge.
+        while (total > budget && passagesKept > 1)
+        {
+            total -= passageCost[--passagesKept];
+        }
+
+        // 3. Then the oldest turns, keeping history starting with a user turn.
         var first = 0;
         while (total > budget && first < turns.Length)
         {
@@ -98,8 +133,14 @@ public sealed class PromptBuilder(TokenEstimator estimator)
             while (first < turns.Length && turns[first].Turn.Role != "user");
         }
 
+        // 4. The best passage last: only when no history is left to give way.
+        if (total > budget && passagesKept == 1)
+        {
+            total -= passageCost[--passagesKept];
+        }
+
         var planned = new List<PlannedTurn>(turns.Length - first + 1);
-        var rawText = TokenEstimator.RawTextTokens(systemPrompt) + nextRaw;
+        var rawText = TokenEstimator.RawTextTokens(systemPrompt) + nextRaw + passageRaw.Take(passagesKept).Sum();
         for (var i = first; i < turns.Length; i++)
         {
             var slot = turns[i];
@@ -111,10 +152,18 @@ public sealed class PromptBuilder(TokenEstimator estimator)
         planned.Add(new PlannedTurn(next.Role, next.Content, next.Images, 0));
         var imageTokens = planned.Sum(t => t.Images.Sum(i => TokenEstimator.ImageTokens(i.VisualTokens)));
         var maxOutput = Math.Max(1, Math.Min(numPredict, numCtx - total));
-        return new PromptPlan(planned, total, rawText, imageTokens, imagesOmitted, turnsDropped, maxOutput);
+        return new PromptPlan(planned, total, rawText, imageTokens, imagesOmitted, turnsDropped, maxOutput)
+        {
+            Passages = [.. passages.Take(passagesKept)],
+            PassagesTrimmed = passages.Count - passagesKept,
+        };
     }
 
+    private const string PassageSeparator = "\n\n";
+
     private static readonly int PlaceholderRawTokens = TokenEstimator.RawTextTokens(ImagePlaceholder);
+
+    private static readonly int SeparatorRawTokens = Math.Max(1, TokenEstimator.RawTextTokens(PassageSeparator));
 
     /// <summary><see cref="TokenEstimator.TextTokens"/> with a fixed calibration factor.</summary>
     private static int TextCost(int rawTokens, double factor) => TokenEstimator.MessageOverhead + (int)Math.Ceiling(rawTokens * factor);

@@ -57,7 +57,8 @@ public static class OpenAiChatEndpoints
             : TypedResults.Json(await ChatCompletionCollector.CollectAsync(run, id, time, http.RequestAborted), OpenAiJson.Options);
     }
 
-    private static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The door's JSON body (every <c>/v1</c> operation's): 415 for another type, 400 for malformed JSON or text.</summary>
+    internal static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {

@@ -2,7 +2,7 @@ using MikuCloud.Api.OpenAi.ImageUrls;
 
 namespace MikuCloud.Api.OpenAi;
 
-/// <summary>Registers the OpenAI-compatible door: its model ids, its error shape and its image URL fetching.</summary>
+/// <summary>Registers the OpenAI-compatible door: its model ids, its error shape, its embeddings and its image URL fetching.</summary>
 public static class OpenAiSetup
 {
     public static IHostApplicationBuilder AddOpenAiDoor(this IHostApplicationBuilder builder)
@@ -11,6 +11,7 @@ public static class OpenAiSetup
         // Before AddProblemDetails' default writer: IProblemDetailsService asks writers in registration order.
         builder.Services.AddSingleton<IProblemDetailsWriter, OpenAiProblemWriter>();
         builder.Services.AddSingleton<OpenAiModelIds>();
+        builder.Services.AddScoped<OpenAiEmbeddings>();
         builder.Services.AddImageUrlFetching();
         return builder;
     }
@@ -19,6 +20,7 @@ public static class OpenAiSetup
     {
         app.MapOpenAiModelEndpoints();
         app.MapOpenAiChatEndpoints();
+        app.MapOpenAiEmbeddingEndpoints();
         return app;
     }
 }

@@ -11,6 +11,9 @@ public sealed record QuestionToSave(Conversation Conversation, bool IsNewConvers
 {
     /// <summary>Messages saved before the question in a new conversation: the history a caller sent with <c>store</c>.</summary>
     public IReadOnlyList<EarlierMessage> Earlier { get; init; } = [];
+
+    /// <summary>The answer's citations (<c>Message.CitationsJson</c>): the knowledge passages in its prompt; null for none.</summary>
+    public string? CitationsJson { get; init; }
 }
 
 /// <summary>A message of a caller's history saved as it was sent (<see cref="QuestionToSave.Earlier"/>).</summary>

@@ -4,18 +4,19 @@ using Microsoft.Extensions.Options;
 using MikuCloud.Api.Chat;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
+using MikuCloud.Api.Knowledge;
 using MikuCloud.Api.Models;
 using MikuCloud.HouseModels;
 
 namespace MikuCloud.Api.Turns;
 
 /// <summary>
-/// Runs a turn for any door: finds (or creates) the conversation, admits the turn (<see cref="TurnGate"/>), saves the
-/// question (<see cref="TurnStore"/>), plans the prompt (<see cref="TurnPrompt"/>) and starts the answer
-/// (<see cref="AnswerRunner"/>). Refusals are thrown as <see cref="ApiProblem"/>s before anything streams.
+/// Runs a turn for any door: finds (or creates) the conversation, admits the turn (<see cref="TurnGate"/>), retrieves
+/// from the conversation's knowledge bases (<see cref="TurnKnowledge"/>), saves the question (<see cref="TurnStore"/>),
+/// plans the prompt (<see cref="TurnPrompt"/>) and starts the answer (<see cref="AnswerRunner"/>). Refusals are thrown as <see cref="ApiProblem"/>s before anything streams.
 /// </summary>
 public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImages images, TurnPrompt prompt, AnswerRunner answers,
-    HouseModelCatalog catalog, ChatModelChoice models, IOptions<ChatServerOptions> chat, TimeProvider time)
+    ConversationKnowledgeStore knowledge, TurnKnowledge retrieval, HouseModelCatalog catalog, ChatModelChoice models, IOptions<ChatServerOptions> chat, TimeProvider time)
 {
     /// <summary>Admits and starts the turn; the door translates the run's events. <paramref name="cancellationToken"/> is the door's: cancelled, the answer stops.</summary>
     public async Task<TurnRun> StartAsync(TurnRequest request, CancellationToken cancellationToken)
@@ -38,6 +39,11 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
             conversation.PresetId = preset.Id;
         }
 
+        // A new conversation's bases are checked (404 for one the owner cannot read) before anything is admitted or saved.
+        var baseIds = request.Start is { } begun
+            ? await knowledge.ReadableAsync(owner, begun.KnowledgeBaseIds ?? [], cancellationToken)
+            : await knowledge.OfAsync(owner, conversation.Id, cancellationToken);
+
         ChatModelChoice.CheckImages(model, request.Question?.Images.Count ?? again!.Images.Count);
         // A new conversation's options are its own (and reach this turn through them, as every later one).
         var overrides = request.Start is null ? ParseOverrides(request.Options) : [];
@@ -58,19 +64,36 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
         var next = new PromptTurn(MessageRole.User, question.Content, questionImages.Select(i => new PromptImage(i.Id, i.VisualTokens)).ToList());
         var tags = TurnTelemetry.Tags(modelName, preset.Id, next.Images.Count > 0 || history.Any(t => t.Images.Count > 0), request.Door);
         var systemPrompt = conversation.SystemPrompt ?? model.Modelfile.System;
-        var plan = prompt.Plan(systemPrompt, history, next, options, request.Door);
+        var passages = await retrieval.RetrieveAsync(owner, baseIds, question.Content, request.Door, cancellationToken);
+        if (passages.Found.Count > 0)
+        {
+            systemPrompt = KnowledgePrompt.SystemPrompt(systemPrompt);
+        }
+
+        var plan = prompt.Plan(systemPrompt, history, next, options, request.Door, passages.Blocks);
+        var citations = passages.Citations(plan.Passages.Count);
 
         var lease = await gate.EnterAsync(conversation.Id, owner, tags, cancellationToken);
         return await AnswerAsync(lease, async () =>
         {
             options["num_predict"] = (long)plan.MaxOutputTokens;
+            if (request.Start is not null)
+            {
+                await knowledge.ReplaceAsync(conversation.Id, baseIds, cancellationToken); // saved with the question
+            }
+
             var (saved, answer) = await store.SaveQuestionAsync(new QuestionToSave(conversation, request.Start is not null, question.Content, questionImages,
-                again, preset.Id, modelName, OptionOverrides.ToJson(options).ToJsonString()), cancellationToken);
+                again, preset.Id, modelName, OptionOverrides.ToJson(options).ToJsonString())
+            {
+                CitationsJson = CitationsJson.Write(citations),
+            }, cancellationToken);
             var messages = await prompt.MessagesAsync(systemPrompt, plan, questionImages, cancellationToken);
             return new AnswerCall(owner, request.Start is null ? null : conversation, saved, answer, messages,
                 GenerationOptions.ToChatOptions(options, modelName, chat.Value.KeepAlive), plan, tags)
             {
                 Door = request.Door,
+                KnowledgeBaseIds = baseIds,
+                Citations = citations,
             };
         }, cancellationToken);
     }

@@ -13,15 +13,19 @@ namespace MikuCloud.Api.Turns;
 /// </summary>
 public sealed class TurnPrompt(PromptBuilder builder, TurnStore store, TurnTelemetry telemetry)
 {
-    /// <summary>Plans the prompt; 400 <c>context_overflow</c> when the question itself cannot fit.</summary>
-    public PromptPlan Plan(string? systemPrompt, IReadOnlyList<PromptTurn> history, PromptTurn next, IReadOnlyDictionary<string, object> options, string door)
+    /// <summary>
+    /// Plans the prompt, with the knowledge <paramref name="passages"/> (best first) that fit; 400 <c>context_overflow</c>
+    /// when the question itself cannot fit.
+    /// </summary>
+    public PromptPlan Plan(string? systemPrompt, IReadOnlyList<PromptTurn> history, PromptTurn next, IReadOnlyDictionary<string, object> options, string door,
+        IReadOnlyList<string>? passages = null)
     {
         using var span = ChatTelemetry.Source.StartActivity("mikucloud.chat.build_prompt");
         span?.SetTag("mikucloud.door", door);
         PromptPlan plan;
         try
         {
-            plan = builder.Build(systemPrompt, history, next, GenerationOptions.NumCtx(options), GenerationOptions.NumPredict(options));
+            plan = builder.Build(systemPrompt, history, next, GenerationOptions.NumCtx(options), GenerationOptions.NumPredict(options), passages);
         }
         catch (PromptTooLargeException ex)
         {
@@ -33,7 +37,13 @@ public sealed class TurnPrompt(PromptBuilder builder, TurnStore store, TurnTelem
         span?.SetTag("mikucloud.prompt.images_omitted", plan.ImagesOmitted);
         span?.SetTag("mikucloud.prompt.turns_dropped", plan.TurnsDropped);
         span?.SetTag("gen_ai.request.max_tokens", plan.MaxOutputTokens);
-        telemetry.ContextTrimmed(plan.ImagesOmitted, plan.TurnsDropped);
+        if (passages is { Count: > 0 })
+        {
+            span?.SetTag("mikucloud.prompt.passages", plan.Passages.Count);
+            span?.SetTag("mikucloud.prompt.passages_trimmed", plan.PassagesTrimmed);
+        }
+
+        telemetry.ContextTrimmed(plan.ImagesOmitted, plan.TurnsDropped, plan.PassagesTrimmed);
         return plan;
     }
 
@@ -59,12 +69,18 @@ public sealed class TurnPrompt(PromptBuilder builder, TurnStore store, TurnTelem
             messages.Add(new AiChatMessage(AiChatRole.System, systemPrompt));
         }
 
-        foreach (var turn in plan.Turns)
+        for (var i = 0; i < plan.Turns.Count; i++)
         {
+            var turn = plan.Turns[i];
             var contents = new List<AIContent>();
             var text = turn.ImagesOmitted > 0
                 ? string.Concat(Enumerable.Repeat(PromptBuilder.ImagePlaceholder + "\n", turn.ImagesOmitted)) + turn.Content
                 : turn.Content;
+            if (i == plan.Turns.Count - 1)
+            {
+                text = PromptBuilder.WithPassages(plan.Passages, text); // the new turn: the passages come first
+            }
+
             contents.Add(new TextContent(text));
             foreach (var image in turn.Images)
             {

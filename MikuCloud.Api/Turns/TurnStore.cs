@@ -92,6 +92,7 @@ public sealed class TurnStore(ChatDbContext db, AnswerUsageLog usageLog, TimePro
         var answer = Add(conversation, MessageRole.Assistant, "", turn.PresetId);
         answer.Model = turn.Model;
         answer.OptionsJson = turn.OptionsJson;
+        answer.CitationsJson = turn.CitationsJson;
         conversation.UpdatedAt = answer.CreatedAt;
         // Not retried: Seq comes from Conversation.LastSeq and ActiveTurns lets one answer per conversation run at a
         // time, so only a second instance racing on the same conversation can collide; the unique (ConversationId, Seq)

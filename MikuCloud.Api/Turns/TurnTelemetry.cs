@@ -41,8 +41,13 @@ public sealed class TurnTelemetry(ChatTelemetry instruments)
         instruments.ImageBytesSaved.Add(Math.Max(0, bytesSaved));
     }
 
-    public void ContextTrimmed(int imagesOmitted, int turnsDropped)
+    public void ContextTrimmed(int imagesOmitted, int turnsDropped, int passagesTrimmed = 0)
     {
+        if (passagesTrimmed > 0)
+        {
+            instruments.ContextTrimmed.Add(passagesTrimmed, new KeyValuePair<string, object?>(ChatTelemetry.KindTag, "passage"));
+        }
+
         if (imagesOmitted > 0)
         {
             instruments.ContextTrimmed.Add(imagesOmitted, new KeyValuePair<string, object?>(ChatTelemetry.KindTag, "image"));
