@@ -16,7 +16,8 @@ public static class Mapping
     {
         ArgumentNullException.ThrowIfNull(conversation);
         return new ConversationDto(conversation.Id, conversation.Title, conversation.PresetId, conversation.SystemPrompt,
-            ParseOptions(conversation.OptionsJson), Timestamps.AsUtc(conversation.CreatedAt), Timestamps.AsUtc(conversation.UpdatedAt), conversation.Model);
+            ParseOptions(conversation.OptionsJson), Timestamps.AsUtc(conversation.CreatedAt), Timestamps.AsUtc(conversation.UpdatedAt), conversation.Model,
+            conversation.CurrentMessageId);
     }
 
     /// <summary>A message with its <see cref="Message.Images"/> (loaded, with data) in ordinal order.</summary>
@@ -26,8 +27,11 @@ public static class Mapping
         return ToDto(message, message.Images.OrderBy(i => i.Ordinal).Select(i => ToDto(i)).ToList());
     }
 
-    /// <summary>A message whose images were mapped already (e.g. queried without their bytes).</summary>
-    public static MessageDto ToDto(Message message, IReadOnlyList<ImageDto> images)
+    /// <summary>
+    /// A message whose images were mapped already (e.g. queried without their bytes), with its <paramref name="siblings"/>
+    /// when the caller read the tree (lists and exports).
+    /// </summary>
+    public static MessageDto ToDto(Message message, IReadOnlyList<ImageDto> images, SiblingsDto? siblings = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(images);
@@ -40,7 +44,7 @@ public static class Mapping
             : new ErrorDto(message.ErrorCode ?? "error", message.ErrorMessage ?? "", message.Id);
         return new MessageDto(message.Id, message.ConversationId, message.Role, message.Content, message.Status, message.FinishReason,
             message.PresetId, ParseOptions(message.OptionsJson), message.Model, images,
-            usage, timings, error, Timestamps.AsUtc(message.CreatedAt), Timestamps.AsUtc(message.CompletedAt));
+            usage, timings, error, Timestamps.AsUtc(message.CreatedAt), Timestamps.AsUtc(message.CompletedAt), message.ParentId, siblings);
     }
 
     /// <summary>An image; <paramref name="bytes"/> when the data was not loaded (listing queries project its length).</summary>

@@ -11,6 +11,9 @@ public sealed record QuestionToSave(Conversation Conversation, bool IsNewConvers
 {
     /// <summary>Messages saved before the question in a new conversation: the history a caller sent with <c>store</c>.</summary>
     public IReadOnlyList<EarlierMessage> Earlier { get; init; } = [];
+
+    /// <summary>The message a new question follows (null: it is the first, or follows <see cref="Earlier"/>); unused for <see cref="Again"/>.</summary>
+    public Guid? ParentId { get; init; }
 }
 
 /// <summary>A message of a caller's history saved as it was sent (<see cref="QuestionToSave.Earlier"/>).</summary>
