@@ -73,7 +73,8 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
         {
             options["num_predict"] = (long)plan.MaxOutputTokens;
             var (saved, answer) = await store.SaveQuestionAsync(new QuestionToSave(conversation, request.Start is not null, question.Content, questionImages,
-                again, preset.Id, modelName, OptionOverrides.ToJson(options).ToJsonString()) { ParentId = parent }, cancellationToken);
+                again, preset.Id, modelName, OptionOverrides.ToJson(options).ToJsonString())
+            { ParentId = parent }, cancellationToken);
             var messages = await prompt.MessagesAsync(systemPrompt, plan, questionImages, cancellationToken);
             return new AnswerCall(owner, request.Start is null ? null : conversation, saved, answer, messages,
                 GenerationOptions.ToChatOptions(options, modelName, chat.Value.KeepAlive), plan, tags)
