@@ -74,10 +74,14 @@ internal sealed class AnswerTurns(ChatSession session, SavedAnswers saved, ChatB
         }
 
         notices.Clear();
+        var before = answer.Siblings ?? (answer.Id is { } old ? new SiblingsDto(1, 1, [old]) : null);
         answer.Restart(s.Settings.PresetId);
         var (presetId, options) = (s.Settings.PresetId, OptionsOf(s.Settings));
         await RunAsync(s, new Turn(answer, null, null, ct => api.RegenerateAsync(conversation.Id, messageId, presetId, options, ct)));
-        await branches.ShowChosenAsync(s, session.Lifetime); // the earlier answer is a sibling now: ‹ 2/2 ›
+        if (before is not null && answer.Id is { } added && !before.Ids.Contains(added))
+        {
+            answer.ShowSiblings(new SiblingsDto(before.Count + 1, before.Count + 1, [.. before.Ids, added])); // the earlier answer: ‹ 1/2 ›
+        }
     }
 
     /// <summary>

@@ -113,6 +113,13 @@ public sealed class MessageView
         Touch();
     }
 
+    /// <summary>The alternatives changed (a regenerate added one): the switcher shows <paramref name="siblings"/>.</summary>
+    public void ShowSiblings(SiblingsDto siblings)
+    {
+        Siblings = siblings;
+        Touch();
+    }
+
     /// <summary>Goes on with this answer (continue): it streams again, the text so far stays and the new text is appended.</summary>
     public void Resume()
     {
