@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
 namespace MikuCloud.Testing;
 
 /// <summary>What the fake Ollama answers to one <c>POST /api/chat</c>.</summary>
@@ -53,4 +56,30 @@ public sealed record FakeChatReply
 
     /// <summary>Raw lines to send verbatim instead of the generated stream (garbage, odd shapes).</summary>
     public IReadOnlyList<string>? RawLines { get; init; }
+
+    /// <summary>
+    /// A model that always writes <paramref name="answer"/>, one chunk per character (its "tokens"), served as Ollama
+    /// serves it: a trailing assistant message in <paramref name="request"/> is continued, not answered (Ollama's chat
+    /// templates leave the last assistant turn open), so the reply is only what follows the text already there; and
+    /// after <c>options.num_predict</c> tokens it stops with <c>done_reason: length</c>.
+    /// </summary>
+    public static FakeChatReply Writing(JsonObject request, string answer)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(answer);
+        var last = request["messages"] is JsonArray { Count: > 0 } messages ? messages[^1] : null;
+        var written = last?["role"]?.GetValue<string>() == "assistant" && last["content"]?.GetValue<string>() is { } prefix
+                      && answer.StartsWith(prefix, StringComparison.Ordinal)
+            ? prefix.Length
+            : 0;
+        var tokens = new List<string>();
+        var elements = StringInfo.GetTextElementEnumerator(answer[written..]);
+        while (elements.MoveNext())
+        {
+            tokens.Add((string)elements.Current);
+        }
+
+        var limit = request["options"]?["num_predict"] is JsonValue value && value.TryGetValue<long>(out var n) && n > 0 ? (int)Math.Min(n, int.MaxValue) : int.MaxValue;
+        return new FakeChatReply { Chunks = tokens.Take(limit).ToList(), DoneReason = tokens.Count > limit ? "length" : "stop" };
+    }
 }

@@ -51,7 +51,9 @@ public static class ChatEndpoints
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429).ProducesProblem(503)
             .DisableAntiforgery()
             .WithSummary("Send a message (text and images) and stream the answer.")
-            .WithDescription("multipart/form-data (content, images files, presetId, options as JSON) or JSON {content, images:[{mediaType, data}], presetId, options}. " +
+            .WithDescription("multipart/form-data (content, images files, presetId, options as JSON, parentId, editOf) or JSON " +
+                             "{content, images:[{mediaType, data}], presetId, options, parentId, editOf}. The question follows the chosen branch's last message; " +
+                             "editOf (a question: the new one is its edited sibling) or parentId (the message it follows) starts a new branch, which becomes the chosen one. " +
                              StreamDescription +
                              "429 (with Retry-After) saves nothing; a 429/503 from the model server after the message was saved carries its messageId: retry with regenerate.");
 
@@ -60,7 +62,16 @@ public static class ChatEndpoints
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(415).ProducesProblem(429).ProducesProblem(503)
             .DisableAntiforgery()
-            .WithSummary("Answer the last question again (replacing the last answer), streamed like a new message.");
+            .WithSummary("Answer the chosen branch's last question again, streamed like a new message; the earlier answers stay, as its siblings.");
+
+        group.MapPost("/{messageId:guid}/continue", ContinueAsync)
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(429).ProducesProblem(503)
+            .DisableAntiforgery()
+            .WithSummary("Continue an answer that was cut off (truncated) or stopped (cancelled, interrupted), in place.")
+            .WithDescription("The model gets the answer so far as the last assistant message and continues it. Streamed like regenerate: " +
+                             "'delta' events carry only the new text; 'done' carries the whole answer, its usage and timings added up. " +
+                             "409 not_continuable for any other message (a finished answer, a question, an answer with messages after it).");
         return app;
     }
 
@@ -75,9 +86,13 @@ public static class ChatEndpoints
     private static async Task<ChatStreamResult> SendAsync(Guid id, HttpContext http, IncomingMessageReader reader, TurnEngine turns)
     {
         var input = await reader.ReadAsync(http.Request, http.RequestAborted);
-        var request = TurnRequest.Ask(CurrentOwner.Of(http), id, new TurnQuestion(input.Content, input.Images), input.PresetId, input.Options, Door);
+        var request = TurnRequest.Ask(CurrentOwner.Of(http), id, new TurnQuestion(input.Content, input.Images), input.PresetId, input.Options, Door)
+            .Branching(input.ParentId, input.EditOf);
         return new ChatStreamResult(await turns.StartAsync(request, http.RequestAborted));
     }
+
+    private static async Task<ChatStreamResult> ContinueAsync(Guid id, Guid messageId, HttpContext http, TurnEngine turns) =>
+        new(await turns.StartAsync(TurnRequest.Continue(CurrentOwner.Of(http), id, messageId, Door), http.RequestAborted));
 
     private static async Task<ChatStreamResult> RegenerateAsync(Guid id, Guid messageId, HttpContext http, TurnEngine turns)
     {

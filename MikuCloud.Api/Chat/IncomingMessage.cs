@@ -7,4 +7,11 @@ namespace MikuCloud.Api.Chat;
 /// <see cref="Model"/> and <see cref="KnowledgeBaseIds"/> only when it also starts a conversation (<c>POST /api/conversations/messages</c>).
 /// </summary>
 public sealed record IncomingMessage(string Content, IReadOnlyList<byte[]> Images, string? PresetId, JsonObject? Options,
-    string? Title = null, string? SystemPrompt = null, string? Model = null, IReadOnlyList<Guid>? KnowledgeBaseIds = null);
+    string? Title = null, string? SystemPrompt = null, string? Model = null, IReadOnlyList<Guid>? KnowledgeBaseIds = null)
+{
+    /// <summary>The message the question follows (a new branch from there); null: after the chosen branch's last message.</summary>
+    public Guid? ParentId { get; init; }
+
+    /// <summary>The question this one edits (the new one becomes its sibling); null for none.</summary>
+    public Guid? EditOf { get; init; }
+}

@@ -10,7 +10,8 @@ namespace MikuCloud.Api.Chat;
 
 /// <summary>
 /// Reads <c>POST …/messages</c> in either form: <c>multipart/form-data</c> (<c>content</c>, <c>images</c> files,
-/// <c>presetId</c>, <c>options</c> as JSON text) or JSON (<c>{content, images:[{mediaType, data}], presetId, options}</c>);
+/// <c>presetId</c>, <c>options</c> as JSON text, <c>parentId</c>/<c>editOf</c>) or JSON
+/// (<c>{content, images:[{mediaType, data}], presetId, options, parentId, editOf}</c>);
 /// for a new conversation's first message also <c>title</c>, <c>systemPrompt</c>, <c>model</c> and <c>knowledgeBaseIds</c>.
 /// Everything is bounded before it is buffered; what is wrong is said field by field.
 /// </summary>
@@ -90,9 +91,10 @@ public sealed class IncomingMessageReader(IOptions<ChatServerOptions> chat, IOpt
         // Watched as it arrives: a field far over its limit is refused before the body is held whole. Only a new
         // conversation reads title and systemPrompt: elsewhere they stay unknown properties, skipped unread as before.
         var scanner = new MessageJsonScanner(chat.Value, images.Value);
+        SendMessageRequest? sent = null;
         var body = (startsConversation
                        ? await scanner.ReadAsync<StartConversationRequest>(request, Json, cancellationToken)
-                       : await scanner.ReadAsync<SendMessageRequest>(request, Json, cancellationToken) is { } message
+                       : (sent = await scanner.ReadAsync<SendMessageRequest>(request, Json, cancellationToken)) is { } message
                            ? new StartConversationRequest(message.Content, message.Images, message.PresetId, message.Options)
                            : null)
                    ?? throw new ApiProblem(400, ProblemCodes.MalformedJson, "The JSON body is empty.");
@@ -124,7 +126,11 @@ public sealed class IncomingMessageReader(IOptions<ChatServerOptions> chat, IOpt
             list.Add(bytes[..written]);
         }
 
-        return new IncomingMessage(body.Content ?? "", list, body.PresetId, body.Options, body.Title, body.SystemPrompt, body.Model, body.KnowledgeBaseIds);
+        return new IncomingMessage(body.Content ?? "", list, body.PresetId, body.Options, body.Title, body.SystemPrompt, body.Model, body.KnowledgeBaseIds)
+        {
+            ParentId = sent?.ParentId,
+            EditOf = sent?.EditOf,
+        };
     }
 
     private async Task<IncomingMessage> ReadMultipartAsync(HttpRequest request, bool startsConversation, CancellationToken cancellationToken)
@@ -167,7 +173,11 @@ public sealed class IncomingMessageReader(IOptions<ChatServerOptions> chat, IOpt
             startsConversation && form.TryGetValue("title", out var title) ? title.ToString() : null,
             startsConversation && form.TryGetValue("systemPrompt", out var systemPrompt) ? systemPrompt.ToString() : null,
             startsConversation ? NullIfEmpty(form["model"].ToString()) : null,
-            startsConversation ? KnowledgeBaseIds(form["knowledgeBaseIds"]) : null);
+            startsConversation ? KnowledgeBaseIds(form["knowledgeBaseIds"]) : null)
+        {
+            ParentId = startsConversation ? null : FormId(form, "parentId"),
+            EditOf = startsConversation ? null : FormId(form, "editOf"),
+        };
     }
 
     /// <summary>The multipart form's <c>knowledgeBaseIds</c>: the field repeated, or ids separated by commas.</summary>
@@ -181,6 +191,12 @@ public sealed class IncomingMessageReader(IOptions<ChatServerOptions> chat, IOpt
 
         return ids;
     }
+
+    /// <summary>A message id sent as a form field; absent or blank is none, anything else but a GUID a 400.</summary>
+    private static Guid? FormId(IFormCollection form, string field) =>
+        NullIfEmpty(form[field].ToString()) is not { } text ? null
+        : Guid.TryParse(text, out var id) ? id
+        : throw ApiProblem.Invalid(field, $"'{field}' must be a message id.");
 
     private IncomingMessage Validate(IncomingMessage input)
     {

@@ -71,6 +71,7 @@ public static class ConversationEndpoints
         // Mapped in this order so the OpenAPI document lists the operations as it always has.
         group.MapMessageEndpoints();
         group.MapExportEndpoints();
+        group.MapBranchEndpoints();
         app.MapImageEndpoints();
         return app;
     }

@@ -13,7 +13,7 @@ public static class ExportEndpoints
     {
         group.MapGet("/{id:guid}/export", ExportAsync)
             .WithName("ExportConversation")
-            .WithSummary("Download a conversation as Markdown (format=md, the default) or JSON (format=json).")
+            .WithSummary("Download a conversation: its chosen branch as Markdown (format=md, the default), or every branch as JSON (format=json).")
             .Produces(StatusCodes.Status200OK, contentType: ConversationExport.MarkdownMediaType)
             .Produces<ConversationExportDto>(StatusCodes.Status200OK, "application/json")
             .ProducesValidationProblem()
@@ -44,7 +44,10 @@ public static class ExportEndpoints
             throw ConversationNotFound(id);
         }
 
-        var messages = await MessageQueries.AllAsync(db, id, cancellationToken);
+        // Markdown is for reading: the chosen branch. JSON is for programs: the whole tree, each message with its parent.
+        var messages = kind == ExportFormat.Json
+            ? await MessageQueries.AllAsync(db, id, cancellationToken)
+            : await MessageQueries.BranchAsync(db, id, conversation.CurrentMessageId, cancellationToken);
         var export = new ConversationExportDto(ConversationExport.FormatId, Timestamps.Now(time), Mapping.ToDto(conversation, await knowledge.OfAsync(owner, id, cancellationToken)), messages);
         return ConversationExport.ToResult(http, export, kind.Value, json.Value.SerializerOptions);
     }

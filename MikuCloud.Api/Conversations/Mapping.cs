@@ -19,7 +19,7 @@ public static class Mapping
         ArgumentNullException.ThrowIfNull(conversation);
         return new ConversationDto(conversation.Id, conversation.Title, conversation.PresetId, conversation.SystemPrompt,
             ParseOptions(conversation.OptionsJson), Timestamps.AsUtc(conversation.CreatedAt), Timestamps.AsUtc(conversation.UpdatedAt), conversation.Model,
-            knowledgeBaseIds ?? []);
+            knowledgeBaseIds ?? [], conversation.CurrentMessageId);
     }
 
     /// <summary>A message with its <see cref="Message.Images"/> (loaded, with data) in ordinal order.</summary>
@@ -29,8 +29,11 @@ public static class Mapping
         return ToDto(message, message.Images.OrderBy(i => i.Ordinal).Select(i => ToDto(i)).ToList());
     }
 
-    /// <summary>A message whose images were mapped already (e.g. queried without their bytes).</summary>
-    public static MessageDto ToDto(Message message, IReadOnlyList<ImageDto> images)
+    /// <summary>
+    /// A message whose images were mapped already (e.g. queried without their bytes), with its <paramref name="siblings"/>
+    /// when the caller read the tree (lists and exports).
+    /// </summary>
+    public static MessageDto ToDto(Message message, IReadOnlyList<ImageDto> images, SiblingsDto? siblings = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(images);
@@ -43,7 +46,8 @@ public static class Mapping
             : new ErrorDto(message.ErrorCode ?? "error", message.ErrorMessage ?? "", message.Id);
         return new MessageDto(message.Id, message.ConversationId, message.Role, message.Content, message.Status, message.FinishReason,
             message.PresetId, ParseOptions(message.OptionsJson), message.Model, images,
-            usage, timings, error, Timestamps.AsUtc(message.CreatedAt), Timestamps.AsUtc(message.CompletedAt), CitationsJson.Read(message.CitationsJson));
+            usage, timings, error, Timestamps.AsUtc(message.CreatedAt), Timestamps.AsUtc(message.CompletedAt), CitationsJson.Read(message.CitationsJson),
+            message.ParentId, siblings);
     }
 
     /// <summary>An image; <paramref name="bytes"/> when the data was not loaded (listing queries project its length).</summary>

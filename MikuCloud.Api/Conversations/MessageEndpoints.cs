@@ -13,8 +13,10 @@ public static class MessageEndpoints
         group.MapGet("/{id:guid}/messages", ListMessagesAsync)
             .ProducesValidationProblem()
             .WithName("ListMessages")
-            .WithSummary("A page of a conversation's messages, oldest to newest (newest last); the first page is the newest.")
-            .WithDescription($"limit: 1–{Paging.MaxLimit} (default {Paging.DefaultLimit}); before: the previous page's nextCursor, to page back to older messages.")
+            .WithSummary("A page of the chosen branch's messages, oldest to newest (newest last); the first page is the newest.")
+            .WithDescription($"limit: 1–{Paging.MaxLimit} (default {Paging.DefaultLimit}); before: the previous page's nextCursor, to page back to older messages. " +
+                             "Each message carries its parentId and siblings (the alternatives an edit or a regenerate made: ‹ position/count ›); " +
+                             "PUT …/branch chooses another branch.")
             .WithLimitAsInteger()
             .ProducesProblem(StatusCodes.Status404NotFound);
 

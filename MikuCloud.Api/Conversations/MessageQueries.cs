@@ -3,53 +3,69 @@ using MikuCloud.Api.Data;
 
 namespace MikuCloud.Api.Conversations;
 
-/// <summary>Reads messages as DTOs with their image metadata, never the image bytes.</summary>
+/// <summary>
+/// Reads messages as DTOs with their image metadata, never the image bytes: the chosen branch a page at a time, the
+/// chosen branch whole (Markdown export), or the whole tree (JSON export). Every message carries its siblings.
+/// </summary>
 public static class MessageQueries
 {
     /// <summary>
-    /// The newest <paramref name="limit"/> messages older than <paramref name="beforeSeq"/> (all when null), oldest first,
-    /// and whether older ones exist.
+    /// The newest <paramref name="limit"/> messages of the chosen branch older than <paramref name="beforeSeq"/> (all
+    /// when null), oldest first, and whether older ones exist. Along a branch <see cref="Message.Seq"/> only grows, so it
+    /// stays the cursor.
     /// </summary>
     public static async Task<(List<MessageDto> Items, bool HasOlder, long OldestSeq)> PageAsync(
         ChatDbContext db, Guid conversationId, long? beforeSeq, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var query = db.Messages.AsNoTracking().Where(m => m.ConversationId == conversationId);
-        if (beforeSeq is { } before)
-        {
-            query = query.Where(m => m.Seq < before);
-        }
-
-        var rows = await query.OrderByDescending(m => m.Seq).Take(limit + 1).ToListAsync(cancellationToken);
-        var hasOlder = rows.Count > limit;
-        if (hasOlder)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
-
-        rows.Reverse();
-        if (rows.Count == 0)
+        var current = await db.Conversations.Where(c => c.Id == conversationId).Select(c => c.CurrentMessageId).FirstOrDefaultAsync(cancellationToken);
+        var tree = await ConversationTree.LoadAsync(db, conversationId, cancellationToken);
+        var path = tree.PathTo(tree.Leaf(current)).Where(n => beforeSeq is not { } before || n.Seq < before).ToList();
+        var hasOlder = path.Count > limit;
+        var page = path.Skip(Math.Max(0, path.Count - limit)).ToList();
+        if (page.Count == 0)
         {
             return ([], false, 0);
         }
 
-        var items = await WithImagesAsync(db, conversationId, rows, cancellationToken);
-        return (items, hasOlder, rows[0].Seq);
+        var items = await ReadAsync(db, tree, page.Select(n => n.Id).ToList(), cancellationToken);
+        return (items, hasOlder, page[0].Seq);
     }
 
-    /// <summary>Every message of a conversation, oldest first (export).</summary>
+    /// <summary>The chosen branch, oldest first (the Markdown export).</summary>
+    public static async Task<List<MessageDto>> BranchAsync(ChatDbContext db, Guid conversationId, Guid? current, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var tree = await ConversationTree.LoadAsync(db, conversationId, cancellationToken);
+        var path = tree.PathTo(tree.Leaf(current));
+        return path.Count == 0 ? [] : await ReadAsync(db, tree, path.Select(n => n.Id).ToList(), cancellationToken);
+    }
+
+    /// <summary>Every message of a conversation, every branch, oldest first (the JSON export).</summary>
     public static async Task<List<MessageDto>> AllAsync(ChatDbContext db, Guid conversationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
+        var tree = await ConversationTree.LoadAsync(db, conversationId, cancellationToken);
         var rows = await db.Messages.AsNoTracking().Where(m => m.ConversationId == conversationId).OrderBy(m => m.Seq).ToListAsync(cancellationToken);
-        return rows.Count == 0 ? [] : await WithImagesAsync(db, conversationId, rows, cancellationToken);
+        return rows.Count == 0 ? [] : await WithImagesAsync(db, tree, rows, conversationId, cancellationToken);
     }
 
-    private static async Task<List<MessageDto>> WithImagesAsync(ChatDbContext db, Guid conversationId, List<Message> rows, CancellationToken cancellationToken)
+    private static async Task<List<MessageDto>> ReadAsync(ChatDbContext db, ConversationTree tree, List<Guid> ids, CancellationToken cancellationToken)
     {
-        long first = rows[0].Seq, last = rows[^1].Seq;
-        var images = await db.Images.AsNoTracking()
-            .Where(i => i.Message!.ConversationId == conversationId && i.Message.Seq >= first && i.Message.Seq <= last)
+        var rows = await db.Messages.AsNoTracking().Where(m => ids.Contains(m.Id)).OrderBy(m => m.Seq).ToListAsync(cancellationToken);
+        return await WithImagesAsync(db, tree, rows, null, cancellationToken);
+    }
+
+    /// <summary>The rows as DTOs with their images: those of <paramref name="wholeConversation"/>, or of the rows only.</summary>
+    private static async Task<List<MessageDto>> WithImagesAsync(ChatDbContext db, ConversationTree tree, List<Message> rows, Guid? wholeConversation,
+        CancellationToken cancellationToken)
+    {
+        var ids = rows.Select(m => m.Id).ToList();
+        var query = db.Images.AsNoTracking();
+        query = wholeConversation is { } conversationId
+            ? query.Where(i => i.Message!.ConversationId == conversationId)
+            : query.Where(i => ids.Contains(i.MessageId));
+        var images = await query
             .OrderBy(i => i.Ordinal)
             .Select(i => new
             {
@@ -74,6 +90,6 @@ public static class MessageQueries
             .ToListAsync(cancellationToken);
 
         var byMessage = images.ToLookup(x => x.Image.MessageId, x => Mapping.ToDto(x.Image, x.Bytes));
-        return rows.Select(m => Mapping.ToDto(m, byMessage[m.Id].ToList())).ToList();
+        return rows.Select(m => Mapping.ToDto(m, byMessage[m.Id].ToList(), tree.Siblings(m.Id))).ToList();
     }
 }

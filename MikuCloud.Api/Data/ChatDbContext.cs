@@ -52,6 +52,8 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
             m.Property(x => x.ErrorMessage).HasMaxLength(2_000);
             // Paging within a conversation, and a guard against two writers taking the same number.
             m.HasIndex(x => new { x.ConversationId, x.Seq }).IsUnique();
+            // Siblings (‹ 2/3 ›) and a message's children: the same parent within a conversation.
+            m.HasIndex(x => new { x.ConversationId, x.ParentId });
             // Startup recovery finds messages left streaming.
             m.HasIndex(x => x.Status);
             m.HasMany(x => x.Images).WithOne(i => i.Message).HasForeignKey(i => i.MessageId).OnDelete(DeleteBehavior.Cascade);

@@ -16,6 +16,13 @@ public sealed class Conversation
     public DateTime UpdatedAt { get; set; }
     /// <summary>The last message's <see cref="Message.Seq"/>; new messages take the next number.</summary>
     public long LastSeq { get; set; }
+
+    /// <summary>
+    /// The last message of the chosen branch (the leaf the conversation shows and the model continues from); null for an
+    /// empty conversation. Messages form a tree (<see cref="Message.ParentId"/>): an edited question or a regenerated
+    /// answer is a sibling of the one it replaces, and the branch followed is the path from the first question to this leaf.
+    /// </summary>
+    public Guid? CurrentMessageId { get; set; }
     public List<Message> Messages { get; set; } = [];
 }
 
@@ -26,6 +33,12 @@ public sealed class Message
     public Guid ConversationId { get; set; }
     public Conversation? Conversation { get; set; }
     public long Seq { get; set; }
+
+    /// <summary>
+    /// The message this one follows (its question for an answer, the answer before it for a question); null for a first
+    /// question. Messages with the same parent are siblings: the alternatives an edit or a regenerate made.
+    /// </summary>
+    public Guid? ParentId { get; set; }
     public string Role { get; set; } = MessageRole.User;
     public string Content { get; set; } = "";
     public string Status { get; set; } = MessageStatus.Complete;

@@ -19,6 +19,12 @@ public sealed record AnswerCall(string OwnerId, Conversation? Created, Message Q
     /// </summary>
     public bool Persist { get; init; } = true;
 
+    /// <summary>
+    /// For <c>…/continue</c>: what <see cref="Answer"/> had before (the model continues it; the new text and usage are
+    /// added to it); null for a new answer.
+    /// </summary>
+    public ContinuedAnswer? Continues { get; init; }
+
     /// <summary>Which door asked (<c>chat</c>, <c>openai</c>, <c>mcp</c>), for the answer's usage.</summary>
     public required string Door { get; init; }
 

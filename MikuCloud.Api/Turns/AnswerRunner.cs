@@ -89,6 +89,12 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
             // Every answer that started is usage, stored or not, from every door; written before the door hears the
             // end, so the dashboard counts what the client has.
             var usage = AnswerUsageLog.Of(call);
+            if (call.Continues is { } before)
+            {
+                telemetry.Answered(answer, call.Tags); // the continuation alone, as its usage: the first part was counted
+                before.AddTo(answer);
+            }
+
             if (call.Persist)
             {
                 await store.SaveAnswerAsync(answer, usage);
@@ -98,7 +104,11 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
                 await usageLog.RecordAsync(usage);
             }
 
-            telemetry.Answered(answer, call.Tags);
+            if (call.Continues is null)
+            {
+                telemetry.Answered(answer, call.Tags);
+            }
+
             run.Writer.TryWrite(outcome.Failure is not null || outcome.Cancelled
                 ? new TurnEvent.AnswerFailed(outcome.Failure ?? new ErrorDto(ProblemCodes.Cancelled, "The answer was stopped.", answer.Id))
                 : new TurnEvent.AnswerDone(Mapping.ToDto(answer)));
@@ -114,7 +124,11 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
     /// <summary>Nothing was generated: drop the empty answer, keep the question (its id lets the client retry with regenerate).</summary>
     private async Task<ApiProblem> RefusedAsync(AnswerCall call, OllamaStreamWatch watch, Exception ex)
     {
-        if (call.Persist)
+        if (call.Continues is { } before)
+        {
+            await store.RestoreAnswerAsync(call.Answer, before);
+        }
+        else if (call.Persist)
         {
             await store.DropAnswerAsync(call.Answer);
         }
@@ -143,6 +157,13 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
     {
         ArgumentNullException.ThrowIfNull(call);
         var answer = call.Answer;
-        tokenBudget.Record(call.OwnerId, (answer.InputTokens ?? call.Plan.EstimatedPromptTokens) + (answer.OutputTokens ?? TokenEstimator.RawTextTokens(answer.Content)));
+        var spent = (answer.InputTokens ?? call.Plan.EstimatedPromptTokens) + (answer.OutputTokens ?? TokenEstimator.RawTextTokens(answer.Content));
+        if (call.Continues is { } before)
+        {
+            // A continuation's counts were added to the answer's earlier ones, which were charged when it first ended.
+            spent = Math.Max(0, spent - (before.InputTokens ?? 0) - (before.OutputTokens ?? TokenEstimator.RawTextTokens(before.Content)));
+        }
+
+        tokenBudget.Record(call.OwnerId, spent);
     }
 }

@@ -14,6 +14,9 @@ public sealed record QuestionToSave(Conversation Conversation, bool IsNewConvers
 
     /// <summary>The answer's citations (<c>Message.CitationsJson</c>): the knowledge passages in its prompt; null for none.</summary>
     public string? CitationsJson { get; init; }
+
+    /// <summary>The message a new question follows (null: it is the first, or follows <see cref="Earlier"/>); unused for <see cref="Again"/>.</summary>
+    public Guid? ParentId { get; init; }
 }
 
 /// <summary>A message of a caller's history saved as it was sent (<see cref="QuestionToSave.Earlier"/>).</summary>

@@ -27,9 +27,17 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
             return await StartTranscriptAsync(request, transcript, cancellationToken);
         }
 
+        if (request.ContinueFrom is { } continued)
+        {
+            return await StartContinueAsync(request, continued, cancellationToken);
+        }
+
         var owner = request.OwnerId;
         var conversation = request.Start is { } start ? NewConversation(request, start) : await store.FindOwnedAsync(owner, request.ConversationId!.Value, cancellationToken);
-        var (target, again) = request.Question is null ? await store.FindLastTurnAsync(conversation.Id, request.AnswerAgainFrom!.Value, cancellationToken) : default;
+        var (target, again) = request.Question is null ? await store.FindLastTurnAsync(conversation, request.AnswerAgainFrom!.Value, cancellationToken) : default;
+        var parent = request.Start is not null ? null
+            : again is not null ? again.ParentId
+            : await store.ParentOfNewQuestionAsync(conversation, request.ParentId, request.EditOf, cancellationToken);
         // A stored conversation answers with its own model; a new one with the model it is created with.
         var model = await models.ResolveAsync(request.Start is null ? conversation.Model : request.Model, cancellationToken);
         var preset = models.PresetFor(model, ResolvePreset(request.PresetId ?? target?.PresetId ?? conversation.PresetId), named: request.PresetId is not null);
@@ -54,7 +62,7 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
 
         var modelName = models.OllamaName(model);
         var options = GenerationOptions.Merge(model, preset, OptionOverrides.FromStored(conversation.OptionsJson), overrides);
-        var history = await store.LoadHistoryAsync(conversation.Id, again?.Seq ?? long.MaxValue, cancellationToken);
+        var history = await store.LoadHistoryAsync(conversation.Id, parent, cancellationToken);
         if (model.Purpose == ModelPurpose.Text)
         {
             // Images earlier in the conversation (answered by a vision model) are left out: a text model cannot see them.
@@ -86,6 +94,7 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
                 again, preset.Id, modelName, OptionOverrides.ToJson(options).ToJsonString())
             {
                 CitationsJson = CitationsJson.Write(citations),
+                ParentId = parent,
             }, cancellationToken);
             var messages = await prompt.MessagesAsync(systemPrompt, plan, questionImages, cancellationToken);
             return new AnswerCall(owner, request.Start is null ? null : conversation, saved, answer, messages,

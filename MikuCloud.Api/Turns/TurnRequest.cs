@@ -6,7 +6,10 @@ namespace MikuCloud.Api.Turns;
 /// One turn as any door asks for it (the SSE chat endpoint today; an OpenAI-compatible endpoint, an MCP tool or a
 /// batch job tomorrow): who asks, where, what, and with which preset and options. Nothing of HTTP.
 /// </summary>
-/// <remarks>Build it with <see cref="Ask"/>, <see cref="StartConversation"/>, <see cref="AnswerAgain"/> or <see cref="Answer"/>.</remarks>
+/// <remarks>
+/// Build it with <see cref="Ask"/> (and <see cref="Branching"/>), <see cref="StartConversation"/>, <see cref="AnswerAgain"/>,
+/// <see cref="Continue"/> or <see cref="Answer"/>.
+/// </remarks>
 public sealed record TurnRequest
 {
     private TurnRequest(string ownerId, string door) => (OwnerId, Door) = (ownerId, door);
@@ -25,6 +28,15 @@ public sealed record TurnRequest
 
     /// <summary>The last answer (replaced) or the last question (answered again) when <see cref="Question"/> is null.</summary>
     public Guid? AnswerAgainFrom { get; private init; }
+
+    /// <summary>The message a new question follows (a new branch from there); null: the chosen branch's last message.</summary>
+    public Guid? ParentId { get; private init; }
+
+    /// <summary>The question a new question edits (it becomes its sibling, on a new branch); null for none.</summary>
+    public Guid? EditOf { get; private init; }
+
+    /// <summary>A cut-off or stopped answer to continue in place (no <see cref="Question"/>).</summary>
+    public Guid? ContinueFrom { get; private init; }
 
     /// <summary>A preset for this turn (null: the conversation's).</summary>
     public string? PresetId { get; private init; }
@@ -59,9 +71,16 @@ public sealed record TurnRequest
     /// </summary>
     public bool ImagesProcessed { get; private init; }
 
-    /// <summary>A new question in an existing conversation.</summary>
+    /// <summary>A new question in an existing conversation (after the chosen branch's last message).</summary>
     public static TurnRequest Ask(string ownerId, Guid conversationId, TurnQuestion question, string? presetId, JsonObject? options, string door) =>
         new(ownerId, door) { ConversationId = conversationId, Question = question, PresetId = presetId, Options = options };
+
+    /// <summary>The same question placed on a new branch: after <paramref name="parentId"/>, or as an edit of <paramref name="editOf"/>.</summary>
+    public TurnRequest Branching(Guid? parentId, Guid? editOf) => this with { ParentId = parentId, EditOf = editOf };
+
+    /// <summary>More of a cut-off (<c>length</c>) or stopped answer, appended to it in place.</summary>
+    public static TurnRequest Continue(string ownerId, Guid conversationId, Guid answerId, string door) =>
+        new(ownerId, door) { ConversationId = conversationId, ContinueFrom = answerId };
 
     /// <summary>A new conversation and its first question.</summary>
     public static TurnRequest StartConversation(string ownerId, NewConversation start, TurnQuestion question, string? presetId, JsonObject? options, string door) =>

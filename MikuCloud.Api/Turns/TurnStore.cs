@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using MikuCloud.Api.Chat;
+using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
 using MikuCloud.Api.Usage;
 
@@ -17,23 +18,94 @@ public sealed class TurnStore(ChatDbContext db, AnswerUsageLog usageLog, TimePro
         ?? throw new ApiProblem(404, ProblemCodes.ConversationNotFound, "There is no such conversation.");
 
     /// <summary>
-    /// For answering again: the message named (the last answer, replaced, or the last question, answered again) and
-    /// the last question with its images; 404 for a message not in the conversation, 409 for one before the last turn.
+    /// For answering again: the message named (the chosen branch's last answer, or another answer to its last question:
+    /// the new one becomes their sibling; or that last question, answered again) and that question with its images;
+    /// 404 for a message not in the conversation, 409 for one before the branch's last turn.
     /// </summary>
-    public async Task<(Message Target, Message Question)> FindLastTurnAsync(Guid conversationId, Guid messageId, CancellationToken cancellationToken)
+    public async Task<(Message Target, Message Question)> FindLastTurnAsync(Conversation conversation, Guid messageId, CancellationToken cancellationToken)
     {
-        var target = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.ConversationId == conversationId, cancellationToken)
+        ArgumentNullException.ThrowIfNull(conversation);
+        var target = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.ConversationId == conversation.Id, cancellationToken)
                      ?? throw new ApiProblem(404, ProblemCodes.MessageNotFound, "There is no such message in this conversation.");
-        var lastUser = await db.Messages.Where(m => m.ConversationId == conversationId && m.Role == MessageRole.User)
-            .OrderByDescending(m => m.Seq).Include(m => m.Images).FirstOrDefaultAsync(cancellationToken);
-        return lastUser is null || (target.Role == MessageRole.User ? target.Id != lastUser.Id : target.Seq < lastUser.Seq)
-            ? throw new ApiProblem(409, ProblemCodes.NotLastTurn, "Only the last answer (or the last question) can be regenerated.")
-            : (target, lastUser);
+        var tree = await ConversationTree.LoadAsync(db, conversation.Id, cancellationToken);
+        var lastUser = tree.PathTo(tree.Leaf(conversation.CurrentMessageId)).LastOrDefault(n => n.Role == MessageRole.User);
+        if (lastUser is null || (target.Role == MessageRole.User ? target.Id != lastUser.Id : target.ParentId != lastUser.Id))
+        {
+            throw new ApiProblem(409, ProblemCodes.NotLastTurn, "Only the last answer (or the last question) can be regenerated.");
+        }
+
+        return (target, await db.Messages.Include(m => m.Images).FirstAsync(m => m.Id == lastUser.Id, cancellationToken));
     }
 
-    /// <summary>The turns the model sees before <paramref name="beforeSeq"/> (image metadata only).</summary>
-    public Task<List<PromptTurn>> LoadHistoryAsync(Guid conversationId, long beforeSeq, CancellationToken cancellationToken) =>
-        PromptHistory.LoadAsync(db, conversationId, beforeSeq, cancellationToken);
+    /// <summary>
+    /// The message a new question follows: <paramref name="parentId"/> (any message of the conversation), the parent of
+    /// the question it edits (<paramref name="editOf"/>: the new one is its sibling), or else the chosen branch's last
+    /// message. 404 for a message not in the conversation, 400 for both at once or an edit of an answer.
+    /// </summary>
+    public async Task<Guid?> ParentOfNewQuestionAsync(Conversation conversation, Guid? parentId, Guid? editOf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        if (parentId is not null && editOf is not null)
+        {
+            throw ApiProblem.Invalid("editOf", "Send parentId (the message the question follows) or editOf (the question it edits), not both.");
+        }
+
+        if ((parentId ?? editOf) is { } named)
+        {
+            var message = await db.Messages.Where(m => m.Id == named && m.ConversationId == conversation.Id)
+                              .Select(m => new { m.Role, m.ParentId }).FirstOrDefaultAsync(cancellationToken)
+                          ?? throw new ApiProblem(404, ProblemCodes.MessageNotFound, "There is no such message in this conversation.");
+            return editOf is null ? named
+                : message.Role == MessageRole.User ? message.ParentId
+                : throw ApiProblem.Invalid("editOf", "editOf names a question (a user message); to answer again, regenerate.");
+        }
+
+        var tree = await ConversationTree.LoadAsync(db, conversation.Id, cancellationToken);
+        return tree.Leaf(conversation.CurrentMessageId);
+    }
+
+    /// <summary>
+    /// For <c>…/continue</c>: the answer named, cut off or stopped and with nothing after it, and its question with
+    /// images; 404 for a message not in the conversation, 409 <c>not_continuable</c> for any other message.
+    /// </summary>
+    public async Task<(Message Answer, Message Question)> FindContinuableAsync(Conversation conversation, Guid messageId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var answer = await db.Messages.FirstOrDefaultAsync(m => m.Id == messageId && m.ConversationId == conversation.Id, cancellationToken)
+                     ?? throw new ApiProblem(404, ProblemCodes.MessageNotFound, "There is no such message in this conversation.");
+        var continuable = answer is { Role: MessageRole.Assistant, ParentId: not null }
+                          && answer.Status is MessageStatus.Truncated or MessageStatus.Cancelled or MessageStatus.Interrupted
+                          && !await db.Messages.AnyAsync(m => m.ConversationId == conversation.Id && m.ParentId == answer.Id, cancellationToken);
+        if (!continuable)
+        {
+            throw new ApiProblem(409, ProblemCodes.NotContinuable,
+                "Only an answer that was cut off (truncated) or stopped (cancelled, interrupted), with nothing after it, can be continued.");
+        }
+
+        return (answer, await db.Messages.Include(m => m.Images).FirstAsync(m => m.Id == answer.ParentId, cancellationToken));
+    }
+
+    /// <summary>The answer streams again, in place, and is the chosen branch's end (one small write).</summary>
+    public async Task ReopenAnswerAsync(Conversation conversation, Message answer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ContinuedAnswer.Reopen(answer);
+        conversation.CurrentMessageId = answer.Id;
+        conversation.UpdatedAt = Timestamps.Now(time);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>A continuation was refused before it generated anything: the answer is put back as it was.</summary>
+    public async Task RestoreAnswerAsync(Message answer, ContinuedAnswer before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        before.RestoreTo(answer);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>The turns the model sees: the branch down to <paramref name="through"/> (inclusive; none when null), image metadata only.</summary>
+    public Task<List<PromptTurn>> LoadHistoryAsync(Guid conversationId, Guid? through, CancellationToken cancellationToken) =>
+        PromptHistory.LoadAsync(db, conversationId, through, cancellationToken);
 
     /// <summary>
     /// Saves the question (new, with its images; or the last one again, replacing the answers after it) and the empty
@@ -50,9 +122,11 @@ public sealed class TurnStore(ChatDbContext db, AnswerUsageLog usageLog, TimePro
             db.Conversations.Add(conversation);
         }
 
+        var parent = turn.ParentId;
         foreach (var earlier in turn.Earlier)
         {
             var message = Add(conversation, earlier.Role, earlier.Content, turn.PresetId);
+            (message.ParentId, parent) = (parent, message.Id);
             (message.Status, message.CompletedAt) = (MessageStatus.Complete, message.CreatedAt);
             foreach (var image in earlier.Images)
             {
@@ -70,6 +144,7 @@ public sealed class TurnStore(ChatDbContext db, AnswerUsageLog usageLog, TimePro
         if (question is null)
         {
             question = Add(conversation, MessageRole.User, turn.Content, turn.PresetId);
+            question.ParentId = parent;
             question.Status = MessageStatus.Complete;
             question.CompletedAt = question.CreatedAt;
             foreach (var image in turn.Images)
@@ -83,13 +158,11 @@ public sealed class TurnStore(ChatDbContext db, AnswerUsageLog usageLog, TimePro
                 conversation.Title = ConversationTitle.From(turn.Content);
             }
         }
-        else
-        {
-            // Answers after the question are replaced by the new one.
-            db.Messages.RemoveRange(db.Messages.Where(m => m.ConversationId == conversation.Id && m.Seq > question.Seq));
-        }
 
+        // Answered again, the question keeps its earlier answers: the new one is their sibling, and the chosen branch.
         var answer = Add(conversation, MessageRole.Assistant, "", turn.PresetId);
+        answer.ParentId = question.Id;
+        conversation.CurrentMessageId = answer.Id;
         answer.Model = turn.Model;
         answer.OptionsJson = turn.OptionsJson;
         answer.CitationsJson = turn.CitationsJson;
@@ -104,6 +177,12 @@ public sealed class TurnStore(ChatDbContext db, AnswerUsageLog usageLog, TimePro
     /// <summary>Nothing was generated (Ollama refused the turn): the empty answer goes, the question stays for a retry.</summary>
     public async Task DropAnswerAsync(Message answer)
     {
+        ArgumentNullException.ThrowIfNull(answer);
+        if (answer.Conversation is { } conversation && conversation.CurrentMessageId == answer.Id)
+        {
+            conversation.CurrentMessageId = answer.ParentId; // the question is the branch's end again
+        }
+
         db.Messages.Remove(answer);
         await db.SaveChangesAsync(CancellationToken.None);
     }

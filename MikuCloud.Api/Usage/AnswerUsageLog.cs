@@ -17,11 +17,12 @@ public sealed partial class AnswerUsageLog(ChatDbContext db, ILogger<AnswerUsage
         var answer = call.Answer;
         return new AnswerUsage
         {
-            Id = call.Persist ? answer.Id : Guid.CreateVersion7(), OwnerId = call.OwnerId, Door = call.Door, PresetId = answer.PresetId ?? "", Model = answer.Model ?? "",
+            // A continuation is usage of its own (the answer's first part was counted when it ended).
+            Id = call.Persist && call.Continues is null ? answer.Id : Guid.CreateVersion7(), OwnerId = call.OwnerId, Door = call.Door, PresetId = answer.PresetId ?? "", Model = answer.Model ?? "",
             Status = answer.Status, InputTokens = answer.InputTokens, OutputTokens = answer.OutputTokens,
             TimeToFirstTokenMs = answer.TimeToFirstTokenMs, TotalMs = answer.TotalMs, OutputTokensPerSecond = answer.OutputTokensPerSecond,
             PromptTokensPerSecond = answer.PromptTokensPerSecond, ImageCount = call.Plan.Turns.Sum(t => t.Images.Count),
-            CreatedAt = answer.CreatedAt, MessageId = call.Persist ? answer.Id : null,
+            CreatedAt = call.Continues is null ? answer.CreatedAt : answer.CompletedAt ?? answer.CreatedAt, MessageId = call.Persist ? answer.Id : null,
         };
     }
 

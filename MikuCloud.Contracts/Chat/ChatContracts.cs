@@ -4,9 +4,12 @@ namespace MikuCloud.Contracts;
 
 /// <summary>
 /// The JSON form of <c>POST /api/conversations/{id}/messages</c> (multipart carries the same fields, images as files);
-/// the answer is a stream of <c>user</c>, <c>delta</c>, then <c>done</c> or <c>error</c> events.
+/// the answer is a stream of <c>user</c>, <c>delta</c>, then <c>done</c> or <c>error</c> events. By default the question
+/// follows the chosen branch's last message; <c>editOf</c> (a question: the new one is its edited version, a sibling) or
+/// <c>parentId</c> (the message the question follows) starts a new branch there, which becomes the chosen one.
 /// </summary>
-public sealed record SendMessageRequest(string? Content, IReadOnlyList<ImageUpload>? Images, string? PresetId, JsonObject? Options);
+public sealed record SendMessageRequest(string? Content, IReadOnlyList<ImageUpload>? Images, string? PresetId, JsonObject? Options,
+    Guid? ParentId = null, Guid? EditOf = null);
 
 /// <summary>
 /// The JSON form of <c>POST /api/conversations/messages</c>: a new conversation and its first message in one call
@@ -35,7 +38,10 @@ public sealed record RegenerateRequest(string? PresetId = null, JsonObject? Opti
 /// </summary>
 public sealed record CitationsDto(IReadOnlyList<CitationDto> Citations);
 
-/// <summary>The data of the chat stream's <c>delta</c> event: the next piece of the answer.</summary>
+/// <summary>
+/// The data of the chat stream's <c>delta</c> event: the next piece of the answer (for <c>…/continue</c>, the next piece
+/// after the text the answer already had).
+/// </summary>
 public sealed record DeltaDto(string Text);
 
 /// <summary>

@@ -44,22 +44,38 @@ public sealed record UpdateConversationRequest(
 /// <summary>
 /// A conversation (<c>GET /api/conversations/{id}</c>, the list, and the answer to creating or changing one);
 /// <c>model</c> is its chat model, null for the default model; <c>knowledgeBaseIds</c> the knowledge bases its answers
-/// draw on (empty: none).
+/// draw on (empty: none); <c>currentMessageId</c> is the last message of the chosen branch (what <c>GET …/messages</c>
+/// pages through and the model's history follows), null for an empty conversation.
 /// </summary>
 /// <remarks>The API always fills <see cref="KnowledgeBaseIds"/>; null only from an older server.</remarks>
 public sealed record ConversationDto(Guid Id, string Title, string PresetId, string? SystemPrompt, JsonObject? Options,
-    DateTime CreatedAt, DateTime UpdatedAt, string? Model = null, IReadOnlyList<Guid>? KnowledgeBaseIds = null);
+    DateTime CreatedAt, DateTime UpdatedAt, string? Model = null, IReadOnlyList<Guid>? KnowledgeBaseIds = null, Guid? CurrentMessageId = null);
 
 /// <summary>
 /// A message (<c>GET /api/conversations/{id}/messages</c>, and the <c>user</c> and <c>done</c> events of the chat
 /// stream); <c>status</c> is one of <c>complete</c>, <c>streaming</c>, <c>cancelled</c>, <c>failed</c>,
 /// <c>truncated</c>, <c>interrupted</c>. An answer given with knowledge bases carries its <c>citations</c>: the passages
-/// it was given, numbered as it cites them (<c>[1]</c>, <c>[2]</c>); null otherwise.
+/// it was given, numbered as it cites them (<c>[1]</c>, <c>[2]</c>); null otherwise. Messages form a tree: <c>parentId</c>
+/// is the message this one follows (null for a first question), and <c>siblings</c> (in message lists and exports) are the
+/// alternatives that follow the same one.
 /// </summary>
 /// <remarks>The values are <see cref="MessageStatus"/> and <see cref="MessageRole"/>.</remarks>
 public sealed record MessageDto(Guid Id, Guid ConversationId, string Role, string Content, string Status, string? FinishReason,
     string? PresetId, JsonObject? Options, string? Model, IReadOnlyList<ImageDto> Images, UsageDto? Usage, TimingsDto? Timings,
-    ErrorDto? Error, DateTime CreatedAt, DateTime? CompletedAt, IReadOnlyList<CitationDto>? Citations = null);
+    ErrorDto? Error, DateTime CreatedAt, DateTime? CompletedAt, IReadOnlyList<CitationDto>? Citations = null, Guid? ParentId = null, SiblingsDto? Siblings = null);
+
+/// <summary>
+/// A message's alternatives (the <c>‹ 2/3 ›</c> switcher): the messages that follow the same message (an edited question,
+/// a regenerated answer), oldest first; <c>position</c> is this message's place among them (1-based), <c>count</c> how
+/// many there are. Choose one with <c>PUT /api/conversations/{id}/branch</c>.
+/// </summary>
+public sealed record SiblingsDto(int Position, int Count, IReadOnlyList<Guid> Ids);
+
+/// <summary>
+/// The body of <c>PUT /api/conversations/{id}/branch</c>: the message to show (any message of the conversation); the
+/// branch followed goes through it and down to the newest message under it.
+/// </summary>
+public sealed record SwitchBranchRequest(Guid? MessageId);
 
 /// <summary>
 /// A stored image of a message: the processed one, with the original's size for reference; <c>url</c> is its
@@ -81,7 +97,10 @@ public sealed record TimingsDto(double? TimeToFirstTokenMs, double? TotalMs, dou
 /// </summary>
 public sealed record ErrorDto(string Code, string Message, Guid? MessageId = null);
 
-/// <summary><c>GET /api/conversations/{id}/export?format=json</c>: the conversation and all its messages, oldest first.</summary>
+/// <summary>
+/// <c>GET /api/conversations/{id}/export?format=json</c>: the conversation and all its messages, every branch, oldest
+/// first (each with its <c>parentId</c>; <c>conversation.currentMessageId</c> is the chosen branch's last message).
+/// </summary>
 public sealed record ConversationExportDto(string Format, DateTime ExportedAt, ConversationDto Conversation, IReadOnlyList<MessageDto> Messages);
 
 /// <summary><see cref="MessageDto.Status"/> values.</summary>

@@ -124,8 +124,14 @@ public static class ProblemCodes
 
     // Conflicts (409).
 
-    /// <summary>409: only the last answer (or the last question) can be regenerated.</summary>
+    /// <summary>409: only the chosen branch's last answer (or its last question) can be regenerated.</summary>
     public const string NotLastTurn = "not_last_turn";
+
+    /// <summary>
+    /// 409: only an answer cut off (<c>truncated</c>) or stopped (<c>cancelled</c>, <c>interrupted</c>), with nothing after
+    /// it, can be continued.
+    /// </summary>
+    public const string NotContinuable = "not_continuable";
 
     /// <summary>409: an answer is still being generated in this conversation.</summary>
     public const string AnswerInProgress = "answer_in_progress";

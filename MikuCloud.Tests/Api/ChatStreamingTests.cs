@@ -396,7 +396,7 @@ public class ChatStreamingTests : ApiTest
     }
 
     [Fact]
-    public async Task Regenerate_replaces_the_last_answer_and_refuses_older_ones()
+    public async Task Regenerate_replaces_the_last_answer_on_the_branch_and_refuses_older_ones()
     {
         var id = await api.NewConversationAsync();
         for (var i = 0; i < 2; i++)
@@ -416,9 +416,11 @@ public class ChatStreamingTests : ApiTest
 
         Assert.Equal(["user", "delta", "done"], events.Select(e => e.Name));
         Assert.Equal(before[2].Id, events[0].Data!["id"]!.GetValue<Guid>());
-        var after = await api.MessagesAsync(id);
+        // The branch shown (and continued) has the new answer in the old one's place; the old one is kept as its sibling.
+        var after = (await client.GetFromJsonAsync<Page<MessageDto>>($"/api/conversations/{id}/messages", Ct))!.Items;
         Assert.Equal(["q0", string.Concat(FakeChatReply.WireChunks), "q1", "new answer"], after.Select(m => m.Content));
         Assert.Equal("creative", after[3].PresetId);
+        Assert.Equal([before[3].Id, after[3].Id], after[3].Siblings!.Ids);
         Assert.Equal(1.0, api.Ollama.ChatRequests.Last()["options"]!["temperature"]!.GetValue<double>(), 5);
         Assert.Equal(4, api.Ollama.ChatRequests.Last()["messages"]!.AsArray().Count); // system, q0, a0, q1
     }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using MikuCloud.Api.Data;
 using MikuCloud.Tests.Api;
 
@@ -70,9 +71,18 @@ internal static class Seed
 
         await api.WithDbAsync(async db =>
         {
+            // One branch: each message follows the one before it, the first the conversation's newest (if any).
+            Guid? parent = await db.Messages.Where(m => m.ConversationId == conversationId && m.Seq < firstSeq).OrderByDescending(m => m.Seq)
+                .Select(m => (Guid?)m.Id).FirstOrDefaultAsync();
+            foreach (var message in messages)
+            {
+                (message.ParentId, parent) = (parent, message.Id);
+            }
+
             db.Messages.AddRange(messages);
             var conversation = await db.Conversations.FindAsync(conversationId);
             conversation!.LastSeq = Math.Max(conversation.LastSeq, firstSeq + count - 1);
+            conversation.CurrentMessageId = parent;
             return await db.SaveChangesAsync();
         });
         return messages;

@@ -25,6 +25,7 @@ public class IdorSweepTests : AccountsApiTest
         ["PATCH /api/conversations/{id}"] = () => JsonContent.Create(new { title = "owned by B now" }),
         ["POST /api/conversations/{id}/messages"] = () => ChatTestExtensions.Multipart("what did A say?", ("a.jpg", TestImages.SolidJpeg(64, 64, TestImages.Red))),
         ["POST /api/conversations/{id}/messages/{messageId}/regenerate"] = () => JsonContent.Create(new { }),
+        ["PUT /api/conversations/{id}/branch"] = () => JsonContent.Create(new { messageId = Guid.NewGuid() }),
         ["PATCH /api/admin/users/{id}"] = () => JsonContent.Create(new { disabled = true }),
         ["POST /api/batches/{id}/items"] = () => Batches.BatchTestData.Form(new Dictionary<string, string>(), Batches.BatchTestData.Images(1)),
         ["POST /api/admin/users/{id}/password"] = () => JsonContent.Create(new { newPassword = "taken over!!" }),

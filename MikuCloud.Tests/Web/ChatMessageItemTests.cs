@@ -140,6 +140,59 @@ public class ChatMessageItemTests : WebComponentTest
     }
 
     [Fact]
+    public void A_message_with_alternatives_shows_its_place_and_steps_to_the_others()
+    {
+        var ids = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        var view = MessageView.FromDto(Dto("assistant", "第二个回答") with { Id = ids[1], Siblings = new SiblingsDto(2, 3, ids) });
+        var steps = new List<int>();
+
+        var cut = Render<ChatMessageItem>(p => p.Add(x => x.Message, view).Add(x => x.OnSwitch, (int step) => steps.Add(step)));
+
+        Assert.Equal("2/3", cut.Find("[data-testid=branch-position]").TextContent);
+        cut.Find("button[aria-label='上一个版本']").Click();
+        cut.Find("button[aria-label='下一个版本']").Click();
+        Assert.Equal([-1, 1], steps);
+        // An only answer has no switcher.
+        var single = Render<ChatMessageItem>(p => p.Add(x => x.Message, MessageView.FromDto(Dto("assistant", "唯一") with { Siblings = new SiblingsDto(1, 1, [Guid.NewGuid()]) })));
+        Assert.Empty(single.FindAll("[data-testid=branch-switcher]"));
+    }
+
+    [Fact]
+    public void A_question_edited_in_place_sends_the_new_text()
+    {
+        var view = MessageView.FromDto(Dto("user", "原来的问题"));
+        string? sent = null;
+
+        var cut = Render<ChatMessageItem>(p => p.Add(x => x.Message, view).Add(x => x.CanEdit, true).Add(x => x.Editing, true)
+            .Add(x => x.OnEditSend, (string text) => sent = text));
+        cut.Find("textarea").Input("改过的问题");
+        cut.Find("form").Submit();
+
+        Assert.Equal("改过的问题", sent);
+    }
+
+    [Theory]
+    [InlineData("truncated", true)]
+    [InlineData("cancelled", true)]
+    [InlineData("interrupted", true)]
+    [InlineData("complete", false)]
+    [InlineData("failed", false)]
+    public void Only_a_cut_off_or_stopped_last_answer_offers_continue(string status, bool offered)
+    {
+        var view = MessageView.FromDto(Dto("assistant", "床前明月光，", status));
+        MessageView? continued = null;
+
+        var cut = Render<ChatMessageItem>(p => p.Add(x => x.Message, view).Add(x => x.IsLast, true).Add(x => x.OnContinue, (MessageView m) => continued = m));
+
+        Assert.Equal(offered, cut.FindAll("[data-testid=continue]").Count == 1);
+        if (offered)
+        {
+            cut.Find("[data-testid=continue]").Click();
+            Assert.Same(view, continued);
+        }
+    }
+
+    [Fact]
     public void Images_in_history_open_larger_on_click()
     {
         var image = Image();

@@ -210,6 +210,21 @@ public sealed class FakeMikuApi : IMikuApi
         return Regenerate?.Invoke(messageId) ?? Empty();
     }
 
+    /// <summary>Answers continue; without it continue streams nothing.</summary>
+    public Func<Guid, IAsyncEnumerable<ChatEvent>>? Continue { get; set; }
+
+    public IAsyncEnumerable<ChatEvent> ContinueAsync(Guid conversationId, Guid messageId, CancellationToken cancellationToken = default)
+    {
+        Calls.Add($"continue {conversationId} {messageId}");
+        return Continue?.Invoke(messageId) ?? Empty();
+    }
+
+    public Task<Page<MessageDto>> SwitchBranchAsync(Guid conversationId, Guid messageId, CancellationToken cancellationToken = default)
+    {
+        Calls.Add($"branch {conversationId} {messageId}");
+        return GetMessagesAsync(conversationId, null, 50, cancellationToken);
+    }
+
     private static async IAsyncEnumerable<ChatEvent> Empty([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.CompletedTask;

@@ -25,6 +25,13 @@ public sealed record AnswerFailed(ErrorDto Error) : ChatEvent;
 /// <summary>An image to send: an upload held by the Web's <see cref="Uploads.UploadStore"/>.</summary>
 public sealed record OutgoingImage(string FileName, string MediaType, Func<Stream> Open);
 
-/// <summary>What the user sends: text, images, and the preset/options to answer with.</summary>
+/// <summary>
+/// What the user sends: text, images, and the preset/options to answer with; <see cref="EditOf"/> names the question it
+/// edits (the API answers it on a new branch).
+/// </summary>
 public sealed record OutgoingMessage(string Content, IReadOnlyList<OutgoingImage> Images, string? PresetId, System.Text.Json.Nodes.JsonObject? Options,
-    string? Model = null);
+    string? Model = null)
+{
+    /// <summary>The question this one edits (it becomes its sibling); null for a new question.</summary>
+    public Guid? EditOf { get; init; }
+}

@@ -43,6 +43,15 @@ public interface IMikuApi
     IAsyncEnumerable<ChatEvent> RegenerateAsync(Guid conversationId, Guid messageId, string? presetId, System.Text.Json.Nodes.JsonObject? options,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Continues a cut-off or stopped answer in place (<c>POST …/messages/{id}/continue</c>): deltas carry the new text,
+    /// <c>done</c> the whole answer; same stream as <see cref="SendMessageAsync"/>.
+    /// </summary>
+    IAsyncEnumerable<ChatEvent> ContinueAsync(Guid conversationId, Guid messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>Chooses the branch through <paramref name="messageId"/> (<c>PUT …/branch</c>); answers its newest page.</summary>
+    Task<Page<MessageDto>> SwitchBranchAsync(Guid conversationId, Guid messageId, CancellationToken cancellationToken = default);
+
     /// <summary>Latency and throughput for a window (<c>1h</c>, <c>24h</c>, <c>7d</c>, <c>30d</c>), from the API's stored answers.</summary>
     Task<StatsReport> GetStatsAsync(string window, CancellationToken cancellationToken = default);
 }

@@ -151,6 +151,11 @@ public sealed class MikuApiClient : ApiClientBase, IMikuApi
             form.Add(new StringContent(message.Options.ToJsonString()), "options");
         }
 
+        if (message.EditOf is { } editOf)
+        {
+            form.Add(new StringContent(editOf.ToString()), "editOf");
+        }
+
         return form;
     }
 
@@ -173,6 +178,20 @@ public sealed class MikuApiClient : ApiClientBase, IMikuApi
             Content = JsonContent.Create(body, options: ApiJson.Options),
         };
         return StreamAsync(request, cancellationToken);
+    }
+
+    public IAsyncEnumerable<ChatEvent> ContinueAsync(Guid conversationId, Guid messageId, CancellationToken cancellationToken = default) =>
+        StreamAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{conversationId}/messages/{messageId}/continue"), cancellationToken);
+
+    public async Task<Page<MessageDto>> SwitchBranchAsync(Guid conversationId, Guid messageId, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/conversations/{conversationId}/branch")
+        {
+            Content = JsonContent.Create(new SwitchBranchRequest(messageId), options: ApiJson.Options),
+        };
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        await EnsureOkAsync(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<Page<MessageDto>>(ApiJson.Options, cancellationToken))!;
     }
 
     private async IAsyncEnumerable<ChatEvent> StreamAsync(HttpRequestMessage request, [EnumeratorCancellation] CancellationToken cancellationToken)

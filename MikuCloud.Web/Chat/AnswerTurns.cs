@@ -11,8 +11,8 @@ namespace MikuCloud.Web.Chat;
 /// that ends without a verdict, one place that undoes a refused send, one <c>finally</c>. It also keeps the retry
 /// buffer: a send the API did not take stays here (<see cref="Kept"/>) until it is retried or replaced.
 /// </summary>
-internal sealed class AnswerTurns(ChatSession session, SavedAnswers saved, IMikuApi api, UiText text, SubmissionUploads uploads, ChatNotices notices,
-    ModelStatusWatcher models, IChatSurface surface, ILogger log)
+internal sealed class AnswerTurns(ChatSession session, SavedAnswers saved, ChatBranches branches, IMikuApi api, UiText text, SubmissionUploads uploads,
+    ChatNotices notices, ModelStatusWatcher models, IChatSurface surface, ILogger log)
 {
     /// <summary>What one run streams into: the answer, and for a send the question and what the user submitted.</summary>
     private sealed record Turn(MessageView Answer, MessageView? Question, ChatSubmission? Submission,
@@ -74,9 +74,50 @@ internal sealed class AnswerTurns(ChatSession session, SavedAnswers saved, IMiku
         }
 
         notices.Clear();
+        var before = answer.Siblings ?? (answer.Id is { } old ? new SiblingsDto(1, 1, [old]) : null);
         answer.Restart(s.Settings.PresetId);
         var (presetId, options) = (s.Settings.PresetId, OptionsOf(s.Settings));
         await RunAsync(s, new Turn(answer, null, null, ct => api.RegenerateAsync(conversation.Id, messageId, presetId, options, ct)));
+        if (before is not null && answer.Id is { } added && !before.Ids.Contains(added))
+        {
+            answer.ShowSiblings(new SiblingsDto(before.Count + 1, before.Count + 1, [.. before.Ids, added])); // the earlier answer: ‹ 1/2 ›
+        }
+    }
+
+    /// <summary>
+    /// Sends an edited question: it replaces <paramref name="question"/> and what followed on screen, and the API answers
+    /// it on a new branch (the old one stays, a switcher away).
+    /// </summary>
+    public async Task EditAsync(ConversationState s, MessageView question, string edited)
+    {
+        var at = s.Messages.IndexOf(question);
+        if (s.Run is not null || s.Conversation is not { } conversation || question.Id is not { } questionId || at < 0 || edited.Trim().Length == 0)
+        {
+            return;
+        }
+
+        notices.Clear();
+        s.Messages.RemoveRange(at, s.Messages.Count - at);
+        var replacement = MessageView.PendingUser(edited, []);
+        var answer = MessageView.StreamingAssistant(s.Settings.PresetId);
+        s.Messages.Add(replacement);
+        s.Messages.Add(answer);
+        var outgoing = new OutgoingMessage(edited, [], s.Settings.PresetId, OptionsOf(s.Settings)) { EditOf = questionId };
+        await RunAsync(s, new Turn(answer, replacement, null, ct => api.SendMessageAsync(conversation.Id, outgoing, ct)));
+        await branches.ShowChosenAsync(s, session.Lifetime);
+    }
+
+    /// <summary>Goes on with a cut-off or stopped answer: the new text is appended to it as it streams.</summary>
+    public async Task ContinueAsync(ConversationState s, MessageView answer)
+    {
+        if (s.Run is not null || s.Conversation is not { } conversation || answer.Id is not { } answerId || !answer.CanContinue)
+        {
+            return;
+        }
+
+        notices.Clear();
+        answer.Resume();
+        await RunAsync(s, new Turn(answer, null, null, ct => api.ContinueAsync(conversation.Id, answerId, ct)));
     }
 
     private async Task RunAsync(ConversationState s, Turn turn)

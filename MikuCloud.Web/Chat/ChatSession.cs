@@ -22,6 +22,7 @@ public sealed class ChatSession : IDisposable
     private readonly ILogger log;
     private readonly AnswerTurns turns;
     private readonly SavedAnswers saved;
+    private readonly ChatBranches branches;
     private readonly CancellationTokenSource lifetime = new();
 
     /// <summary>Creates the session of one chat page.</summary>
@@ -34,7 +35,8 @@ public sealed class ChatSession : IDisposable
         this.models = models;
         this.log = log;
         saved = new SavedAnswers(api, log);
-        turns = new AnswerTurns(this, saved, api, text, uploads, notices, models, surface, log);
+        branches = new ChatBranches(api, notices, text, log);
+        turns = new AnswerTurns(this, saved, branches, api, text, uploads, notices, models, surface, log);
         State = NewChat();
         models.Changed += () => State.Settings.PresetId ??= models.DefaultPresetId; // presets arrived after the page opened
     }
@@ -94,6 +96,34 @@ public sealed class ChatSession : IDisposable
 
     /// <summary>Answers the question before <paramref name="answer"/> again, replacing it.</summary>
     public Task RegenerateAsync(MessageView answer) => turns.RegenerateAsync(State, answer);
+
+    /// <summary>The question being edited in place (its bubble shows an editor), or null.</summary>
+    public MessageView? Editing { get; private set; }
+
+    /// <summary>Opens the in-place editor on <paramref name="question"/> (null closes it).</summary>
+    public void BeginEdit(MessageView? question)
+    {
+        Editing = question;
+        Changed?.Invoke();
+    }
+
+    /// <summary>Sends the edited question on a new branch.</summary>
+    public Task EditAsync(MessageView question, string edited)
+    {
+        Editing = null;
+        return turns.EditAsync(State, question, edited);
+    }
+
+    /// <summary>Goes on with a cut-off or stopped answer, in place.</summary>
+    public Task ContinueAsync(MessageView answer) => turns.ContinueAsync(State, answer);
+
+    /// <summary>Shows another alternative of <paramref name="message"/> (‹ previous: −1, next ›: +1) and the branch under it.</summary>
+    public async Task SwitchBranchAsync(MessageView message, int step)
+    {
+        Editing = null;
+        await branches.SwitchAsync(State, message, step, lifetime.Token);
+        Changed?.Invoke();
+    }
 
     /// <summary>Stops the answer being written; the API keeps what was written as <c>cancelled</c>.</summary>
     public void Stop() => State.Run?.Cancellation.Cancel();

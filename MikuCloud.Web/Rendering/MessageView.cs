@@ -41,6 +41,12 @@ public sealed class MessageView
 
     public IReadOnlyList<ImageView> Images { get; private set; } = [];
 
+    /// <summary>The alternatives to this message (an edit, a regenerate: <c>‹ 2/3 ›</c>), as the last history page said; null when unknown.</summary>
+    public SiblingsDto? Siblings { get; private set; }
+
+    /// <summary>An answer that was cut off or stopped, which the model can go on with.</summary>
+    public bool CanContinue => !IsUser && Id is not null && Status is MessageStatus.Truncated or MessageStatus.Cancelled or MessageStatus.Interrupted;
+
     public DateTime CreatedAt { get; private set; } = DateTime.UtcNow;
 
     /// <summary>Sent but not yet saved by the API (user message before its <c>user</c> event).</summary>
@@ -107,6 +113,22 @@ public sealed class MessageView
         Touch();
     }
 
+    /// <summary>The alternatives changed (a regenerate added one): the switcher shows <paramref name="siblings"/>.</summary>
+    public void ShowSiblings(SiblingsDto siblings)
+    {
+        Siblings = siblings;
+        Touch();
+    }
+
+    /// <summary>Goes on with this answer (continue): it streams again, the text so far stays and the new text is appended.</summary>
+    public void Resume()
+    {
+        Status = MessageStatus.Streaming;
+        FinishReason = null;
+        Error = null;
+        Touch();
+    }
+
     /// <summary>Takes the saved state from the API (the <c>user</c>/<c>done</c> events, or a history page).</summary>
     public void Apply(MessageDto dto, bool notify = true)
     {
@@ -122,6 +144,7 @@ public sealed class MessageView
         Error = dto.Error;
         CreatedAt = dto.CreatedAt;
         IsPending = false;
+        Siblings = dto.Siblings ?? Siblings;
         if (dto.Images is { Count: > 0 } images)
         {
             Images = images.Select((img, i) => new ImageView($"images/{img.Id}", Images.ElementAtOrDefault(i)?.Name ?? $"{i + 1}",

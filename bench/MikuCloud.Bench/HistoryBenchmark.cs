@@ -141,7 +141,7 @@ public sealed class HistoryBenchmark(BenchOptions options, TextWriter log)
                     }
 
                     var t = Stopwatch.GetTimestamp();
-                    var h = await PromptHistory.LoadAsync(d0, conversationId, long.MaxValue, cancellationToken);
+                    var h = await PromptHistory.LoadAsync(d0, conversationId, await LeafAsync(d0, conversationId, cancellationToken), cancellationToken);
                     log.WriteLine($"{Clock.MsSince(t),8:0.00} ms  PromptHistory.LoadAsync {h.Count}");
                 }
             }
@@ -210,8 +210,10 @@ public sealed class HistoryBenchmark(BenchOptions options, TextWriter log)
             {
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+                // A turn has the conversation (with its chosen leaf) already: the history query is what is timed.
+                var leaf = await LeafAsync(db, conversationId, cancellationToken);
                 var t0 = Stopwatch.GetTimestamp();
-                history = await PromptHistory.LoadAsync(db, conversationId, long.MaxValue, cancellationToken);
+                history = await PromptHistory.LoadAsync(db, conversationId, leaf, cancellationToken);
                 var t1 = Stopwatch.GetTimestamp();
                 plan = builder.Build(model.Modelfile.System, history, next, numCtx, numPredict);
                 var t2 = Stopwatch.GetTimestamp();
@@ -290,6 +292,10 @@ public sealed class HistoryBenchmark(BenchOptions options, TextWriter log)
     }
 
     /// <summary>Writes the conversation straight into the database; returns its id, images, messages with images and total characters.</summary>
+    /// <summary>The last message of the conversation's chosen branch.</summary>
+    private static Task<Guid?> LeafAsync(ChatDbContext db, Guid conversationId, CancellationToken cancellationToken) =>
+        db.Conversations.Where(c => c.Id == conversationId).Select(c => c.CurrentMessageId).SingleAsync(cancellationToken);
+
     private async Task<(Guid Id, int Images, int WithImages, long Characters)> SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var pipeline = services.GetRequiredService<ImagePipeline>();
@@ -324,6 +330,7 @@ public sealed class HistoryBenchmark(BenchOptions options, TextWriter log)
                 PresetId = "balanced",
                 CreatedAt = created,
                 CompletedAt = created,
+                ParentId = messages.Count > 0 ? messages[^1].Id : null,
             };
             characters += message.Content.Length;
             if (!user)
@@ -353,6 +360,7 @@ public sealed class HistoryBenchmark(BenchOptions options, TextWriter log)
 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+        conversation.CurrentMessageId = messages[^1].Id;
         db.Conversations.Add(conversation);
         db.Messages.AddRange(messages);
         await db.SaveChangesAsync(cancellationToken);

@@ -308,6 +308,9 @@ namespace MikuCloud.Api.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("CurrentMessageId")
+                        .HasColumnType("uuid");
+
                     b.Property<long>("LastSeq")
                         .HasColumnType("bigint");
 
@@ -399,6 +402,9 @@ namespace MikuCloud.Api.Data.Migrations.Postgres
                     b.Property<double?>("OutputTokensPerSecond")
                         .HasColumnType("double precision");
 
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("PresetId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -428,6 +434,8 @@ namespace MikuCloud.Api.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("Status");
+
+                    b.HasIndex("ConversationId", "ParentId");
 
                     b.HasIndex("ConversationId", "Seq")
                         .IsUnique();

@@ -303,6 +303,9 @@ namespace MikuCloud.Api.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("CurrentMessageId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("LastSeq")
                         .HasColumnType("INTEGER");
 
@@ -394,6 +397,9 @@ namespace MikuCloud.Api.Data.Migrations.Sqlite
                     b.Property<double?>("OutputTokensPerSecond")
                         .HasColumnType("REAL");
 
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PresetId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -423,6 +429,8 @@ namespace MikuCloud.Api.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("Status");
+
+                    b.HasIndex("ConversationId", "ParentId");
 
                     b.HasIndex("ConversationId", "Seq")
                         .IsUnique();
