@@ -85,6 +85,20 @@ public static class ProblemCodes
     /// <summary>400: a zip file (or one of its entries) cannot be read: truncated, damaged, encrypted or an unsupported compression.</summary>
     public const string BatchZipCorrupt = "batch_zip_corrupt";
 
+    // Knowledge documents: a file refused at upload, or the error of a document that failed to read (never a 5xx).
+
+    /// <summary>415: the file is not text (UTF-8), Markdown, PDF, Word (DOCX), JPEG, PNG or WebP, judged by its bytes.</summary>
+    public const string KnowledgeUnsupportedType = "knowledge_unsupported_type";
+
+    /// <summary>400: the file cannot be read: truncated, damaged, password-protected, or text that is not valid UTF-8.</summary>
+    public const string KnowledgeFileCorrupt = "knowledge_file_corrupt";
+
+    /// <summary>
+    /// 413: the file is larger than reading allows: too many pages, a page with too much text or content, or a Word
+    /// document whose parts expand too far (a zip bomb).
+    /// </summary>
+    public const string KnowledgeFileTooLarge = "knowledge_file_too_large";
+
     // Not found (404; another user's ids answer the same).
 
     /// <summary>404: there is no such conversation (for this user).</summary>
