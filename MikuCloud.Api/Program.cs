@@ -59,6 +59,7 @@ builder.AddAccounts();
 builder.AddUserLimits();
 builder.AddBatches();
 builder.AddKnowledge();
+builder.AddKnowledgeSearch();
 
 var app = builder.Build();
 

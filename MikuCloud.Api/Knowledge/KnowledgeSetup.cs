@@ -1,6 +1,6 @@
 namespace MikuCloud.Api.Knowledge;
 
-/// <summary>Registers knowledge bases: options, the endpoints' services, uploads, and the ingestion queue, worker and recovery.</summary>
+/// <summary>Registers knowledge bases: options, reading (<see cref="KnowledgeReadingSetup"/>), the endpoints' services, uploads, and the ingestion queue, worker and recovery.</summary>
 public static class KnowledgeSetup
 {
     public static IHostApplicationBuilder AddKnowledge(this IHostApplicationBuilder builder)
@@ -8,6 +8,7 @@ public static class KnowledgeSetup
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.SectionName);
+        services.AddKnowledgeReading();
         services.AddSingleton<KnowledgeSignals>();
         services.AddSingleton<KnowledgeIngestionTelemetry>();
         services.AddScoped<KnowledgeStore>();

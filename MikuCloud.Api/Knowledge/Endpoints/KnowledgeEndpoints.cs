@@ -20,12 +20,12 @@ public static class KnowledgeEndpoints
         var limits = app.ServiceProvider.GetRequiredService<IOptions<KnowledgeOptions>>().Value;
         var group = app.MapGroup("/api/knowledge").WithTags("Knowledge");
 
-        group.MapGet("/bases", ListAsync).WithName("ListKnowledgeBases")
+        group.MapGet("/bases", KnowledgeBaseEndpoints.ListAsync).WithName("ListKnowledgeBases")
             .WithSummary("List the knowledge bases the caller can read: their own and the shared ones, newest first.");
         group.MapPost("/bases", CreateAsync).WithName("CreateKnowledgeBase")
             .WithSummary("Create a knowledge base (name 1–200 characters, optional description; shared: admins only).")
             .ProducesProblem(400).ProducesProblem(403);
-        group.MapGet("/bases/{id:guid}", GetAsync).WithName("GetKnowledgeBase")
+        group.MapGet("/bases/{id:guid}", KnowledgeBaseEndpoints.GetAsync).WithName("GetKnowledgeBase")
             .WithSummary("Get a knowledge base with its document and chunk counts.").ProducesProblem(404);
         group.MapPatch("/bases/{id:guid}", UpdateAsync).WithName("UpdateKnowledgeBase")
             .WithSummary("Rename, describe or (admins) share one of the caller's knowledge bases; absent fields stay as they are.")

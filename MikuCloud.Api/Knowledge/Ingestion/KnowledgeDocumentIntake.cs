@@ -98,17 +98,20 @@ public sealed class KnowledgeDocumentIntake(ChatDbContext db, KnowledgeSignals s
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException) when (await db.KnowledgeDocuments.AnyAsync(d => d.BaseId == knowledgeBase.Id && d.Sha256 == sha, CancellationToken.None))
+        catch (DbUpdateException)
         {
+            db.Entry(document).State = EntityState.Detached;
+            if (!await db.KnowledgeDocuments.AnyAsync(d => d.BaseId == knowledgeBase.Id && d.Sha256 == sha, CancellationToken.None))
+            {
+                throw;
+            }
+
             // The same file came in another upload at the same moment: the unique index let one win.
             Refuse(name, ProblemCodes.KnowledgeFileDuplicate, "The same file is already in this knowledge base.");
             return;
         }
-        finally
-        {
-            db.Entry(document).State = EntityState.Detached; // the bytes are not kept for the rest of the upload
-        }
 
+        db.Entry(document).State = EntityState.Detached; // the bytes are not kept for the rest of the upload
         (documents, storedBytes) = (documents + 1, storedBytes + data.Length);
         Added.Add(new KnowledgeDocumentDto(document.Id, document.BaseId, name, mediaType, data.Length, document.Status, null, 0, 0, 0, null, 0, now, null));
         signals.Pulse(); // an idle worker starts on it at once

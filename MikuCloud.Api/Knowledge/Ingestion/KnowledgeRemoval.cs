@@ -7,7 +7,7 @@ namespace MikuCloud.Api.Knowledge;
 /// Deletes documents (or a whole base) with everything made from them: pages, chunks with their vectors, and the
 /// full-text index rows. A worker still reading a deleted document loses its claim at its next save and stops.
 /// </summary>
-public sealed class KnowledgeRemoval(ChatDbContext db, KnowledgeSignals signals)
+public sealed class KnowledgeRemoval(ChatDbContext db, KnowledgeIndexWriter index, KnowledgeSignals signals)
 {
     /// <summary>Removes one document and what was made from it.</summary>
     public async Task RemoveDocumentAsync(Guid documentId, CancellationToken cancellationToken)
@@ -33,11 +33,11 @@ public sealed class KnowledgeRemoval(ChatDbContext db, KnowledgeSignals signals)
 
     /// <summary>
     /// Removes a document's pages and chunks but keeps the document (a re-index starts it over). Not left to cascades:
-    /// the index rows are not foreign keys, and SQLite applies cascades only where the connection enables them.
+    /// the index forgets the document's vectors too (<see cref="KnowledgeIndexWriter.RemoveAsync"/>).
     /// </summary>
     public async Task ClearAsync(Guid documentId, CancellationToken cancellationToken)
     {
-        await db.KnowledgeChunks.Where(c => c.DocumentId == documentId).ExecuteDeleteAsync(cancellationToken);
+        await index.RemoveAsync(db, documentId, cancellationToken);
         await db.KnowledgePages.Where(p => p.DocumentId == documentId).ExecuteDeleteAsync(cancellationToken);
     }
 }
