@@ -29,7 +29,7 @@ public sealed class KnowledgePageVision(TurnEngine turns, ImagePipeline images, 
         "Output the description, an empty line, then the text (nothing after the description when there is none).";
 
     // Transcription, not creative writing: the most likely reading.
-    private static readonly JsonObject Options = new() { ["temperature"] = 0 };
+    private static readonly JsonObject Options = new() { ["temperature"] = 0.0 };
 
     /// <summary>
     /// The page's text as the model read it and the image as it was sent (what a citation of the page shows). Throws
