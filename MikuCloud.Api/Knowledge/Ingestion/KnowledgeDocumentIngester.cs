@@ -46,7 +46,7 @@ public sealed class KnowledgeDocumentIngester(ChatDbContext db, KnowledgeIngesti
 
             activity?.SetTag("mikucloud.document.chunks", chunks.Count);
         }
-        catch (KnowledgeReadException e)
+        catch (KnowledgeReadException e) when (!cancellationToken.IsCancellationRequested)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Code);
             await FailAsync(document, worker, e.Code, e.Message);

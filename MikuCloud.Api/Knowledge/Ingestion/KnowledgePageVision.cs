@@ -88,7 +88,10 @@ public sealed class KnowledgePageVision(TurnEngine turns, ImagePipeline images, 
             {
                 case TurnEvent.AnswerDone done:
                     return done.Message.Content.Trim();
-                case TurnEvent.AnswerFailed failed when failed.Error.Code == ProblemCodes.Cancelled && !cancellationToken.IsCancellationRequested:
+                case TurnEvent.AnswerFailed failed when failed.Error.Code == ProblemCodes.Cancelled:
+                    // Ours (this process stops): not the page's fault, so no error — the document is given back. Not
+                    // ours: a chat took the slot back mid-answer.
+                    cancellationToken.ThrowIfCancellationRequested();
                     return null;
                 case TurnEvent.AnswerFailed failed:
                     throw new KnowledgeReadException(failed.Error.Code, $"The vision model could not read the page: {failed.Error.Message}");
