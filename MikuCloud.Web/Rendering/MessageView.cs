@@ -41,6 +41,9 @@ public sealed class MessageView
 
     public IReadOnlyList<ImageView> Images { get; private set; } = [];
 
+    /// <summary>The knowledge passages an answer was given, numbered as it cites them (<c>[1]</c>, <c>[2]</c>).</summary>
+    public IReadOnlyList<CitationDto> Citations { get; private set; } = [];
+
     public DateTime CreatedAt { get; private set; } = DateTime.UtcNow;
 
     /// <summary>Sent but not yet saved by the API (user message before its <c>user</c> event).</summary>
@@ -103,7 +106,15 @@ public sealed class MessageView
         Usage = null;
         Timings = null;
         Error = null;
+        Citations = [];
         PresetId = presetId;
+        Touch();
+    }
+
+    /// <summary>The <c>citations</c> event: the sources arrive before the answer's first words.</summary>
+    public void Cite(IReadOnlyList<CitationDto> citations)
+    {
+        Citations = citations;
         Touch();
     }
 
@@ -120,6 +131,7 @@ public sealed class MessageView
         Usage = dto.Usage;
         Timings = dto.Timings;
         Error = dto.Error;
+        Citations = dto.Citations ?? Citations; // a done event without them keeps those the stream announced
         CreatedAt = dto.CreatedAt;
         IsPending = false;
         if (dto.Images is { Count: > 0 } images)
