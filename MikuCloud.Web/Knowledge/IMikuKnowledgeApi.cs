@@ -10,7 +10,7 @@ namespace MikuCloud.Web.Knowledge;
 /// </summary>
 public interface IMikuKnowledgeApi
 {
-    /// <summary>The bases the user can read (their own and shared ones).</summary>
+    /// <summary>The bases the user can read (their own and shared ones), newest first.</summary>
     Task<IReadOnlyList<KnowledgeBaseDto>> ListBasesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The base, or null when it does not exist (deleted in another tab, or someone else's).</summary>
@@ -24,7 +24,7 @@ public interface IMikuKnowledgeApi
     /// <summary>Deletes the base with its documents; an unknown id is not an error (already gone).</summary>
     Task DeleteBaseAsync(Guid id, CancellationToken cancellationToken = default);
 
-    /// <summary>The base's documents, newest first.</summary>
+    /// <summary>The base's documents in upload order.</summary>
     Task<IReadOnlyList<KnowledgeDocumentDto>> ListDocumentsAsync(Guid baseId, CancellationToken cancellationToken = default);
 
     /// <summary>

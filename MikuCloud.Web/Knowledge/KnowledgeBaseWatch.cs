@@ -17,7 +17,7 @@ public sealed class KnowledgeBaseWatch(IMikuKnowledgeApi api, ILogger logger) : 
 
     public KnowledgeBaseDto? Base { get; private set; }
 
-    /// <summary>The base's documents, newest first.</summary>
+    /// <summary>The base's documents in upload order.</summary>
     public List<KnowledgeDocumentDto> Documents { get; } = [];
 
     public bool NotFound { get; private set; }
@@ -167,7 +167,7 @@ public sealed class KnowledgeBaseWatch(IMikuKnowledgeApi api, ILogger logger) : 
         }
     }
 
-    /// <summary>A document's newest state replaces the one shown; a new one goes first (the list is newest first).</summary>
+    /// <summary>A document's newest state replaces the one shown; a new one goes last (the list is in upload order).</summary>
     private void Upsert(KnowledgeDocumentDto document)
     {
         if (Base is null || document.BaseId != Base.Id)
@@ -182,7 +182,7 @@ public sealed class KnowledgeBaseWatch(IMikuKnowledgeApi api, ILogger logger) : 
         }
         else
         {
-            Documents.Insert(0, document);
+            Documents.Add(document);
         }
 
         Recount();

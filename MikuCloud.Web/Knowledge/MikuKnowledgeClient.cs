@@ -105,13 +105,6 @@ public sealed class MikuKnowledgeClient : ApiClientBase, IMikuKnowledgeApi
         }
     }
 
-    /// <summary>A list the API answers either bare or as a <see cref="Page{T}"/> (its first page is all the Web shows).</summary>
-    private async Task<IReadOnlyList<T>> GetListAsync<T>(string path, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-        var json = await ReadAsync<JsonElement>(response, cancellationToken);
-        return (json.ValueKind == JsonValueKind.Array
-            ? json.Deserialize<List<T>>(ApiJson.Options)
-            : json.Deserialize<Page<T>>(ApiJson.Options)?.Items) ?? [];
-    }
+    private async Task<IReadOnlyList<T>> GetListAsync<T>(string path, CancellationToken cancellationToken) =>
+        await GetAsync<List<T>>(path, cancellationToken) ?? [];
 }
