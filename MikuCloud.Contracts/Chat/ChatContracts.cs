@@ -17,7 +17,7 @@ public sealed record SendMessageRequest(string? Content, IReadOnlyList<ImageUplo
 /// turn is refused before its stream starts (400, 413, 415, 429, 503).
 /// </remarks>
 public sealed record StartConversationRequest(string? Content, IReadOnlyList<ImageUpload>? Images, string? PresetId, JsonObject? Options,
-    string? Title = null, string? SystemPrompt = null, string? Model = null, IReadOnlyList<Guid>? KnowledgeBaseIds = null);
+    string? Title = null, string? SystemPrompt = null, string? Model = null);
 
 /// <summary>An image in the JSON form of <c>POST /api/conversations/{id}/messages</c> (<c>data</c> in base64).</summary>
 public sealed record ImageUpload(string? MediaType, string? Data);
@@ -45,9 +45,6 @@ public static class ChatStreamEvents
 
     /// <summary>The user's message as saved (<see cref="MessageDto"/>, with the processed images).</summary>
     public const string User = "user";
-
-    /// <summary>The knowledge passages the answer is given (a list of <see cref="CitationDto"/>), before the first delta.</summary>
-    public const string Citations = "citations";
 
     /// <summary>A piece of the answer (<see cref="DeltaDto"/>).</summary>
     public const string Delta = "delta";

@@ -36,26 +36,24 @@ public sealed record UpdateConversationRequest(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PresetId = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SystemPrompt = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Options = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Guid>? KnowledgeBaseIds = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model = null);
 
 /// <summary>
 /// A conversation (<c>GET /api/conversations/{id}</c>, the list, and the answer to creating or changing one);
-/// <c>model</c> is its chat model, null for the default model; <c>knowledgeBaseIds</c> are the knowledge bases its answers
-/// draw on (empty: none).
+/// <c>model</c> is its chat model, null for the default model.
 /// </summary>
 public sealed record ConversationDto(Guid Id, string Title, string PresetId, string? SystemPrompt, JsonObject? Options,
-    DateTime CreatedAt, DateTime UpdatedAt, string? Model = null, IReadOnlyList<Guid>? KnowledgeBaseIds = null);
+    DateTime CreatedAt, DateTime UpdatedAt, string? Model = null);
 
 /// <summary>
 /// A message (<c>GET /api/conversations/{id}/messages</c>, and the <c>user</c> and <c>done</c> events of the chat
 /// stream); <c>status</c> is one of <c>complete</c>, <c>streaming</c>, <c>cancelled</c>, <c>failed</c>,
-/// <c>truncated</c>, <c>interrupted</c>; <c>citations</c> are the knowledge passages an answer was given.
+/// <c>truncated</c>, <c>interrupted</c>.
 /// </summary>
 /// <remarks>The values are <see cref="MessageStatus"/> and <see cref="MessageRole"/>.</remarks>
 public sealed record MessageDto(Guid Id, Guid ConversationId, string Role, string Content, string Status, string? FinishReason,
     string? PresetId, JsonObject? Options, string? Model, IReadOnlyList<ImageDto> Images, UsageDto? Usage, TimingsDto? Timings,
-    ErrorDto? Error, DateTime CreatedAt, DateTime? CompletedAt, IReadOnlyList<CitationDto>? Citations = null);
+    ErrorDto? Error, DateTime CreatedAt, DateTime? CompletedAt);
 
 /// <summary>
 /// A stored image of a message: the processed one, with the original's size for reference; <c>url</c> is its
