@@ -3,6 +3,7 @@ using MikuCloud.Api.Batches;
 using MikuCloud.Api.Chat;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
+using MikuCloud.Api.Knowledge;
 using MikuCloud.Api.Limits;
 using MikuCloud.Api.Mcp;
 using MikuCloud.Api.Models;
@@ -57,6 +58,7 @@ builder.AddChat();
 builder.AddAccounts();
 builder.AddUserLimits();
 builder.AddBatches();
+builder.AddKnowledgeSearch();
 
 var app = builder.Build();
 

@@ -17,7 +17,8 @@ public static class ChatEndpoints
     public const string Door = "chat";
 
     private const string StreamDescription =
-        "Answers text/event-stream: event 'user' (the saved message), 'delta' {text}, then 'done' (the saved answer with status, usage, timings) " +
+        "Answers text/event-stream: event 'user' (the saved message), 'citations' {citations} (with knowledge bases: the passages the answer is given, " +
+        "numbered as it cites them), 'delta' {text}, then 'done' (the saved answer with status, usage, timings, citations) " +
         "or 'error' {code, message, messageId} (the partial answer is saved as failed). Comment lines are heartbeats. ";
 
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
@@ -36,7 +37,7 @@ public static class ChatEndpoints
             .DisableAntiforgery()
             .WithSummary("Start a conversation with its first message (text and images) and stream the answer, in one call.")
             .WithDescription("The fields of sending a message (multipart/form-data or JSON: content, images, presetId, options) and of creating a " +
-                             "conversation (title, systemPrompt); presetId and options become the conversation's. A left-out or blank title is the " +
+                             "conversation (title, systemPrompt, model, knowledgeBaseIds); presetId and options become the conversation's. A left-out or blank title is the " +
                              "first line of the message (at most 40 characters, then …; \"图片 · Image\" for images only). " +
                              "The stream starts with event 'conversation' (the created conversation), then as for a message: " + StreamDescription +
                              "Nothing is created when the message is refused before the stream starts (400, 413, 415, 429). A 429/503 from the model " +
@@ -66,7 +67,7 @@ public static class ChatEndpoints
     private static async Task<ChatStreamResult> StartConversationAsync(HttpContext http, IncomingMessageReader reader, TurnEngine turns)
     {
         var input = await reader.ReadStartAsync(http.Request, http.RequestAborted);
-        var request = TurnRequest.StartConversation(CurrentOwner.Of(http), new NewConversation(input.Title, input.SystemPrompt),
+        var request = TurnRequest.StartConversation(CurrentOwner.Of(http), new NewConversation(input.Title, input.SystemPrompt, input.KnowledgeBaseIds),
             new TurnQuestion(input.Content, input.Images), input.PresetId, input.Options, Door).ForModel(input.Model);
         return new ChatStreamResult(await turns.StartAsync(request, http.RequestAborted));
     }

@@ -29,6 +29,7 @@ public static class ChatSetup
         services.AddScoped<Turns.TurnPrompt>();
         services.AddScoped<Turns.AnswerRunner>();
         services.AddScoped<Turns.TurnEngine>();
+        services.AddScoped<Knowledge.ConversationKnowledgeStore>();
 
         // The handlers every chat call shares; each call puts its own OllamaStreamWatchHandler on top (WatchedOllamaChatClient).
         services.AddHttpClient(WatchedOllamaChatClient.HttpClientName)

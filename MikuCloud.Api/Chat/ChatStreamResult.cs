@@ -5,7 +5,7 @@ namespace MikuCloud.Api.Chat;
 
 /// <summary>
 /// The chat door's translator: writes a running turn's <see cref="TurnEvent"/>s as the chat stream
-/// (<c>text/event-stream</c>: <c>conversation</c>, <c>user</c>, <c>delta</c>…, <c>done</c> or <c>error</c>; heartbeats as comment lines).
+/// (<c>text/event-stream</c>: <c>conversation</c>, <c>user</c>, <c>citations</c>, <c>delta</c>…, <c>done</c> or <c>error</c>; heartbeats as comment lines).
 /// </summary>
 /// <remarks>
 /// Not .NET 10's <c>TypedResults.ServerSentEvents</c>: its <c>SseItem</c> cannot write the comment-line heartbeats
@@ -32,6 +32,7 @@ public sealed class ChatStreamResult(TurnRun run) : IResult
                     {
                         TurnEvent.ConversationCreated c => sse.WriteAsync(ChatStreamEvents.Conversation, c.Conversation, gone),
                         TurnEvent.QuestionSaved q => sse.WriteAsync(ChatStreamEvents.User, q.Message, gone),
+                        TurnEvent.CitationsFound c => sse.WriteAsync(ChatStreamEvents.Citations, new CitationsDto(c.Citations), gone),
                         TurnEvent.AnswerDelta d => sse.WriteAsync(ChatStreamEvents.Delta, new DeltaDto(d.Text), gone),
                         TurnEvent.Heartbeat => sse.HeartbeatAsync(gone),
                         TurnEvent.AnswerDone done => sse.WriteAsync(ChatStreamEvents.Done, done.Message, gone),

@@ -11,7 +11,7 @@ namespace MikuCloud.Api.Chat;
 /// <summary>
 /// Reads <c>POST …/messages</c> in either form: <c>multipart/form-data</c> (<c>content</c>, <c>images</c> files,
 /// <c>presetId</c>, <c>options</c> as JSON text) or JSON (<c>{content, images:[{mediaType, data}], presetId, options}</c>);
-/// for a new conversation's first message also <c>title</c> and <c>systemPrompt</c>.
+/// for a new conversation's first message also <c>title</c>, <c>systemPrompt</c>, <c>model</c> and <c>knowledgeBaseIds</c>.
 /// Everything is bounded before it is buffered; what is wrong is said field by field.
 /// </summary>
 public sealed class IncomingMessageReader(IOptions<ChatServerOptions> chat, IOptions<ImagePipelineOptions> images)
@@ -124,7 +124,7 @@ public sealed class IncomingMessageReader(IOptions<ChatServerOptions> chat, IOpt
             list.Add(bytes[..written]);
         }
 
-        return new IncomingMessage(body.Content ?? "", list, body.PresetId, body.Options, body.Title, body.SystemPrompt, body.Model);
+        return new IncomingMessage(body.Content ?? "", list, body.PresetId, body.Options, body.Title, body.SystemPrompt, body.Model, body.KnowledgeBaseIds);
     }
 
     private async Task<IncomingMessage> ReadMultipartAsync(HttpRequest request, bool startsConversation, CancellationToken cancellationToken)
@@ -166,7 +166,20 @@ public sealed class IncomingMessageReader(IOptions<ChatServerOptions> chat, IOpt
         return new IncomingMessage(form["content"].ToString(), list, NullIfEmpty(form["presetId"].ToString()), options,
             startsConversation && form.TryGetValue("title", out var title) ? title.ToString() : null,
             startsConversation && form.TryGetValue("systemPrompt", out var systemPrompt) ? systemPrompt.ToString() : null,
-            startsConversation ? NullIfEmpty(form["model"].ToString()) : null);
+            startsConversation ? NullIfEmpty(form["model"].ToString()) : null,
+            startsConversation ? KnowledgeBaseIds(form["knowledgeBaseIds"]) : null);
+    }
+
+    /// <summary>The multipart form's <c>knowledgeBaseIds</c>: the field repeated, or ids separated by commas.</summary>
+    private static List<Guid> KnowledgeBaseIds(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        var ids = new List<Guid>();
+        foreach (var part in values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            ids.Add(Guid.TryParse(part, out var id) ? id : throw ApiProblem.Invalid("knowledgeBaseIds", "knowledgeBaseIds must be knowledge base ids (from GET /api/knowledge/bases)."));
+        }
+
+        return ids;
     }
 
     private IncomingMessage Validate(IncomingMessage input)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using MikuCloud.Api.Data;
+using MikuCloud.Api.Knowledge;
 using MikuCloud.Api.Models;
 using MikuCloud.Api.Requests;
 using MikuCloud.HouseModels;
@@ -30,7 +31,7 @@ public static class ConversationEndpoints
             .WithSummary("Create a conversation.")
             .WithDescription("Body (optional, JSON): title (default \"\" = untitled; ≤ 200 chars), presetId (default: the default preset), " +
                 "systemPrompt (≤ 20,000 chars; default: the house model's), options (Ollama option overrides), model (a chat model from GET /api/models; " +
-                "default: the default model). Returns 201 with Location.")
+                "default: the default model), knowledgeBaseIds (knowledge bases its answers draw on; default: none). Returns 201 with Location.")
             .Accepts<CreateConversationRequest>(isOptional: true, "application/json")
             .WithBodyLimit(ConversationFields.MaxBodyBytes)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -52,9 +53,10 @@ public static class ConversationEndpoints
         group.MapPatch("/{id:guid}", UpdateAsync)
             .ProducesValidationProblem()
             .WithName("UpdateConversation")
-            .WithSummary("Change a conversation's title, preset, system prompt, options or model; only the fields present change.")
-            .WithDescription("Send null to reset a field (title → untitled, presetId → default preset, systemPrompt → the house model's, options → none). " +
-                "options replaces the previous object as a whole. A new model takes its default preset unless presetId names one of its presets.")
+            .WithSummary("Change a conversation's title, preset, system prompt, options, model or knowledge bases; only the fields present change.")
+            .WithDescription("Send null to reset a field (title → untitled, presetId → default preset, systemPrompt → the house model's, options → none, " +
+                "knowledgeBaseIds → none). options and knowledgeBaseIds replace the previous value as a whole. A new model takes its default preset unless " +
+                "presetId names one of its presets. A knowledge base the caller cannot read is a 404 knowledge_base_not_found, as an unknown one.")
             .Accepts<UpdateConversationRequest>("application/json")
             .WithBodyLimit(ConversationFields.MaxBodyBytes)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -73,8 +75,8 @@ public static class ConversationEndpoints
         return app;
     }
 
-    private static async Task<Created<ConversationDto>> CreateAsync(
-        HttpContext http, ChatDbContext db, HouseModelCatalog catalog, ChatModelChoice models, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Created<ConversationDto>> CreateAsync(HttpContext http, ChatDbContext db, HouseModelCatalog catalog, ChatModelChoice models,
+        ConversationKnowledgeStore knowledge, TimeProvider time, CancellationToken cancellationToken)
     {
         var body = await ConversationBody.ReadAsync(http, optional: true, cancellationToken);
 
@@ -93,18 +95,21 @@ public static class ConversationEndpoints
             throw Invalid(errors);
         }
 
+        IReadOnlyList<Guid> bases = [];
         if (body is { } fields)
         {
             await ConversationModelField.ApplyAsync(fields, conversation, models, catalog, cancellationToken);
+            bases = ConversationKnowledgeField.Read(fields) is { } named ? await knowledge.ReadableAsync(conversation.OwnerId, named, cancellationToken) : [];
         }
 
         db.Conversations.Add(conversation);
+        await knowledge.ReplaceAsync(conversation.Id, bases, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created(Mapping.ConversationUrl(conversation.Id), Mapping.ToDto(conversation));
+        return TypedResults.Created(Mapping.ConversationUrl(conversation.Id), Mapping.ToDto(conversation, bases));
     }
 
     private static async Task<Ok<Page<ConversationDto>>> ListAsync(
-        string? limit, string? cursor, string? q, HttpContext http, ChatDbContext db, CancellationToken cancellationToken)
+        string? limit, string? cursor, string? q, HttpContext http, ChatDbContext db, ConversationKnowledgeStore knowledge, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         Paging.TryParseLimit(limit, errors, out var take);
@@ -148,19 +153,22 @@ public static class ConversationEndpoints
             next = Cursors.ForConversation(rows[^1].UpdatedAt, rows[^1].Id);
         }
 
-        return TypedResults.Ok(new Page<ConversationDto>(rows.Select(Mapping.ToDto).ToList(), next));
+        var bases = await knowledge.OfAsync(owner, rows.Select(c => c.Id).ToList(), cancellationToken);
+        return TypedResults.Ok(new Page<ConversationDto>(rows.Select(c => Mapping.ToDto(c, bases.GetValueOrDefault(c.Id))).ToList(), next));
     }
 
     private static async Task<Ok<ConversationDto>> GetAsync(
-        Guid id, HttpContext http, ChatDbContext db, CancellationToken cancellationToken)
+        Guid id, HttpContext http, ChatDbContext db, ConversationKnowledgeStore knowledge, CancellationToken cancellationToken)
     {
         var owner = CurrentOwner.Of(http);
         var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.OwnerId == owner, cancellationToken);
-        return conversation is null ? throw ConversationNotFound(id) : TypedResults.Ok(Mapping.ToDto(conversation));
+        return conversation is null
+            ? throw ConversationNotFound(id)
+            : TypedResults.Ok(Mapping.ToDto(conversation, await knowledge.OfAsync(owner, id, cancellationToken)));
     }
 
-    private static async Task<Ok<ConversationDto>> UpdateAsync(
-        Guid id, HttpContext http, ChatDbContext db, HouseModelCatalog catalog, ChatModelChoice models, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<ConversationDto>> UpdateAsync(Guid id, HttpContext http, ChatDbContext db, HouseModelCatalog catalog, ChatModelChoice models,
+        ConversationKnowledgeStore knowledge, TimeProvider time, CancellationToken cancellationToken)
     {
         var owner = CurrentOwner.Of(http);
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.OwnerId == owner, cancellationToken);
@@ -176,6 +184,10 @@ public static class ConversationEndpoints
         }
 
         await ConversationModelField.ApplyAsync(body.Value, conversation, models, catalog, cancellationToken);
+        if (ConversationKnowledgeField.Read(body.Value) is { } named)
+        {
+            await knowledge.ReplaceAsync(id, await knowledge.ReadableAsync(owner, named, cancellationToken), cancellationToken);
+        }
 
         if (db.ChangeTracker.HasChanges())
         {
@@ -183,7 +195,7 @@ public static class ConversationEndpoints
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return TypedResults.Ok(Mapping.ToDto(conversation));
+        return TypedResults.Ok(Mapping.ToDto(conversation, await knowledge.OfAsync(owner, id, cancellationToken)));
     }
 
     private static async Task<NoContent> DeleteAsync(

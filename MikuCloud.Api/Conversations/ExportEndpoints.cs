@@ -23,7 +23,8 @@ public static class ExportEndpoints
     }
 
     private static async Task<IResult> ExportAsync(
-        Guid id, string? format, HttpContext http, ChatDbContext db, TimeProvider time, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        Guid id, string? format, HttpContext http, ChatDbContext db, Knowledge.ConversationKnowledgeStore knowledge, TimeProvider time, IOptions<JsonOptions> json,
+        CancellationToken cancellationToken)
     {
         var kind = format?.Trim().ToLowerInvariant() switch
         {
@@ -44,7 +45,7 @@ public static class ExportEndpoints
         }
 
         var messages = await MessageQueries.AllAsync(db, id, cancellationToken);
-        var export = new ConversationExportDto(ConversationExport.FormatId, Timestamps.Now(time), Mapping.ToDto(conversation), messages);
+        var export = new ConversationExportDto(ConversationExport.FormatId, Timestamps.Now(time), Mapping.ToDto(conversation, await knowledge.OfAsync(owner, id, cancellationToken)), messages);
         return ConversationExport.ToResult(http, export, kind.Value, json.Value.SerializerOptions);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using MikuCloud.Api.Data;
+using MikuCloud.Api.Knowledge;
 
 namespace MikuCloud.Api.Conversations;
 
@@ -12,11 +13,13 @@ public static class Mapping
     /// <summary>The URL of a conversation (the <c>Location</c> of a created one).</summary>
     public static string ConversationUrl(Guid conversationId) => $"/api/conversations/{conversationId}";
 
-    public static ConversationDto ToDto(Conversation conversation)
+    /// <summary>A conversation with the knowledge bases it answers from (none when left out).</summary>
+    public static ConversationDto ToDto(Conversation conversation, IReadOnlyList<Guid>? knowledgeBaseIds = null)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         return new ConversationDto(conversation.Id, conversation.Title, conversation.PresetId, conversation.SystemPrompt,
-            ParseOptions(conversation.OptionsJson), Timestamps.AsUtc(conversation.CreatedAt), Timestamps.AsUtc(conversation.UpdatedAt), conversation.Model);
+            ParseOptions(conversation.OptionsJson), Timestamps.AsUtc(conversation.CreatedAt), Timestamps.AsUtc(conversation.UpdatedAt), conversation.Model,
+            knowledgeBaseIds ?? []);
     }
 
     /// <summary>A message with its <see cref="Message.Images"/> (loaded, with data) in ordinal order.</summary>
@@ -40,7 +43,7 @@ public static class Mapping
             : new ErrorDto(message.ErrorCode ?? "error", message.ErrorMessage ?? "", message.Id);
         return new MessageDto(message.Id, message.ConversationId, message.Role, message.Content, message.Status, message.FinishReason,
             message.PresetId, ParseOptions(message.OptionsJson), message.Model, images,
-            usage, timings, error, Timestamps.AsUtc(message.CreatedAt), Timestamps.AsUtc(message.CompletedAt));
+            usage, timings, error, Timestamps.AsUtc(message.CreatedAt), Timestamps.AsUtc(message.CompletedAt), CitationsJson.Read(message.CitationsJson));
     }
 
     /// <summary>An image; <paramref name="bytes"/> when the data was not loaded (listing queries project its length).</summary>

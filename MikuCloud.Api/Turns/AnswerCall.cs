@@ -21,4 +21,10 @@ public sealed record AnswerCall(string OwnerId, Conversation? Created, Message Q
 
     /// <summary>Which door asked (<c>chat</c>, <c>openai</c>, <c>mcp</c>), for the answer's usage.</summary>
     public required string Door { get; init; }
+
+    /// <summary>The knowledge bases of the conversation <see cref="Created"/> (for its <c>conversation</c> event).</summary>
+    public IReadOnlyList<Guid> KnowledgeBaseIds { get; init; } = [];
+
+    /// <summary>The knowledge passages in the prompt, numbered as the answer cites them (none without knowledge bases).</summary>
+    public IReadOnlyList<CitationDto> Citations { get; init; } = [];
 }

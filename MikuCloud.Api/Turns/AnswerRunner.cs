@@ -45,12 +45,17 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
         var run = new TurnRun(lease.Cancellation);
         if (call.Created is { } created)
         {
-            run.Writer.TryWrite(new TurnEvent.ConversationCreated(Mapping.ToDto(created)));
+            run.Writer.TryWrite(new TurnEvent.ConversationCreated(Mapping.ToDto(created, call.KnowledgeBaseIds)));
         }
 
         if (call.Persist)
         {
             run.Writer.TryWrite(new TurnEvent.QuestionSaved(Mapping.ToDto(call.Question)));
+        }
+
+        if (call.Citations.Count > 0)
+        {
+            run.Writer.TryWrite(new TurnEvent.CitationsFound(call.Citations));
         }
 
         run.Begin(() => AnswerAsync(call, stream, hasFirst, run, lease, doorToken));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using MikuCloud.Api.Chat;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
+using MikuCloud.Api.Knowledge;
 using MikuCloud.Api.Models;
 using MikuCloud.HouseModels;
 
@@ -15,7 +16,7 @@ namespace MikuCloud.Api.Turns;
 /// (<see cref="AnswerRunner"/>). Refusals are thrown as <see cref="ApiProblem"/>s before anything streams.
 /// </summary>
 public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImages images, TurnPrompt prompt, AnswerRunner answers,
-    HouseModelCatalog catalog, ChatModelChoice models, IOptions<ChatServerOptions> chat, TimeProvider time)
+    ConversationKnowledgeStore knowledge, HouseModelCatalog catalog, ChatModelChoice models, IOptions<ChatServerOptions> chat, TimeProvider time)
 {
     /// <summary>Admits and starts the turn; the door translates the run's events. <paramref name="cancellationToken"/> is the door's: cancelled, the answer stops.</summary>
     public async Task<TurnRun> StartAsync(TurnRequest request, CancellationToken cancellationToken)
@@ -37,6 +38,11 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
             conversation.Model = model == models.Default ? null : model.Name;
             conversation.PresetId = preset.Id;
         }
+
+        // A new conversation's bases are checked (404 for one the owner cannot read) before anything is admitted or saved.
+        var baseIds = request.Start is { } begun
+            ? await knowledge.ReadableAsync(owner, begun.KnowledgeBaseIds ?? [], cancellationToken)
+            : await knowledge.OfAsync(owner, conversation.Id, cancellationToken);
 
         ChatModelChoice.CheckImages(model, request.Question?.Images.Count ?? again!.Images.Count);
         // A new conversation's options are its own (and reach this turn through them, as every later one).
@@ -64,6 +70,11 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
         return await AnswerAsync(lease, async () =>
         {
             options["num_predict"] = (long)plan.MaxOutputTokens;
+            if (request.Start is not null)
+            {
+                await knowledge.ReplaceAsync(conversation.Id, baseIds, cancellationToken); // saved with the question
+            }
+
             var (saved, answer) = await store.SaveQuestionAsync(new QuestionToSave(conversation, request.Start is not null, question.Content, questionImages,
                 again, preset.Id, modelName, OptionOverrides.ToJson(options).ToJsonString()), cancellationToken);
             var messages = await prompt.MessagesAsync(systemPrompt, plan, questionImages, cancellationToken);
@@ -71,6 +82,7 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
                 GenerationOptions.ToChatOptions(options, modelName, chat.Value.KeepAlive), plan, tags)
             {
                 Door = request.Door,
+                KnowledgeBaseIds = baseIds,
             };
         }, cancellationToken);
     }

@@ -2,7 +2,7 @@ namespace MikuCloud.Api.Turns;
 
 /// <summary>
 /// What a running turn tells its door, in order: <see cref="ConversationCreated"/> (a new conversation only),
-/// <see cref="QuestionSaved"/>, any number of <see cref="AnswerDelta"/> and <see cref="Heartbeat"/>, then
+/// <see cref="QuestionSaved"/>, <see cref="CitationsFound"/> (with knowledge bases), any number of <see cref="AnswerDelta"/> and <see cref="Heartbeat"/>, then
 /// <see cref="AnswerDone"/> or <see cref="AnswerFailed"/>. The data are the API's contract records.
 /// </summary>
 public abstract record TurnEvent
@@ -16,6 +16,9 @@ public abstract record TurnEvent
 
     /// <summary>The question as saved (with its processed images).</summary>
     public sealed record QuestionSaved(MessageDto Message) : TurnEvent;
+
+    /// <summary>The knowledge passages the answer is given, numbered as it cites them; before the first delta.</summary>
+    public sealed record CitationsFound(IReadOnlyList<CitationDto> Citations) : TurnEvent;
 
     /// <summary>The next piece of the answer.</summary>
     public sealed record AnswerDelta(string Text) : TurnEvent;

@@ -14,10 +14,11 @@ public sealed record SendMessageRequest(string? Content, IReadOnlyList<ImageUplo
 /// </summary>
 /// <remarks>
 /// <c>model</c> is the conversation's chat model (left out: the default). A left-out <c>title</c> is derived from the first message by the API's one title rule. Nothing is created when the
-/// turn is refused before its stream starts (400, 413, 415, 429, 503).
+/// turn is refused before its stream starts (400, 413, 415, 429, 503). <c>knowledgeBaseIds</c> (multipart: the field
+/// repeated, or one comma-separated value) are the conversation's knowledge bases, used from this first answer on.
 /// </remarks>
 public sealed record StartConversationRequest(string? Content, IReadOnlyList<ImageUpload>? Images, string? PresetId, JsonObject? Options,
-    string? Title = null, string? SystemPrompt = null, string? Model = null);
+    string? Title = null, string? SystemPrompt = null, string? Model = null, IReadOnlyList<Guid>? KnowledgeBaseIds = null);
 
 /// <summary>An image in the JSON form of <c>POST /api/conversations/{id}/messages</c> (<c>data</c> in base64).</summary>
 public sealed record ImageUpload(string? MediaType, string? Data);
@@ -28,12 +29,18 @@ public sealed record ImageUpload(string? MediaType, string? Data);
 /// </summary>
 public sealed record RegenerateRequest(string? PresetId = null, JsonObject? Options = null);
 
+/// <summary>
+/// The data of the chat stream's <c>citations</c> event: the knowledge passages the answer is given, numbered as it
+/// will cite them (<c>[1]</c>, <c>[2]</c>); sent before the first <c>delta</c>, and only when the conversation uses knowledge bases.
+/// </summary>
+public sealed record CitationsDto(IReadOnlyList<CitationDto> Citations);
+
 /// <summary>The data of the chat stream's <c>delta</c> event: the next piece of the answer.</summary>
 public sealed record DeltaDto(string Text);
 
 /// <summary>
 /// Event names of the chat stream (<c>text/event-stream</c> from <c>POST …/messages</c> and <c>…/regenerate</c>):
-/// <see cref="User"/>, any number of <see cref="Delta"/>, then <see cref="Done"/> or <see cref="Error"/>.
+/// <see cref="User"/>, <see cref="Citations"/> (with knowledge bases), any number of <see cref="Delta"/>, then <see cref="Done"/> or <see cref="Error"/>.
 /// </summary>
 /// <remarks>Clients ignore names they do not know, so the API can add events without breaking them.</remarks>
 public static class ChatStreamEvents
@@ -45,6 +52,12 @@ public static class ChatStreamEvents
 
     /// <summary>The user's message as saved (<see cref="MessageDto"/>, with the processed images).</summary>
     public const string User = "user";
+
+    /// <summary>
+    /// The passages retrieved from the conversation's knowledge bases (<see cref="CitationsDto"/>), before the first
+    /// <see cref="Delta"/>; not sent when the conversation uses none.
+    /// </summary>
+    public const string Citations = "citations";
 
     /// <summary>A piece of the answer (<see cref="DeltaDto"/>).</summary>
     public const string Delta = "delta";

@@ -16,15 +16,17 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 
 /// <summary>
 /// The body of <c>POST /api/conversations</c>; every field may be left out. <c>model</c> is the chat model (a name from
-/// <c>GET /api/models</c>; left out: the default model).
+/// <c>GET /api/models</c>; left out: the default model). <c>knowledgeBaseIds</c> are the knowledge bases its answers
+/// draw on (bases the caller can read; left out or empty: none).
 /// </summary>
 public sealed record CreateConversationRequest(string? Title = null, string? PresetId = null, string? SystemPrompt = null, JsonObject? Options = null,
-    string? Model = null);
+    string? Model = null, IReadOnlyList<Guid>? KnowledgeBaseIds = null);
 
 /// <summary>
 /// The body of <c>PATCH /api/conversations/{id}</c>: only the fields present change, and a present <c>null</c> resets
 /// a field (clear the system prompt with ""). A new <c>model</c> takes its default preset unless <c>presetId</c> names one
-/// of its presets.
+/// of its presets. <c>knowledgeBaseIds</c> replaces the conversation's knowledge bases (<c>[]</c> or null: none, the
+/// knowledge switch off); a base the caller cannot read is a 404, as an unknown one.
 /// </summary>
 /// <remarks>
 /// Nulls are left out when this record is written, so a client's rename cannot reset the preset. Reading is
@@ -36,24 +38,28 @@ public sealed record UpdateConversationRequest(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PresetId = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SystemPrompt = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Options = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Guid>? KnowledgeBaseIds = null);
 
 /// <summary>
 /// A conversation (<c>GET /api/conversations/{id}</c>, the list, and the answer to creating or changing one);
-/// <c>model</c> is its chat model, null for the default model.
+/// <c>model</c> is its chat model, null for the default model; <c>knowledgeBaseIds</c> the knowledge bases its answers
+/// draw on (empty: none).
 /// </summary>
+/// <remarks>The API always fills <see cref="KnowledgeBaseIds"/>; null only from an older server.</remarks>
 public sealed record ConversationDto(Guid Id, string Title, string PresetId, string? SystemPrompt, JsonObject? Options,
-    DateTime CreatedAt, DateTime UpdatedAt, string? Model = null);
+    DateTime CreatedAt, DateTime UpdatedAt, string? Model = null, IReadOnlyList<Guid>? KnowledgeBaseIds = null);
 
 /// <summary>
 /// A message (<c>GET /api/conversations/{id}/messages</c>, and the <c>user</c> and <c>done</c> events of the chat
 /// stream); <c>status</c> is one of <c>complete</c>, <c>streaming</c>, <c>cancelled</c>, <c>failed</c>,
-/// <c>truncated</c>, <c>interrupted</c>.
+/// <c>truncated</c>, <c>interrupted</c>. An answer given with knowledge bases carries its <c>citations</c>: the passages
+/// it was given, numbered as it cites them (<c>[1]</c>, <c>[2]</c>); null otherwise.
 /// </summary>
 /// <remarks>The values are <see cref="MessageStatus"/> and <see cref="MessageRole"/>.</remarks>
 public sealed record MessageDto(Guid Id, Guid ConversationId, string Role, string Content, string Status, string? FinishReason,
     string? PresetId, JsonObject? Options, string? Model, IReadOnlyList<ImageDto> Images, UsageDto? Usage, TimingsDto? Timings,
-    ErrorDto? Error, DateTime CreatedAt, DateTime? CompletedAt);
+    ErrorDto? Error, DateTime CreatedAt, DateTime? CompletedAt, IReadOnlyList<CitationDto>? Citations = null);
 
 /// <summary>
 /// A stored image of a message: the processed one, with the original's size for reference; <c>url</c> is its

@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using MikuCloud.Api.Data;
+
+namespace MikuCloud.Api.Knowledge;
+
+/// <summary>
+/// Finds the passages that answer a query in the knowledge bases an account can read (its own and the shared ones):
+/// the full-text ranking and the vector ranking, fused by reciprocal rank (<see cref="RankFusion"/>), over chunks of
+/// documents that are ready. Bases the account cannot read are ignored exactly like unknown ones.
+/// </summary>
+public sealed class KnowledgeRetriever(ChatDbContext db, KnowledgeEmbedder embedder, KnowledgeVectorIndex vectors)
+{
+    // Candidates each ranking contributes to the fusion: deep enough that a passage second-best in both still surfaces.
+    private const int MinCandidates = 50;
+
+    /// <summary>
+    /// The best <paramref name="top"/> passages for <paramref name="query"/> in <paramref name="baseIds"/> (empty: every base
+    /// <paramref name="ownerId"/> can read), best first.
+    /// </summary>
+    public async Task<IReadOnlyList<RetrievedPassage>> SearchAsync(string ownerId, IReadOnlyCollection<Guid> baseIds, string query, int top,
+        CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerId);
+        ArgumentNullException.ThrowIfNull(baseIds);
+        ArgumentNullException.ThrowIfNull(query);
+        var readable = await ReadableBasesAsync(ownerId, baseIds, ct).ConfigureAwait(false);
+        if (readable.Count == 0 || top <= 0 || string.IsNullOrWhiteSpace(query))
+        {
+            return [];
+        }
+
+        var depth = Math.Max(MinCandidates, top * 4);
+        var fullText = await KnowledgeFullText.RankAsync(db, readable, query, depth, ct).ConfigureAwait(false);
+        var embedded = await embedder.TryEmbedAsync([query], ct).ConfigureAwait(false);
+        var nearest = embedded is [var vector]
+            ? await vectors.RankAsync(db, readable, vector, depth, ct).ConfigureAwait(false)
+            : [];
+        var fused = RankFusion.Fuse(fullText, nearest);
+        return await LoadAsync(fused, top, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The requested bases the owner may read (all readable ones when none are named).</summary>
+    private async Task<List<Guid>> ReadableBasesAsync(string ownerId, IReadOnlyCollection<Guid> baseIds, CancellationToken ct)
+    {
+        var query = db.KnowledgeBases.AsNoTracking().Where(b => b.OwnerId == ownerId || b.Shared);
+        if (baseIds.Count > 0)
+        {
+            var wanted = baseIds.Distinct().ToList();
+            query = query.Where(b => wanted.Contains(b.Id));
+        }
+
+        return await query.Select(b => b.Id).ToListAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The passages of the fused ranking, in its order, skipping chunks of documents not (or no longer) ready.</summary>
+    private async Task<IReadOnlyList<RetrievedPassage>> LoadAsync(IReadOnlyList<(long Id, double Score)> fused, int top, CancellationToken ct)
+    {
+        var ids = fused.Select(f => f.Id).ToList();
+        var rows = await db.KnowledgeChunks.AsNoTracking()
+            .Where(c => ids.Contains(c.Id))
+            .Join(db.KnowledgeDocuments.Where(d => d.Status == KnowledgeDocumentStatus.Ready), c => c.DocumentId, d => d.Id,
+                (c, d) => new { c.Id, c.DocumentId, c.BaseId, d.FileName, c.Page, c.Heading, c.Text })
+            .ToDictionaryAsync(r => r.Id, ct).ConfigureAwait(false);
+        var chosen = fused.Where(f => rows.ContainsKey(f.Id)).Take(top).Select(f => (Row: rows[f.Id], f.Score)).ToList();
+
+        var documents = chosen.Select(c => c.Row.DocumentId).Distinct().ToList();
+        var pagesWithImage = (await db.KnowledgePages.AsNoTracking()
+                .Where(p => documents.Contains(p.DocumentId) && p.Image != null)
+                .Select(p => new { p.DocumentId, p.Number })
+                .ToListAsync(ct).ConfigureAwait(false))
+            .Select(p => (p.DocumentId, p.Number)).ToHashSet();
+
+        return [.. chosen.Select(c => new RetrievedPassage(c.Row.Id, c.Row.DocumentId, c.Row.BaseId, c.Row.FileName, c.Row.Page, c.Row.Heading,
+            c.Row.Text, c.Score, pagesWithImage.Contains((c.Row.DocumentId, c.Row.Page))))];
+    }
+}
