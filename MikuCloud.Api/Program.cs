@@ -58,6 +58,7 @@ builder.AddChat();
 builder.AddAccounts();
 builder.AddUserLimits();
 builder.AddBatches();
+builder.AddKnowledge();
 builder.AddKnowledgeSearch();
 
 var app = builder.Build();
@@ -87,6 +88,7 @@ app.MapConversationEndpoints();
 app.MapChatEndpoints();
 app.MapStatsEndpoints();
 app.MapBatchEndpoints();
+app.MapKnowledgeEndpoints();
 app.MapOpenAiEndpoints();
 app.MapMcpDoor();
 

@@ -51,6 +51,12 @@ public sealed record KnowledgeProgressEvent(KnowledgeDocumentDto Document);
 public sealed record KnowledgePageDto(Guid DocumentId, string FileName, int Number, int PageCount, string Source, string Text, string? ImageUrl);
 
 /// <summary>
+/// A passage opened from a citation (<c>GET /api/knowledge/chunks/{id}</c>): the passage itself and the whole page it
+/// starts on (its text, and the page image for a scan or a picture).
+/// </summary>
+public sealed record KnowledgeChunkDto(KnowledgePassageDto Passage, KnowledgePageDto Page);
+
+/// <summary>
 /// <c>POST /api/knowledge/search</c>: the words to look for (1–2,000 characters), the bases to search (none: every base
 /// the caller can read) and how many passages to return (<c>top</c>, 1–50, default 5).
 /// </summary>

@@ -85,6 +85,20 @@ public static class ProblemCodes
     /// <summary>400: a zip file (or one of its entries) cannot be read: truncated, damaged, encrypted or an unsupported compression.</summary>
     public const string BatchZipCorrupt = "batch_zip_corrupt";
 
+    // Knowledge documents: a file refused at upload, or the error of a document that failed to read (never a 5xx).
+
+    /// <summary>415: the file is not text (UTF-8), Markdown, PDF, Word (DOCX), JPEG, PNG or WebP, judged by its bytes.</summary>
+    public const string KnowledgeUnsupportedType = "knowledge_unsupported_type";
+
+    /// <summary>400: the file cannot be read: truncated, damaged, password-protected, or text that is not valid UTF-8.</summary>
+    public const string KnowledgeFileCorrupt = "knowledge_file_corrupt";
+
+    /// <summary>
+    /// 413: the file is larger than reading allows: too many pages, a page with too much text or content, or a Word
+    /// document whose parts expand too far (a zip bomb).
+    /// </summary>
+    public const string KnowledgeFileTooLarge = "knowledge_file_too_large";
+
     // Not found (404; another user's ids answer the same).
 
     /// <summary>404: there is no such conversation (for this user).</summary>
@@ -276,4 +290,30 @@ public static class ProblemCodes
 
     /// <summary>400: an <c>image_url</c> could not be fetched: unreachable, an HTTP error, too many redirects, or too slow.</summary>
     public const string ImageUrlFetchFailed = "image_url_fetch_failed";
+
+    // Knowledge bases: the knowledge API and ingestion (a refused file of an upload is listed with its code, never a 5xx).
+
+    /// <summary>404: there is no such knowledge base (for this user: their own or a shared one; changing one needs its owner).</summary>
+    public const string KnowledgeBaseNotFound = "knowledge_base_not_found";
+
+    /// <summary>404: there is no such document, page or passage in a knowledge base this user can read.</summary>
+    public const string KnowledgeDocumentNotFound = "knowledge_document_not_found";
+
+    /// <summary>A refused file: the same file (by its SHA-256) is already in this knowledge base.</summary>
+    public const string KnowledgeFileDuplicate = "knowledge_file_duplicate";
+
+    /// <summary>A refused file: the knowledge base holds <c>Knowledge:MaxDocumentsPerBase</c> documents already.</summary>
+    public const string KnowledgeDocumentLimit = "knowledge_document_limit";
+
+    /// <summary>A refused file: its owner would store more than <c>Knowledge:MaxStoredBytesPerUser</c> of documents.</summary>
+    public const string KnowledgeStorageQuota = "knowledge_storage_quota";
+
+    /// <summary>A refused file: one upload adds at most <c>Knowledge:MaxFilesPerUpload</c> files.</summary>
+    public const string KnowledgeTooManyFiles = "knowledge_too_many_files";
+
+    /// <summary>409: the document is being read or indexed right now; re-index it once it is ready or failed.</summary>
+    public const string KnowledgeDocumentBusy = "knowledge_document_busy";
+
+    /// <summary>A document's error: reading it failed in a way no retry mends on its own (the message says what was wrong).</summary>
+    public const string KnowledgeIngestionFailed = "knowledge_ingestion_failed";
 }

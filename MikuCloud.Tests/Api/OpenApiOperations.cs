@@ -37,8 +37,9 @@ public static class OpenApiOperations
     }
 
     /// <summary>
-    /// The path with its ids: <c>{messageId}</c>, <c>{itemId}</c> (a batch item: <c>batchItem</c>), a model's <c>{name}</c> and the <c>{id}</c> of
-    /// the resource the path names (conversation, image, key, user, batch), from <paramref name="ids"/>. A path the sweeps do not know fails, so they get taught.
+    /// The path with its ids: <c>{messageId}</c>, <c>{itemId}</c> (a batch item: <c>batchItem</c>), a model's <c>{name}</c>, a page's
+    /// <c>{number}</c> (1) and the <c>{id}</c> of the resource the path names (conversation, image, key, user, batch, knowledgeBase,
+    /// knowledgeDocument, chunk: a number), from <paramref name="ids"/>. A path the sweeps do not know fails, so they get taught.
     /// </summary>
     public static string Fill(string path, IReadOnlyDictionary<string, string> ids)
     {
@@ -46,6 +47,8 @@ public static class OpenApiOperations
         ArgumentNullException.ThrowIfNull(ids);
         var filled = path.Replace("{messageId}", ids["message"], StringComparison.Ordinal)
             .Replace("{itemId}", ids.GetValueOrDefault("batchItem") ?? Guid.Empty.ToString(), StringComparison.Ordinal)
+            // A document's page: the first, which every read document has.
+            .Replace("{number}", "1", StringComparison.Ordinal)
             // A house model's {name}: the catalog is the same for everyone (nothing is owned), so the default one stands for all.
             .Replace("{name}", "miku-vl", StringComparison.Ordinal);
         var kind = path switch
@@ -54,6 +57,9 @@ public static class OpenApiOperations
             _ when path.StartsWith("/api/images/", StringComparison.Ordinal) => "image",
             _ when path.StartsWith("/api/batches/", StringComparison.Ordinal) => "batch",
             _ when path.StartsWith("/api/keys/", StringComparison.Ordinal) => "key",
+            _ when path.StartsWith("/api/knowledge/bases/", StringComparison.Ordinal) => "knowledgeBase",
+            _ when path.StartsWith("/api/knowledge/documents/", StringComparison.Ordinal) => "knowledgeDocument",
+            _ when path.StartsWith("/api/knowledge/chunks/", StringComparison.Ordinal) => "chunk",
             _ when path.StartsWith("/api/admin/users/", StringComparison.Ordinal) => "user",
             // Model ids are the same catalog for everyone (nothing is owned): the default one stands for all.
             _ when path.StartsWith("/v1/models/", StringComparison.Ordinal) => "model",

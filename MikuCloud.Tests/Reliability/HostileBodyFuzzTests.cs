@@ -55,8 +55,13 @@ public class HostileBodyFuzzTests : AccountsApiTest
         var batch = await Batches.BatchClient.CreateBatchAsync(client, "kept", Batches.BatchTestData.Images(1), new() { ["start"] = "false" }, Ct);
         (ids["batch"], ids["batchItem"]) = (batch["batch"]!["id"]!.GetValue<string>(), batch["added"]![0]!["id"]!.GetValue<string>());
 
+        var knowledgeBase = await Knowledge.KnowledgeClient.CreateBaseAsync(client, "kept", cancellationToken: Ct);
+        ids["knowledgeBase"] = knowledgeBase.ToString();
+        ids["knowledgeDocument"] = (await Knowledge.KnowledgeClient.AddDocumentAsync(client, knowledgeBase, "kept.txt", "kept"u8.ToArray(), Ct)).ToString();
+        ids["chunk"] = "1";
+
         // Deleting is not what is tested: those get unknown ids, so the rest of the sweep still finds its data.
-        var unknown = ids.ToDictionary(kv => kv.Key, kv => kv.Key == "user" ? Guid.NewGuid().ToString("N") : Guid.NewGuid().ToString());
+        var unknown = ids.ToDictionary(kv => kv.Key, kv => kv.Key switch { "user" => Guid.NewGuid().ToString("N"), "chunk" => "2", _ => Guid.NewGuid().ToString() });
         var operations = await OperationsAsync();
         Assert.True(operations.Count(o => o.HasBody) >= 8, $"only {operations.Count(o => o.HasBody)} operations with a body in the document");
 
@@ -94,6 +99,8 @@ public class HostileBodyFuzzTests : AccountsApiTest
         Assert.Equal(messages.Count, (await api.MessagesAsync(Guid.Parse(conversation))).Count);
         var keptBatch = await client.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/batches/{ids["batch"]}", Ct);
         Assert.Equal(1, keptBatch!["total"]!.GetValue<int>()); // (bodiless operations like start did their job: only added items would be taken)
+        var keptBase = await client.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/knowledge/bases/{knowledgeBase}", Ct);
+        Assert.Equal("kept", keptBase!["name"]!.GetValue<string>());
 
         async Task Send(OpenApiOperation operation, string path, Case hostile)
         {

@@ -36,6 +36,7 @@ public class HostileQueryFuzzTests : AccountsApiTest
         {
             ["conversation"] = Guid.NewGuid().ToString(), ["message"] = Guid.NewGuid().ToString(), ["image"] = Guid.NewGuid().ToString(),
             ["user"] = admin.User.Id, ["key"] = Guid.NewGuid().ToString(), ["batch"] = Guid.NewGuid().ToString(), ["batchItem"] = Guid.NewGuid().ToString(),
+            ["knowledgeBase"] = Guid.NewGuid().ToString(), ["knowledgeDocument"] = Guid.NewGuid().ToString(), ["chunk"] = "1",
         };
 
         var failures = new List<string>();

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -29,6 +30,8 @@ public class IdorSweepTests : AccountsApiTest
         ["POST /api/batches/{id}/items"] = () => Batches.BatchTestData.Form(new Dictionary<string, string>(), Batches.BatchTestData.Images(1)),
         ["POST /api/admin/users/{id}/password"] = () => JsonContent.Create(new { newPassword = "taken over!!" }),
         ["PUT /api/admin/models/{name}/enabled"] = () => JsonContent.Create(new { enabled = false }),
+        ["PATCH /api/knowledge/bases/{id}"] = () => JsonContent.Create(new { name = "bob's now" }),
+        ["POST /api/knowledge/bases/{id}/documents"] = () => Knowledge.KnowledgeClient.Files(("bob.txt", "planted by bob"u8.ToArray())),
     };
 
     [Fact]
@@ -67,7 +70,20 @@ public class IdorSweepTests : AccountsApiTest
         ids["batch"] = batch["batch"]!["id"]!.GetValue<string>();
         ids["batchItem"] = batch["added"]![0]!["id"]!.GetValue<string>();
 
-        var unknownIds = ids.ToDictionary(kv => kv.Key, kv => kv.Key == "user" ? Guid.NewGuid().ToString("N") : Guid.NewGuid().ToString());
+        // And a knowledge base with a document read to its end: a page and a passage to open.
+        var knowledgeBase = await Knowledge.KnowledgeClient.CreateBaseAsync(alice, "alice's notes", cancellationToken: Ct);
+        var document = await Knowledge.KnowledgeClient.AddDocumentAsync(alice, knowledgeBase, "diary.md", "# 日记\n\n今天很开心。"u8.ToArray(), Ct);
+        Assert.Equal("ready", (await Knowledge.KnowledgeClient.WaitFinishedAsync(alice, document, TimeSpan.FromSeconds(30), Ct))["status"]!.GetValue<string>());
+        ids["knowledgeBase"] = knowledgeBase.ToString();
+        ids["knowledgeDocument"] = document.ToString();
+        ids["chunk"] = (await api.WithDbAsync(db => db.KnowledgeChunks.Where(c => c.DocumentId == document).Select(c => c.Id).FirstAsync(Ct))).ToString(CultureInfo.InvariantCulture);
+
+        var unknownIds = ids.ToDictionary(kv => kv.Key, kv => kv.Key switch
+        {
+            "user" => Guid.NewGuid().ToString("N"),
+            "chunk" => Random.Shared.NextInt64(1L << 40, 1L << 50).ToString(CultureInfo.InvariantCulture), // a number, as chunk ids are
+            _ => Guid.NewGuid().ToString(),
+        });
 
         // While the sweep runs, Alice is reading an answer streaming in that very conversation: nothing Bob or Carol
         // sends may stop it, count it or touch it (a DELETE of her id once cancelled it before answering 404).
@@ -138,6 +154,7 @@ public class IdorSweepTests : AccountsApiTest
                 Assert.Empty(list!["items"]!.AsArray());
                 Assert.Empty((await caller.GetFromJsonAsync<JsonArray>("/api/keys", Ct))!);
                 Assert.Empty((await caller.GetFromJsonAsync<JsonObject>("/api/batches", Ct))!["items"]!.AsArray());
+                Assert.Empty((await caller.GetFromJsonAsync<JsonArray>("/api/knowledge/bases", Ct))!);
                 var stats = await caller.GetFromJsonAsync<JsonObject>("/api/stats?window=24h", Ct);
                 Assert.DoesNotContain("\"requests\":1", stats!.ToJsonString(), StringComparison.Ordinal);
             }
@@ -170,6 +187,9 @@ public class IdorSweepTests : AccountsApiTest
         Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync($"/api/images/{ids["image"]}", Ct)).StatusCode);
         var alicesBatch = await alice.GetFromJsonAsync<JsonObject>($"/api/batches/{ids["batch"]}", Ct);
         Assert.Equal(("draft", 1, 1), (alicesBatch!["status"]!.GetValue<string>(), alicesBatch["total"]!.GetValue<int>(), alicesBatch["queued"]!.GetValue<int>()));
+        var alicesBase = await alice.GetFromJsonAsync<JsonObject>($"/api/knowledge/bases/{knowledgeBase}", Ct);
+        Assert.Equal(("alice's notes", 1, 1), (alicesBase!["name"]!.GetValue<string>(), alicesBase["documents"]!.GetValue<int>(), alicesBase["readyDocuments"]!.GetValue<int>()));
+        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync($"/api/knowledge/chunks/{ids["chunk"]}", Ct)).StatusCode);
     }
 
     [Fact]
@@ -180,6 +200,7 @@ public class IdorSweepTests : AccountsApiTest
         {
             ["conversation"] = Guid.NewGuid().ToString(), ["message"] = Guid.NewGuid().ToString(), ["image"] = Guid.NewGuid().ToString(),
             ["user"] = "someone", ["key"] = Guid.NewGuid().ToString(), ["batch"] = Guid.NewGuid().ToString(), ["batchItem"] = Guid.NewGuid().ToString(),
+            ["knowledgeBase"] = Guid.NewGuid().ToString(), ["knowledgeDocument"] = Guid.NewGuid().ToString(), ["chunk"] = "1",
         };
         using var anonymous = Anonymous();
         var operations = await OperationsAsync();
