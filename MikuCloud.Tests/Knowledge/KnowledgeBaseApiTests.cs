@@ -16,7 +16,7 @@ public class KnowledgeBaseApiTests : AccountsApiTest
         using var alice = As(admin);
         using var bobs = As(bob);
 
-        var id = await alice.CreateBaseAsync("合同");
+        var id = await alice.CreateBaseAsync("合同", cancellationToken: Ct);
         using (var patch = await alice.PatchAsJsonAsync($"/api/knowledge/bases/{id}", new { name = "  Contracts 2026 ", description = "signed ones" }, Ct))
         {
             var renamed = await patch.Content.ReadFromJsonAsync<JsonObject>(Ct);
@@ -60,13 +60,13 @@ public class KnowledgeBaseApiTests : AccountsApiTest
             Assert.Equal((HttpStatusCode.Forbidden, ProblemCodes.Forbidden), (refused.StatusCode, await CodeOf(refused)));
         }
 
-        var bobsOwn = await bobs.CreateBaseAsync("bob's notes");
+        var bobsOwn = await bobs.CreateBaseAsync("bob's notes", cancellationToken: Ct);
         using (var refused = await bobs.PatchAsJsonAsync($"/api/knowledge/bases/{bobsOwn}", new { shared = true }, Ct))
         {
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         }
 
-        var handbook = await alice.CreateBaseAsync("Staff handbook");
+        var handbook = await alice.CreateBaseAsync("Staff handbook", cancellationToken: Ct);
         using (var share = await alice.PatchAsJsonAsync($"/api/knowledge/bases/{handbook}", new { shared = true }, Ct))
         {
             Assert.True((await share.Content.ReadFromJsonAsync<JsonObject>(Ct))!["shared"]!.GetValue<bool>());

@@ -27,7 +27,7 @@ public class KnowledgeUploadTests : AccountsApiTest
     public async Task Each_file_of_an_upload_is_kept_or_refused_alone_with_a_code()
     {
         using var alice = As(await SetupAdminAsync());
-        var id = await alice.CreateBaseAsync("mixed");
+        var id = await alice.CreateBaseAsync("mixed", cancellationToken: Ct);
         var notes = Encoding.UTF8.GetBytes("# 会议记录\n\n下周一发布。\n");
         var added = await alice.UploadAsync(id,
         [
@@ -57,14 +57,14 @@ public class KnowledgeUploadTests : AccountsApiTest
     {
         var admin = await SetupAdminAsync();
         using var alice = As(admin);
-        var full = await alice.CreateBaseAsync("four at most");
+        var full = await alice.CreateBaseAsync("four at most", cancellationToken: Ct);
         var files = Enumerable.Range(1, 6).Select(i => ($"n{i}.txt", Encoding.UTF8.GetBytes($"note number {i}"))).ToArray();
         var added = await alice.UploadAsync(full, files, Ct);
         Assert.Equal(4, added["added"]!.AsArray().Count);
         Assert.Equal([ProblemCodes.KnowledgeDocumentLimit, ProblemCodes.KnowledgeDocumentLimit], added["refused"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()));
 
         // Bytes per user count across bases: 50,000 in all, 19,000 per file.
-        var other = await alice.CreateBaseAsync("big files");
+        var other = await alice.CreateBaseAsync("big files", cancellationToken: Ct);
         var big = Enumerable.Range(1, 3).Select(i => ($"big{i}.txt", Encoding.UTF8.GetBytes(new string((char)('a' + i), 19_000)))).ToArray();
         var second = await alice.UploadAsync(other, big, Ct);
         Assert.Equal(["big1.txt", "big2.txt"], second["added"]!.AsArray().Select(d => d!["fileName"]!.GetValue<string>()));
@@ -72,7 +72,7 @@ public class KnowledgeUploadTests : AccountsApiTest
             (second["refused"]![0]!["fileName"]!.GetValue<string>(), second["refused"]![0]!["code"]!.GetValue<string>()));
 
         // One upload adds at most six files.
-        var many = await alice.CreateBaseAsync("many");
+        var many = await alice.CreateBaseAsync("many", cancellationToken: Ct);
         var seven = Enumerable.Range(1, 7).Select(i => ($"m{i}.txt", Encoding.UTF8.GetBytes($"m{i}"))).ToArray();
         var third = await alice.UploadAsync(many, seven, Ct);
         Assert.Equal(ProblemCodes.KnowledgeTooManyFiles, third["refused"]!.AsArray().Last()!["code"]!.GetValue<string>());
@@ -83,7 +83,7 @@ public class KnowledgeUploadTests : AccountsApiTest
     public async Task An_upload_that_is_not_multipart_is_refused_with_a_code()
     {
         using var alice = As(await SetupAdminAsync());
-        var id = await alice.CreateBaseAsync("b");
+        var id = await alice.CreateBaseAsync("b", cancellationToken: Ct);
         using var response = await alice.PostAsJsonAsync($"/api/knowledge/bases/{id}/documents", new { files = "x" }, Ct);
         Assert.Equal((HttpStatusCode.UnsupportedMediaType, ProblemCodes.UnsupportedMediaType), (response.StatusCode, await CodeOf(response)));
     }

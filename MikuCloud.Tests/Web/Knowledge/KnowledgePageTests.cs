@@ -80,7 +80,7 @@ public sealed class KnowledgePageTests : WebComponentTest
     public void Uploaded_files_go_one_by_one_whole_and_a_refused_one_says_why_without_stopping_the_others()
     {
         var b = Manuals();
-        KnowledgeApi.Refuse["setup.exe"] = "knowledge_unsupported_type";
+        KnowledgeApi.Refuse["setup.exe"] = ProblemCodes.KnowledgeUnsupportedType;
         var page = Open(b.Id);
         var big = Enumerable.Repeat((byte)7, 900_000).ToArray();
 
@@ -92,7 +92,7 @@ public sealed class KnowledgePageTests : WebComponentTest
         page.WaitForAssertion(() => Assert.Equal(["add 扫描件.pdf", "add setup.exe", "add 笔记.md"], KnowledgeApi.Calls));
         Assert.Equal(big, KnowledgeApi.Received["扫描件.pdf"]); // past InputFile's 512 KB default, whole
         page.WaitForAssertion(() => Assert.Equal("refused", page.Find("li[data-file='setup.exe']").GetAttribute("data-status")));
-        Assert.Equal("knowledge_unsupported_type", page.Find("li[data-file='setup.exe'] .why").GetAttribute("data-code"));
+        Assert.Equal(ProblemCodes.KnowledgeUnsupportedType, page.Find("li[data-file='setup.exe'] .why").GetAttribute("data-code"));
         Assert.Equal("added", page.Find("li[data-file='笔记.md']").GetAttribute("data-status"));
         // The added documents show at once, queued, before their first event.
         Assert.Equal(["扫描件.pdf", "笔记.md"], page.FindAll("table.documents tbody tr .name").Select(n => n.TextContent));
@@ -104,7 +104,7 @@ public sealed class KnowledgePageTests : WebComponentTest
     {
         var b = Manuals();
         var broken = FakeMikuKnowledgeApi.Document(b.Id, "坏了.pdf", KnowledgeDocumentStatus.Failed,
-            error: new ErrorDto("knowledge_file_corrupt", "The PDF is truncated."));
+            error: new ErrorDto(ProblemCodes.KnowledgeFileCorrupt, "The PDF is truncated."));
         var fine = FakeMikuKnowledgeApi.Document(b.Id, "好的.pdf", KnowledgeDocumentStatus.Ready, chunks: 4);
         KnowledgeApi.Documents[b.Id] = [broken, fine];
         var page = Open(b.Id);

@@ -70,14 +70,14 @@ public sealed class KnowledgeWireTests
     [Fact]
     public async Task An_upload_is_one_files_part_per_request_and_a_refusal_comes_back_with_its_code()
     {
-        var handler = new StubHandler(_ => Json($$"""{"added":[],"refused":[{"fileName":"a.exe","code":"{{"knowledge_unsupported_type"}}","message":"not a document"}]}""",
+        var handler = new StubHandler(_ => Json($$"""{"added":[],"refused":[{"fileName":"a.exe","code":"{{ProblemCodes.KnowledgeUnsupportedType}}","message":"not a document"}]}""",
             HttpStatusCode.Created));
         var client = new MikuKnowledgeClient(new HttpClient(handler) { BaseAddress = new Uri("http://api") });
         var baseId = Guid.NewGuid();
 
         var answer = await client.AddDocumentAsync(baseId, "a.exe", new MemoryStream(Encoding.ASCII.GetBytes("MZ-binary")), Ct);
 
-        Assert.Equal("knowledge_unsupported_type", answer.Refused.Single().Code);
+        Assert.Equal(ProblemCodes.KnowledgeUnsupportedType, answer.Refused.Single().Code);
         Assert.Contains("name=files; filename=a.exe", handler.Bodies.Single(), StringComparison.Ordinal);
         Assert.Contains("MZ-binary", handler.Bodies.Single(), StringComparison.Ordinal);
         Assert.Equal($"/api/knowledge/bases/{baseId}/documents", handler.Requests.Single().RequestUri!.AbsolutePath);
