@@ -23,7 +23,7 @@ public sealed class CitationMarkersTests
         Assert.Equal(["1", "2", "1", "2"], chips.Select(c => c.TextContent));
         Assert.Equal(["1", "2", "1", "2"], chips.Select(c => c.GetAttribute("data-cite")));
         Assert.Equal("来源 2：说明.docx，第 3 页", chips[1].GetAttribute("title"));
-        Assert.Equal("营收增长了 12% 12，利润翻倍2。两者都见 12。", body.TextContent.Trim());
+        Assert.Equal("营收增长了 12% 1，利润翻倍2。两者都见 12。", body.TextContent.Trim());
     }
 
     [Fact]

@@ -164,8 +164,8 @@ public sealed class KnowledgePageTests : WebComponentTest
 
         page.Find("[data-testid=knowledge-delete]").Click();
         page.Find("[data-testid=knowledge-delete-yes]").Click();
+        page.WaitForAssertion(() => Assert.EndsWith("/knowledge", Services.GetRequiredService<NavigationManager>().Uri));
         Assert.Contains("delete-base", KnowledgeApi.Calls);
-        Assert.EndsWith("/knowledge", Services.GetRequiredService<NavigationManager>().Uri);
         Assert.Empty(page.FindAll($"a[data-base-id='{b.Id}']"));
     }
 
