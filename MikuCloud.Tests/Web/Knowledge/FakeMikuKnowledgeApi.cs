@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using MikuCloud.Web.Api;
 using MikuCloud.Web.Knowledge;
 
 namespace MikuCloud.Tests.Web.Knowledge;
