@@ -1,4 +1,5 @@
 using MikuCloud.Web.Api;
+using MikuCloud.Web.Knowledge;
 using MikuCloud.Web.Localization;
 using MikuCloud.Web.Rendering;
 using MikuCloud.Web.Rendering.Maths;
@@ -29,6 +30,7 @@ public static class WebSetup
         app.MapPassThroughEndpoints();
         app.MapBatchPassThroughEndpoints();
         app.MapUsagePassThroughEndpoints();
+        app.MapKnowledgePassThroughEndpoints();
         app.MapCultureEndpoint();
         return app;
     }

@@ -119,9 +119,6 @@ public static class ProblemCodes
     /// <summary>404: there is no such batch (for this user), or no such item in it.</summary>
     public const string BatchNotFound = "batch_not_found";
 
-    /// <summary>404: there is no such knowledge base (that this user can read).</summary>
-    public const string KnowledgeBaseNotFound = "knowledge_base_not_found";
-
     // Conflicts (409).
 
     /// <summary>409: only the chosen branch's last answer (or its last question) can be regenerated.</summary>

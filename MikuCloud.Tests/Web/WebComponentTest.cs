@@ -30,6 +30,7 @@ public abstract class WebComponentTest : BunitContext
         CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("zh-CN");
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddSingleton<IMikuApi>(Api);
+        Services.AddSingleton<MikuCloud.Web.Knowledge.IMikuKnowledgeApi>(KnowledgeApi);
         Services.AddSingleton<MarkdownRenderer>();
         Services.AddLocalization(options => options.ResourcesPath = UiText.ResourcesPath);
         Services.AddSingleton<UiText>();
@@ -55,6 +56,9 @@ public abstract class WebComponentTest : BunitContext
             new SignedInUser(new UserDto(id, userName, displayName ?? userName, role, false, DateTime.UtcNow, null, true, false), "stamp-1"), "Test"));
 
     protected FakeMikuApi Api { get; } = new();
+
+    /// <summary>The knowledge API the page, the composer's knowledge switch and the passage dialog use: no bases unless a test adds some.</summary>
+    protected Knowledge.FakeMikuKnowledgeApi KnowledgeApi { get; } = new();
 
     protected ImageLimits Limits { get; } = new();
 
@@ -138,7 +142,11 @@ public sealed class FakeMikuApi : IMikuApi
     {
         Updates.Add((id, request));
         var index = Conversations.FindIndex(c => c.Id == id);
-        var updated = Conversations[index] with { Title = request.Title ?? Conversations[index].Title };
+        var updated = Conversations[index] with
+        {
+            Title = request.Title ?? Conversations[index].Title,
+            KnowledgeBaseIds = request.KnowledgeBaseIds ?? Conversations[index].KnowledgeBaseIds,
+        };
         Conversations[index] = updated;
         return Task.FromResult(updated);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using MikuCloud.Web.Auth;
+using MikuCloud.Web.Knowledge;
 using Polly;
 using Polly.Timeout;
 
@@ -23,6 +24,8 @@ public static class ApiClientSetup
         Configure(services.AddHttpClient<MikuBatchClient>(c => Configure(c, baseAddress)));
         services.AddTransient<IMikuBatchApi>(sp => sp.GetRequiredService<MikuBatchClient>());
         Configure(services.AddHttpClient<MikuUsageClient>(c => Configure(c, baseAddress)));
+        Configure(services.AddHttpClient<MikuKnowledgeClient>(c => Configure(c, baseAddress)));
+        services.AddTransient<IMikuKnowledgeApi>(sp => sp.GetRequiredService<MikuKnowledgeClient>());
         // The account clients: same API, same policy; they differ in whose token they send.
         Configure(services.AddHttpClient<MikuAuthClient>(c => Configure(c, baseAddress)));
         Configure(services.AddHttpClient<MikuAccountClient>(c => Configure(c, baseAddress)));

@@ -13,6 +13,9 @@ public sealed record ConversationStarted(ConversationDto Conversation) : ChatEve
 /// <summary><c>event: user</c> — the user's message as saved (with processed image ids).</summary>
 public sealed record UserMessageSaved(MessageDto Message) : ChatEvent;
 
+/// <summary><c>event: citations</c> — the knowledge passages the answer is given, numbered as it cites them, before its first delta.</summary>
+public sealed record CitationsGiven(IReadOnlyList<CitationDto> Citations) : ChatEvent;
+
 /// <summary><c>event: delta</c> — a chunk of the answer.</summary>
 public sealed record AnswerDelta(string Text) : ChatEvent;
 
@@ -26,11 +29,12 @@ public sealed record AnswerFailed(ErrorDto Error) : ChatEvent;
 public sealed record OutgoingImage(string FileName, string MediaType, Func<Stream> Open);
 
 /// <summary>
-/// What the user sends: text, images, and the preset/options to answer with; <see cref="EditOf"/> names the question it
-/// edits (the API answers it on a new branch).
+/// What the user sends: text, images, and the preset/options to answer with; a new chat's first message also carries
+/// its model and the knowledge bases to answer from; <see cref="EditOf"/> names the question it edits (the API answers
+/// it on a new branch).
 /// </summary>
 public sealed record OutgoingMessage(string Content, IReadOnlyList<OutgoingImage> Images, string? PresetId, System.Text.Json.Nodes.JsonObject? Options,
-    string? Model = null)
+    string? Model = null, IReadOnlyList<Guid>? KnowledgeBaseIds = null)
 {
     /// <summary>The question this one edits (it becomes its sibling); null for a new question.</summary>
     public Guid? EditOf { get; init; }

@@ -124,6 +124,11 @@ public sealed class MikuApiClient : ApiClientBase, IMikuApi
             form.Add(new StringContent(systemPrompt), "systemPrompt");
         }
 
+        foreach (var baseId in message.KnowledgeBaseIds ?? [])
+        {
+            form.Add(new StringContent(baseId.ToString()), "knowledgeBaseIds");
+        }
+
         return StreamAsync(new HttpRequestMessage(HttpMethod.Post, "/api/conversations/messages") { Content = form }, cancellationToken);
     }
 
@@ -218,11 +223,22 @@ public sealed class MikuApiClient : ApiClientBase, IMikuApi
     {
         ChatStreamEvents.Conversation => new ConversationStarted(Deserialize<ConversationDto>(sse.Data)),
         ChatStreamEvents.User => new UserMessageSaved(Deserialize<MessageDto>(sse.Data)),
+        ChatStreamEvents.Citations => new CitationsGiven(Citations(sse.Data)),
         ChatStreamEvents.Delta => new AnswerDelta(Deserialize<DeltaDto>(sse.Data).Text ?? ""),
         ChatStreamEvents.Done => new AnswerDone(Deserialize<MessageDto>(sse.Data)),
         ChatStreamEvents.Error => new AnswerFailed(Deserialize<ErrorDto>(sse.Data)),
         _ => null,
     };
+
+    /// <summary>The <c>citations</c> event's data: a bare list, or an object carrying <c>citations</c>.</summary>
+    private static IReadOnlyList<CitationDto> Citations(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var list = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("citations", out var inner)
+            ? inner
+            : document.RootElement;
+        return list.Deserialize<List<CitationDto>>(ApiJson.Options) ?? [];
+    }
 
     private static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, ApiJson.Options) ?? throw new JsonException($"Empty {typeof(T).Name}.");

@@ -47,7 +47,8 @@ internal sealed class AnswerTurns(ChatSession session, SavedAnswers saved, ChatB
         var answer = MessageView.StreamingAssistant(s.Settings.PresetId);
         s.Messages.Add(question);
         s.Messages.Add(answer);
-        var outgoing = new OutgoingMessage(submission.Text, uploads.ToOutgoing(submission), s.Settings.PresetId, OptionsOf(s.Settings), s.Settings.Model);
+        var outgoing = new OutgoingMessage(submission.Text, uploads.ToOutgoing(submission), s.Settings.PresetId, OptionsOf(s.Settings), s.Settings.Model,
+            s.Settings.KnowledgeBaseIds);
         await RunAsync(s, new Turn(answer, question, submission, ct => s.Conversation is { } c
             ? api.SendMessageAsync(c.Id, outgoing, ct)
             // A new chat: the API creates the conversation with the first message (and names it), in one call.
@@ -148,6 +149,9 @@ internal sealed class AnswerTurns(ChatSession session, SavedAnswers saved, ChatB
                         taken = true;
                         notices.Accepted();
                         uploads.Delete(turn.Submission); // the API has its own processed copy now
+                        break;
+                    case CitationsGiven given:
+                        answer.Cite(given.Citations);
                         break;
                     case AnswerDelta delta:
                         answer.Append(delta.Text);

@@ -43,11 +43,18 @@ public sealed class ConversationSettingsModel
 
     public Dictionary<string, double> Overrides { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The knowledge bases answers draw on (empty: knowledge off).</summary>
+    public IReadOnlyList<Guid> KnowledgeBaseIds { get; set; } = [];
+
     public string? SystemPrompt { get; set; }
 
     public static ConversationSettingsModel From(ConversationDto conversation)
     {
-        var settings = new ConversationSettingsModel { PresetId = conversation.PresetId, SystemPrompt = conversation.SystemPrompt, Model = conversation.Model };
+        var settings = new ConversationSettingsModel
+        {
+            PresetId = conversation.PresetId, SystemPrompt = conversation.SystemPrompt, Model = conversation.Model,
+            KnowledgeBaseIds = conversation.KnowledgeBaseIds ?? [],
+        };
         foreach (var (name, node) in conversation.Options ?? [])
         {
             if (Parameters.Any(p => p.Name == name) && node is JsonValue value && value.TryGetValue<double>(out var number))
@@ -61,7 +68,7 @@ public sealed class ConversationSettingsModel
 
     public ConversationSettingsModel Clone()
     {
-        var copy = new ConversationSettingsModel { PresetId = PresetId, SystemPrompt = SystemPrompt, Model = Model };
+        var copy = new ConversationSettingsModel { PresetId = PresetId, SystemPrompt = SystemPrompt, Model = Model, KnowledgeBaseIds = KnowledgeBaseIds };
         foreach (var (k, v) in Overrides)
         {
             copy.Overrides[k] = v;

@@ -76,6 +76,35 @@ public sealed class SettingsAutosave(IMikuApi api, UiText text, ChatSession sess
         return SaveAsync(settings);
     }
 
+    /// <summary>
+    /// The composer's knowledge switch: the next message answers from <paramref name="baseIds"/> (none: knowledge off).
+    /// A saved conversation stores them at once and alone (a base deleted meanwhile refuses this change only, never the
+    /// other settings); a new chat sends them with its first message. Answers why it could not be stored (the switch
+    /// then shows the stored choice again), or null.
+    /// </summary>
+    public async Task<string?> KnowledgeChangedAsync(IReadOnlyList<Guid> baseIds)
+    {
+        var settings = session.State.Settings;
+        var before = settings.KnowledgeBaseIds;
+        settings.KnowledgeBaseIds = baseIds;
+        if (session.State.Conversation is not { } conversation)
+        {
+            return null;
+        }
+
+        try
+        {
+            var updated = await api.UpdateConversationAsync(conversation.Id, new UpdateConversationRequest(KnowledgeBaseIds: baseIds));
+            session.Saved(conversation, updated);
+            return null;
+        }
+        catch (Exception ex) when (ApiFailure.IsTransport(ex))
+        {
+            settings.KnowledgeBaseIds = before;
+            return text.Format("knowledge.saveFailed", ex is ApiException refused ? ChatNotices.Describe(refused.Problem) : text["state.apiDown"]);
+        }
+    }
+
     /// <summary>Drops a pending save (the page is gone).</summary>
     public void Dispose() => pending?.Cancel();
 }

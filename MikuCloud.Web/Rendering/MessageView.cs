@@ -47,6 +47,9 @@ public sealed class MessageView
     /// <summary>An answer that was cut off or stopped, which the model can go on with.</summary>
     public bool CanContinue => !IsUser && Id is not null && Status is MessageStatus.Truncated or MessageStatus.Cancelled or MessageStatus.Interrupted;
 
+    /// <summary>The knowledge passages an answer was given, numbered as it cites them (<c>[1]</c>, <c>[2]</c>).</summary>
+    public IReadOnlyList<CitationDto> Citations { get; private set; } = [];
+
     public DateTime CreatedAt { get; private set; } = DateTime.UtcNow;
 
     /// <summary>Sent but not yet saved by the API (user message before its <c>user</c> event).</summary>
@@ -109,6 +112,7 @@ public sealed class MessageView
         Usage = null;
         Timings = null;
         Error = null;
+        Citations = [];
         PresetId = presetId;
         Touch();
     }
@@ -129,6 +133,13 @@ public sealed class MessageView
         Touch();
     }
 
+    /// <summary>The <c>citations</c> event: the sources arrive before the answer's first words.</summary>
+    public void Cite(IReadOnlyList<CitationDto> citations)
+    {
+        Citations = citations;
+        Touch();
+    }
+
     /// <summary>Takes the saved state from the API (the <c>user</c>/<c>done</c> events, or a history page).</summary>
     public void Apply(MessageDto dto, bool notify = true)
     {
@@ -142,6 +153,7 @@ public sealed class MessageView
         Usage = dto.Usage;
         Timings = dto.Timings;
         Error = dto.Error;
+        Citations = dto.Citations ?? Citations; // a done event without them keeps those the stream announced
         CreatedAt = dto.CreatedAt;
         IsPending = false;
         Siblings = dto.Siblings ?? Siblings;

@@ -55,6 +55,15 @@
         }
     });
 
+    // Citation chips inside rendered answers ([1] became a button.cite, see CitationMarkers): one delegated listener,
+    // since that HTML is not Blazor's. A chip presses its source's button under the same answer, which opens the passage.
+    document.addEventListener("click", (e) => {
+        const chip = e.target instanceof Element ? e.target.closest("button.cite[data-cite]") : null;
+        if (!chip) return;
+        const number = chip.getAttribute("data-cite");
+        chip.closest("article")?.querySelector(`.sources button[data-source="${CSS.escape(number)}"]`)?.click();
+    });
+
     // Escape closes the image preview even before Blazor has moved focus into it (that takes a round trip, and
     // a quick Escape would otherwise land on the page behind). Inside the dialog, its own handler does the job.
     document.addEventListener("keydown", (e) => {
