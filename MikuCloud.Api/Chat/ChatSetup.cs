@@ -30,6 +30,14 @@ public static class ChatSetup
         services.AddScoped<Turns.AnswerRunner>();
         services.AddScoped<Turns.TurnEngine>();
 
+        // Answers outlive their readers: a registry to attach to, a checkpoint of their text, a sweep for those whose writer died.
+        services.AddSingleton<Turns.Live.LiveAnswers>();
+        services.AddScoped<Turns.Live.AnswerFollower>();
+        services.AddScoped<Turns.Live.RemoteAnswerFollower>();
+        services.AddHostedService<Turns.Live.LiveAnswerCheckpoints>();
+        services.AddHostedService<Turns.Live.StaleAnswerSweeper>();
+        services.AddSingleton<Turns.Live.IAnswerRelay, Turns.Live.InProcessAnswerRelay>();
+
         // The handlers every chat call shares; each call puts its own OllamaStreamWatchHandler on top (WatchedOllamaChatClient).
         services.AddHttpClient(WatchedOllamaChatClient.HttpClientName)
             .AddOllamaResilienceHandler();

@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MikuCloud.Api.Chat;
+using MikuCloud.Api.Data;
+
+namespace MikuCloud.Api.Turns.Live;
+
+/// <summary>
+/// Saves what the answers live on this replica have so far, every <c>Chat:AnswerCheckpointInterval</c> (~1 s): one
+/// small UPDATE per answer (its text when it grew, and its heartbeat), never per token. A crash loses at most one
+/// interval of text; the heartbeat tells every replica's <see cref="StaleAnswerSweeper"/> the writer is alive.
+/// </summary>
+public sealed class LiveAnswerCheckpoints(IServiceScopeFactory scopes, LiveAnswers live, TimeProvider time, IOptions<ChatServerOptions> chat,
+    ILogger<LiveAnswerCheckpoints> logger) : BackgroundService
+{
+    private readonly Dictionary<Guid, int> saved = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(chat.Value.AnswerCheckpointInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await SaveAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the answers' own ends save them (or the sweep of another start marks them interrupted).
+        }
+    }
+
+    /// <summary>One checkpoint of every live answer.</summary>
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        var answers = live.All.ToList();
+        foreach (var gone in saved.Keys.Where(id => answers.All(a => a.Id != id)).ToList())
+        {
+            saved.Remove(gone);
+        }
+
+        if (answers.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+            var now = Timestamps.Now(time);
+            var unchanged = new List<Guid>();
+            foreach (var answer in answers)
+            {
+                var text = answer.Text();
+                if (saved.TryGetValue(answer.Id, out var length) && length == text.Length)
+                {
+                    unchanged.Add(answer.Id);
+                    continue;
+                }
+
+                // Only while streaming: the answer's final save (a different context) must never be overwritten.
+                await db.Messages.Where(m => m.Id == answer.Id && m.Status == MessageStatus.Streaming)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, text).SetProperty(m => m.HeartbeatAt, now), cancellationToken);
+                saved[answer.Id] = text.Length;
+            }
+
+            if (unchanged.Count > 0)
+            {
+                await db.Messages.Where(m => unchanged.Contains(m.Id) && m.Status == MessageStatus.Streaming)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.HeartbeatAt, now), cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Saving the answers in progress failed (will retry): {Message}", ex.Message);
+        }
+    }
+}
