@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MikuCloud.Api.Images;
 using MikuCloud.Api.Models;
@@ -36,7 +37,7 @@ public static class ChatSetup
         services.AddScoped<Turns.Live.RemoteAnswerFollower>();
         services.AddHostedService<Turns.Live.LiveAnswerCheckpoints>();
         services.AddHostedService<Turns.Live.StaleAnswerSweeper>();
-        services.AddSingleton<Turns.Live.IAnswerRelay, Turns.Live.InProcessAnswerRelay>();
+        services.TryAddSingleton<Turns.Live.IAnswerRelay, Turns.Live.InProcessAnswerRelay>(); // PostgreSQL replaces it (ChatDatabaseSetup)
 
         // The handlers every chat call shares; each call puts its own OllamaStreamWatchHandler on top (WatchedOllamaChatClient).
         services.AddHttpClient(WatchedOllamaChatClient.HttpClientName)

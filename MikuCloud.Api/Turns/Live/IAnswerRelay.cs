@@ -3,7 +3,7 @@ namespace MikuCloud.Api.Turns.Live;
 /// <summary>
 /// How replicas tell each other about answers: the deltas of answers generating elsewhere (for a reader attached
 /// here) and Stop requests for them. One process with SQLite needs none (<see cref="InProcessAnswerRelay"/>); replicas
-/// sharing PostgreSQL use its LISTEN/NOTIFY (<c>PostgresAnswerRelay</c>).
+/// sharing PostgreSQL use its LISTEN/NOTIFY (<see cref="PostgresAnswerRelay"/>).
 /// </summary>
 public interface IAnswerRelay
 {

@@ -38,6 +38,9 @@ public sealed class LiveAnswers
             ? live
             : null;
 
+    /// <summary>The answer if it is live here, whoever owns it (for the relay between replicas, which checked ownership at the door).</summary>
+    public LiveAnswer? Get(Guid answerId) => answers.GetValueOrDefault(answerId);
+
     /// <summary>Stops the answer if it is live here (a Stop relayed from another replica, already checked for ownership there).</summary>
     public bool Stop(Guid answerId)
     {
