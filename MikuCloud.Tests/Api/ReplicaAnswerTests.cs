@@ -62,6 +62,7 @@ public class ReplicaAnswerTests(ITestOutputHelper output)
         double? firstByteMs = null;
         var readerEvents = new List<SseEvent>();
         var stopped = false;
+        var deltasBeforeStop = 0;
         await foreach (var e in Sse.ReadAsync(follow, cancellationToken: Ct))
         {
             readerEvents.Add(e);
@@ -71,6 +72,7 @@ public class ReplicaAnswerTests(ITestOutputHelper output)
             }
 
             firstByteMs ??= Stopwatch.GetElapsedTime(attached).TotalMilliseconds;
+            deltasBeforeStop += stopped ? 0 : 1;
             text.Append(e.Data!["text"]!.GetValue<string>());
             Assert.Equal(text.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Id); // contiguous: nothing lost or doubled
             lock (writerSeen)
@@ -92,8 +94,13 @@ public class ReplicaAnswerTests(ITestOutputHelper output)
         }
 
         var writerEvents = await writerDone;
+        foreach (var line in generating.Logs.Concat(reading.Logs).Where(l => l.Contains("relay", StringComparison.OrdinalIgnoreCase) || l.Contains("replica", StringComparison.OrdinalIgnoreCase)))
+        {
+            output.WriteLine(line);
+        }
+
         lags.Sort();
-        output.WriteLine($"reader's first byte {firstByteMs:0} ms after attaching; relay lag p50 {lags.ElementAtOrDefault(lags.Count / 2):0} ms over {lags.Count} deltas");
+        output.WriteLine($"reader's first byte {firstByteMs:0} ms after attaching; relay lag p50 {lags.ElementAtOrDefault(lags.Count / 2):0} ms over {lags.Count} matched deltas; {deltasBeforeStop} deltas before Stop");
         var saved = (await generating.MessagesAsync(id))[1];
         Assert.Equal(MessageStatus.Cancelled, saved.Status);
         Assert.Equal(ProblemCodes.Cancelled, writerEvents[^1].Data!["code"]!.GetValue<string>());
@@ -101,7 +108,8 @@ public class ReplicaAnswerTests(ITestOutputHelper output)
         Assert.Equal(MessageStatus.Cancelled, readerEvents[^1].Data!["status"]!.GetValue<string>());
         Assert.StartsWith(text.ToString(), saved.Content, StringComparison.Ordinal);
         Assert.True(saved.Content.Length < string.Concat(tokens).Length, "the answer was not stopped");
-        Assert.True(lags.Count >= 5, $"the reader got only {lags.Count} deltas live");
+        // Live, not a checkpoint a second: about one event per token between attaching (~5 tokens in) and Stop (20 tokens in).
+        Assert.True(deltasBeforeStop >= 8, $"the reader got only {deltasBeforeStop} deltas before Stop");
     }
 
     [Fact]
@@ -147,12 +155,14 @@ public class ReplicaAnswerTests(ITestOutputHelper output)
 
         var killedAt = Stopwatch.GetTimestamp();
         var answer = await WaitForAsync(survivor, id, m => m.Status != MessageStatus.Streaming, TimeSpan.FromSeconds(30));
-        var lostChars = received.Length - answer.Content.Length;
+        // Lost: what the user had seen and the saved answer has not (the reader may lag the model, so the saved text can be longer).
+        var lostChars = Math.Max(0, received.Length - answer.Content.Length);
         var lostSeconds = lostChars / (double)tokens[0].Length / 20;
         output.WriteLine($"interrupted {Stopwatch.GetElapsedTime(killedAt).TotalSeconds:0.0} s after the kill; the client had {received.Length} characters, " +
                          $"the saved answer {answer.Content.Length}: {lostChars} lost = {lostSeconds:0.00} s of generation");
         Assert.Equal(MessageStatus.Interrupted, answer.Status);
-        Assert.StartsWith(answer.Content, received.ToString(), StringComparison.Ordinal);
+        var shorter = Math.Min(received.Length, answer.Content.Length);
+        Assert.Equal(received.ToString(0, shorter), answer.Content[..shorter]); // the same text, one a prefix of the other
         Assert.True(lostSeconds <= 1.25, $"{lostSeconds:0.00} s of text lost"); // a 1 s checkpoint, plus a token in flight
     }
 

@@ -205,6 +205,21 @@ public class ResumableAnswerTests : ApiTest
         Assert.Equal("一二三", (await api.MessagesAsync(id))[1].Content);
     }
 
+    [Fact]
+    public async Task The_attach_and_stop_operations_and_the_disconnect_rule_are_in_the_openapi_document()
+    {
+        var paths = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json", Ct))!["paths"]!;
+
+        var follow = paths["/api/conversations/{id}/messages/{messageId}/stream"]!["get"]!;
+        Assert.NotNull(follow["responses"]!["200"]!["content"]!["text/event-stream"]);
+        Assert.Contains(follow["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "offset");
+        Assert.Contains("Last-Event-ID", follow["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotNull(paths["/api/conversations/{id}/messages/{messageId}/stop"]!["post"]!["responses"]!["200"]);
+        var send = paths["/api/conversations/{id}/messages"]!["post"]!;
+        Assert.Contains(send["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "cancelOnDisconnect");
+        Assert.Contains("keeps generating when the client goes away", send["description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private static async Task FirstDeltaAsync(HttpResponseMessage response)
     {
         await foreach (var e in Sse.ReadAsync(response, cancellationToken: Ct))

@@ -29,6 +29,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
     [InlineData("bodies", "## 7. Refused bodies")]
     [InlineData("batch", "## 8. Batch jobs")]
     [InlineData("usage", "## 9. Usage analytics")]
+    [InlineData("resume", "## 10. Resumable answers")]
     public async Task Each_benchmark_runs_briefly_and_reports(string item, string heading)
     {
         var log = new StringWriter();

@@ -73,6 +73,7 @@ public static class BenchRunner
                     "bodies" => await new BodiesBenchmark(options, log).RunAsync(cancellationToken),
                     "batch" => await new BatchBenchmark(options, log).RunAsync(cancellationToken),
                     "usage" => await new UsageBenchmark(options, log).RunAsync(cancellationToken),
+                    "resume" => await new ResumeBenchmark(options, log).RunAsync(cancellationToken),
                     _ => throw new ArgumentOutOfRangeException(nameof(options), item, "unknown item"),
                 };
             }

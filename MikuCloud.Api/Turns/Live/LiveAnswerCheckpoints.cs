@@ -8,7 +8,9 @@ namespace MikuCloud.Api.Turns.Live;
 /// <summary>
 /// Saves what the answers live on this replica have so far, every <c>Chat:AnswerCheckpointInterval</c> (~1 s): one
 /// small UPDATE per answer (its text when it grew, and its heartbeat), never per token. A crash loses at most one
-/// interval of text; the heartbeat tells every replica's <see cref="StaleAnswerSweeper"/> the writer is alive.
+/// interval of text; the heartbeat tells every replica's <see cref="StaleAnswerSweeper"/> the writer is alive. When the
+/// replica shuts down, the answers still live here are stopped and saved <c>interrupted</c> (they would otherwise hold the
+/// shutdown until they finished), so a rolling update loses nothing already written.
 /// </summary>
 public sealed class LiveAnswerCheckpoints(IServiceScopeFactory scopes, LiveAnswers live, TimeProvider time, IOptions<ChatServerOptions> chat,
     ILogger<LiveAnswerCheckpoints> logger) : BackgroundService
@@ -29,6 +31,39 @@ public sealed class LiveAnswerCheckpoints(IServiceScopeFactory scopes, LiveAnswe
         {
             // Stopping: the answers' own ends save them (or the sweep of another start marks them interrupted).
         }
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var stopping = live.All.ToList();
+        foreach (var answer in stopping)
+        {
+            answer.Stop();
+        }
+
+        if (stopping.Count > 0)
+        {
+            await Task.WhenAny(Task.WhenAll(stopping.Select(a => a.Ended)), Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+                var ids = stopping.Select(a => a.Id).ToList();
+                // Saved as stopped; the user did not stop them: the server did, as a crash would have.
+                await db.Messages.Where(m => ids.Contains(m.Id) && m.Status == MessageStatus.Cancelled).ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.Status, MessageStatus.Interrupted)
+                    .SetProperty(m => m.FinishReason, "error")
+                    .SetProperty(m => m.ErrorCode, ChatDatabaseInitializer.ServerRestartedCode)
+                    .SetProperty(m => m.ErrorMessage, ChatDatabaseInitializer.ServerRestartedMessage), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("Marking the answers stopped by the shutdown failed: {Message}", ex.Message);
+            }
+        }
+
+        await base.StopAsync(cancellationToken);
     }
 
     /// <summary>One checkpoint of every live answer.</summary>
