@@ -32,9 +32,9 @@ public sealed class AnswerFollowResult(IAsyncEnumerable<TurnEvent> events) : IRe
                 });
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException || gone.IsCancellationRequested)
         {
-            // The reader left; the answer goes on.
+            // The reader left (whatever a read cut short by it threw, e.g. a database query); the answer goes on.
         }
     }
 }
