@@ -16,10 +16,16 @@ public static class ChatEndpoints
     /// <summary>This door's name in telemetry.</summary>
     public const string Door = "chat";
 
+    /// <summary>The query parameter that makes a client disconnect stop the answer (default: it goes on).</summary>
+    public const string CancelOnDisconnectParameter = "cancelOnDisconnect";
+
     private const string StreamDescription =
         "Answers text/event-stream: event 'user' (the saved message), 'citations' {citations} (with knowledge bases: the passages the answer is given, " +
         "numbered as it cites them), 'delta' {text}, then 'done' (the saved answer with status, usage, timings, citations) " +
-        "or 'error' {code, message, messageId} (the partial answer is saved as failed). Comment lines are heartbeats. ";
+        "or 'error' {code, message, messageId} (the partial answer is saved as failed). Comment lines are heartbeats. " +
+        "Every delta has an id: the answer's length in characters after it. The answer keeps generating when the client goes away (a reload, " +
+        "a lost network): attach again with GET …/messages/{messageId}/stream and the last id; only POST …/messages/{messageId}/stop cancels it. " +
+        "cancelOnDisconnect=true (query) stops it when the client goes away instead. ";
 
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
     {
@@ -62,42 +68,58 @@ public static class ChatEndpoints
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(415).ProducesProblem(429).ProducesProblem(503)
             .DisableAntiforgery()
-            .WithSummary("Answer the chosen branch's last question again, streamed like a new message; the earlier answers stay, as its siblings.");
+            .WithSummary("Answer the chosen branch's last question again, streamed like a new message; the earlier answers stay, as its siblings.")
+            .WithDescription(StreamDescription);
 
         group.MapPost("/{messageId:guid}/continue", ContinueAsync)
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
-            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(429).ProducesProblem(503)
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(429).ProducesProblem(503)
             .DisableAntiforgery()
             .WithSummary("Continue an answer that was cut off (truncated) or stopped (cancelled, interrupted), in place.")
             .WithDescription("The model gets the answer so far as the last assistant message and continues it. Streamed like regenerate: " +
                              "'delta' events carry only the new text; 'done' carries the whole answer, its usage and timings added up. " +
-                             "409 not_continuable for any other message (a finished answer, a question, an answer with messages after it).");
+                             "409 not_continuable for any other message (a finished answer, a question, an answer with messages after it). " +
+                             "Like the other streams, the answer goes on when the client goes away unless cancelOnDisconnect=true.");
+
+        group.MapLiveAnswerEndpoints();
         return app;
     }
 
-    private static async Task<ChatStreamResult> StartConversationAsync(HttpContext http, IncomingMessageReader reader, TurnEngine turns)
+    private static async Task<ChatStreamResult> StartConversationAsync(string? cancelOnDisconnect, HttpContext http, IncomingMessageReader reader, TurnEngine turns)
     {
+        var cancel = ParseCancelOnDisconnect(cancelOnDisconnect);
         var input = await reader.ReadStartAsync(http.Request, http.RequestAborted);
         var request = TurnRequest.StartConversation(CurrentOwner.Of(http), new NewConversation(input.Title, input.SystemPrompt, input.KnowledgeBaseIds),
             new TurnQuestion(input.Content, input.Images), input.PresetId, input.Options, Door).ForModel(input.Model);
-        return new ChatStreamResult(await turns.StartAsync(request, http.RequestAborted));
+        return await StreamAsync(request, cancel, http, turns);
     }
 
-    private static async Task<ChatStreamResult> SendAsync(Guid id, HttpContext http, IncomingMessageReader reader, TurnEngine turns)
+    private static async Task<ChatStreamResult> SendAsync(Guid id, string? cancelOnDisconnect, HttpContext http, IncomingMessageReader reader, TurnEngine turns)
     {
+        var cancel = ParseCancelOnDisconnect(cancelOnDisconnect);
         var input = await reader.ReadAsync(http.Request, http.RequestAborted);
         var request = TurnRequest.Ask(CurrentOwner.Of(http), id, new TurnQuestion(input.Content, input.Images), input.PresetId, input.Options, Door)
             .Branching(input.ParentId, input.EditOf);
-        return new ChatStreamResult(await turns.StartAsync(request, http.RequestAborted));
+        return await StreamAsync(request, cancel, http, turns);
     }
 
-    private static async Task<ChatStreamResult> ContinueAsync(Guid id, Guid messageId, HttpContext http, TurnEngine turns) =>
-        new(await turns.StartAsync(TurnRequest.Continue(CurrentOwner.Of(http), id, messageId, Door), http.RequestAborted));
+    private static async Task<ChatStreamResult> ContinueAsync(Guid id, Guid messageId, string? cancelOnDisconnect, HttpContext http, TurnEngine turns) =>
+        await StreamAsync(TurnRequest.Continue(CurrentOwner.Of(http), id, messageId, Door), ParseCancelOnDisconnect(cancelOnDisconnect), http, turns);
 
-    private static async Task<ChatStreamResult> RegenerateAsync(Guid id, Guid messageId, HttpContext http, TurnEngine turns)
+    private static async Task<ChatStreamResult> RegenerateAsync(Guid id, Guid messageId, string? cancelOnDisconnect, HttpContext http, TurnEngine turns)
     {
+        var cancel = ParseCancelOnDisconnect(cancelOnDisconnect);
         var body = await RegenerateRequestReader.ReadAsync(http.Request, http.RequestAborted);
         var request = TurnRequest.AnswerAgain(CurrentOwner.Of(http), id, messageId, body?.PresetId, body?.Options, Door);
-        return new ChatStreamResult(await turns.StartAsync(request, http.RequestAborted));
+        return await StreamAsync(request, cancel, http, turns);
     }
+
+    /// <summary>This door's rule: the answer outlives its reader unless the client asks otherwise.</summary>
+    private static async Task<ChatStreamResult> StreamAsync(TurnRequest request, bool cancelOnDisconnect, HttpContext http, TurnEngine turns) =>
+        new(await turns.StartAsync(request.KeepAnsweringWithoutReader(cancelOnDisconnect), http.RequestAborted), cancelOnDisconnect);
+
+    private static bool ParseCancelOnDisconnect(string? value) =>
+        string.IsNullOrEmpty(value) ? false
+        : bool.TryParse(value, out var cancel) ? cancel
+        : throw ApiProblem.Invalid(CancelOnDisconnectParameter, "cancelOnDisconnect must be true or false.");
 }

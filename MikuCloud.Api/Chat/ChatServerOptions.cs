@@ -28,13 +28,21 @@ public sealed class ChatServerOptions
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Longest a turn may stream before it is stopped (saved as failed, <c>too_long</c>). It also makes recovery safe
-    /// with several API replicas: an answer still <c>streaming</c> after this (plus <see cref="OrphanGrace"/>) has no writer.
+    /// Longest a turn may stream before it is stopped (saved as failed, <c>too_long</c>).
     /// </summary>
     public TimeSpan MaxTurnDuration { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Extra margin before a <c>streaming</c> answer on a shared database counts as orphaned.</summary>
-    public TimeSpan OrphanGrace { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How often the text of an answer being generated is saved (one small UPDATE per answer, with its heartbeat): what
+    /// a crash of this replica can lose at most.
+    /// </summary>
+    public TimeSpan AnswerCheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A <c>streaming</c> answer whose heartbeat is older than this has no writer left: the sweep marks it <c>interrupted</c>.</summary>
+    public TimeSpan AnswerStaleAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often each replica sweeps for answers with a stale heartbeat.</summary>
+    public TimeSpan AnswerSweepInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Longest message text, in characters.</summary>
     public int MaxContentLength { get; set; } = 100_000;

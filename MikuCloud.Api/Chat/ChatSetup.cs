@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MikuCloud.Api.Images;
 using MikuCloud.Api.Models;
@@ -32,6 +33,14 @@ public static class ChatSetup
         services.AddScoped<Knowledge.ConversationKnowledgeStore>();
         services.AddScoped<Knowledge.TurnKnowledge>();
         services.AddOptions<Knowledge.KnowledgeChatOptions>().BindConfiguration(Knowledge.KnowledgeChatOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        // Answers outlive their readers: a registry to attach to, a checkpoint of their text, a sweep for those whose writer died.
+        services.AddSingleton<Turns.Live.LiveAnswers>();
+        services.AddScoped<Turns.Live.AnswerFollower>();
+        services.AddScoped<Turns.Live.RemoteAnswerFollower>();
+        services.AddHostedService<Turns.Live.LiveAnswerCheckpoints>();
+        services.AddHostedService<Turns.Live.StaleAnswerSweeper>();
+        services.TryAddSingleton<Turns.Live.IAnswerRelay, Turns.Live.InProcessAnswerRelay>(); // PostgreSQL replaces it (ChatDatabaseSetup)
 
         // The handlers every chat call shares; each call puts its own OllamaStreamWatchHandler on top (WatchedOllamaChatClient).
         services.AddHttpClient(WatchedOllamaChatClient.HttpClientName)

@@ -27,13 +27,23 @@ public sealed class ServerSentEvents(HttpResponse response, JsonSerializerOption
         await response.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task WriteAsync<T>(string eventName, T data, CancellationToken cancellationToken)
+    public Task WriteAsync<T>(string eventName, T data, CancellationToken cancellationToken) => WriteAsync(eventName, data, 0, cancellationToken);
+
+    /// <summary>An event with an <c>id:</c> line (when <paramref name="id"/> &gt; 0): what EventSource sends back as <c>Last-Event-ID</c>.</summary>
+    public async Task WriteAsync<T>(string eventName, T data, long id, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(data, json);
         await writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var body = response.BodyWriter;
+            if (id > 0)
+            {
+                body.Write("id: "u8);
+                body.Write(System.Text.Encoding.ASCII.GetBytes(id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                body.Write("\n"u8);
+            }
+
             body.Write("event: "u8);
             body.Write(System.Text.Encoding.UTF8.GetBytes(eventName));
             body.Write("\ndata: "u8);

@@ -11,8 +11,8 @@ namespace MikuCloud.Api.Data;
 /// </summary>
 /// <remarks>
 /// SQLite belongs to one process, so everything left streaming is orphaned. PostgreSQL may be shared by several API
-/// replicas: there only answers older than <c>Chat:MaxTurnDuration</c> + <c>Chat:OrphanGrace</c> are recovered (no
-/// turn may stream that long, so they have no writer), and <see cref="OrphanedAnswerSweeper"/> repeats that periodically.
+/// replicas: there only answers whose heartbeat is older than <c>Chat:AnswerStaleAfter</c> are recovered (their writer
+/// saves text and heartbeat about every second), and <see cref="Turns.Live.StaleAnswerSweeper"/> repeats that on every replica.
 /// </remarks>
 public sealed partial class ChatDatabaseInitializer(IServiceProvider services, TimeProvider time,
     Microsoft.Extensions.Options.IOptions<Chat.ChatServerOptions> chat, ILogger<ChatDatabaseInitializer> logger) : IHostedService
@@ -42,7 +42,7 @@ public sealed partial class ChatDatabaseInitializer(IServiceProvider services, T
         }
 
         var now = Timestamps.Now(time);
-        var recovered = await RecoverAsync(db, now, OrphanCutoff(db, now, chat.Value), cancellationToken);
+        var recovered = await RecoverAsync(db, now, OrphanCutoff(db, now, chat.Value), [], cancellationToken);
         if (recovered > 0)
         {
             LogRecovered(logger, recovered);
@@ -55,17 +55,33 @@ public sealed partial class ChatDatabaseInitializer(IServiceProvider services, T
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Answers created before this and still streaming are orphaned: all of them on SQLite, old ones on PostgreSQL.</summary>
+    /// <summary>At startup, answers still streaming with a heartbeat before this are orphaned: all of them on SQLite, stale ones on PostgreSQL.</summary>
     public static DateTime OrphanCutoff(ChatDbContext db, DateTime now, Chat.ChatServerOptions chat) =>
-        db.Database.IsSqlite() ? DateTime.MaxValue : now - chat.MaxTurnDuration - chat.OrphanGrace;
+        db.Database.IsSqlite() ? DateTime.MaxValue : StaleCutoff(now, chat);
+
+    /// <summary>A streaming answer whose heartbeat (or creation, before its first) is before this has no writer left.</summary>
+    public static DateTime StaleCutoff(DateTime now, Chat.ChatServerOptions chat)
+    {
+        ArgumentNullException.ThrowIfNull(chat);
+        return now - chat.AnswerStaleAfter;
+    }
 
     /// <summary>
-    /// Marks <c>streaming</c> messages created before <paramref name="cutoff"/> <c>interrupted</c> and records their usage
-    /// (their writer died before it could); returns how many.
+    /// Marks <c>streaming</c> messages whose heartbeat (or creation) is before <paramref name="cutoff"/> <c>interrupted</c>,
+    /// with the text they had, and records their usage (their writer died before it could); returns how many.
+    /// <paramref name="liveHere"/> are this replica's own answers, never orphans whatever their last save says.
     /// </summary>
-    public static async Task<int> RecoverAsync(ChatDbContext db, DateTime now, DateTime cutoff, CancellationToken cancellationToken)
+    public static async Task<int> RecoverAsync(ChatDbContext db, DateTime now, DateTime cutoff, IReadOnlyCollection<Guid> liveHere,
+        CancellationToken cancellationToken)
     {
-        var orphans = db.Messages.Where(m => m.Status == MessageStatus.Streaming && m.CreatedAt < cutoff);
+        ArgumentNullException.ThrowIfNull(db);
+        var orphans = db.Messages.Where(m => m.Status == MessageStatus.Streaming && (m.HeartbeatAt ?? m.CreatedAt) < cutoff);
+        ArgumentNullException.ThrowIfNull(liveHere);
+        if (liveHere.Count > 0)
+        {
+            orphans = orphans.Where(m => !liveHere.Contains(m.Id));
+        }
+
         await RecordInterruptedUsageAsync(db, orphans, cancellationToken);
         return await orphans.ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, MessageStatus.Interrupted)
@@ -118,48 +134,4 @@ public sealed partial class ChatDatabaseInitializer(IServiceProvider services, T
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovered 0 messages: none was left streaming.")]
     private static partial void LogNothingToRecover(ILogger logger);
-}
-
-/// <summary>
-/// On a shared database (PostgreSQL), closes answers orphaned by a replica that died while others kept running:
-/// every five minutes, the same age rule as startup recovery.
-/// </summary>
-public sealed class OrphanedAnswerSweeper(IServiceProvider services, TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<Chat.ChatServerOptions> chat, ILogger<OrphanedAnswerSweeper> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(5), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await SweepAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping. Also after a refused start (the database unreachable): the host is then disposed without being
-            // stopped, and a cancelled sweeper would be reported as a crashed service, stack trace and all.
-        }
-    }
-
-    private async Task SweepAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
-            var now = Timestamps.Now(time);
-            var recovered = await ChatDatabaseInitializer.RecoverAsync(db, now, ChatDatabaseInitializer.OrphanCutoff(db, now, chat.Value), stoppingToken);
-            if (recovered > 0)
-            {
-                logger.LogWarning("Closed {Count} answer(s) orphaned by a replica that stopped mid-stream.", recovered);
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning("Orphan sweep failed (will retry): {Message}", ex.Message);
-        }
-    }
 }

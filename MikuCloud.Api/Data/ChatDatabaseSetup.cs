@@ -55,9 +55,12 @@ public static class ChatDatabaseSetup
             // Pooled contexts: EF Core builds a scope of internal services for every new context, which cost each
             // request's first query ~130 µs and 14 KB (BENCHMARKS.md, item 6); a pooled context is reset and reused.
             builder.Services.AddDbContextPool<PostgresChatDbContext>(o => o.UseNpgsql(connection));
-            // Several API replicas may share this database: sweep for answers orphaned by one that died.
-            builder.Services.AddHostedService<OrphanedAnswerSweeper>();
             builder.Services.AddScoped<ChatDbContext>(sp => sp.GetRequiredService<PostgresChatDbContext>());
+            // Several API replicas may share this database: readers on one follow answers generating on another.
+            builder.Services.AddSingleton(sp => new Turns.Live.PostgresAnswerRelay(connection, sp.GetRequiredService<Turns.Live.LiveAnswers>(),
+                sp.GetRequiredService<ILogger<Turns.Live.PostgresAnswerRelay>>()));
+            builder.Services.AddSingleton<Turns.Live.IAnswerRelay>(sp => sp.GetRequiredService<Turns.Live.PostgresAnswerRelay>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Turns.Live.PostgresAnswerRelay>());
         }
         else
         {

@@ -60,6 +60,12 @@ public sealed class Message
     public DateTime? CompletedAt { get; set; }
 
     /// <summary>
+    /// When the replica generating this answer last saved its text (about every second while it is <c>streaming</c>);
+    /// a stale heartbeat means the writer is gone and the sweep marks the answer <c>interrupted</c>.
+    /// </summary>
+    public DateTime? HeartbeatAt { get; set; }
+
+    /// <summary>
     /// The knowledge passages the answer was given (JSON array of the contract's <c>CitationDto</c>, numbered as the
     /// answer cites them: <c>[1]</c>, <c>[2]</c>); null when the turn used no knowledge base.
     /// </summary>

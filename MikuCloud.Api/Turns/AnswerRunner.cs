@@ -4,6 +4,7 @@ using MikuCloud.Api.Chat;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
 using MikuCloud.Api.Limits;
+using MikuCloud.Api.Turns.Live;
 using MikuCloud.Api.Usage;
 
 namespace MikuCloud.Api.Turns;
@@ -12,9 +13,10 @@ namespace MikuCloud.Api.Turns;
 /// Runs an admitted turn's answer: opens the <see cref="AnswerStream"/> (a refusal in the first-response window is an
 /// <see cref="ApiProblem"/> that keeps the question), then, on its own, reads it to the end, saves the answer and its usage
 /// (<see cref="AnswerUsage"/>, for unstored answers too), records it and tells the door. The lease is held until the answer is saved.
+/// A stored answer is a <see cref="LiveAnswer"/> while it runs: readers attach to it, the checkpoint saves its text.
 /// </summary>
 public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, AnswerUsageLog usageLog, TurnTelemetry telemetry, TokenEstimator estimator, TokenBudget tokenBudget,
-    AdmissionControl admission, IOptions<ChatServerOptions> chat, TimeProvider time, ILogger<AnswerStream> logger)
+    AdmissionControl admission, LiveAnswers liveAnswers, IOptions<ChatServerOptions> chat, TimeProvider time, ILogger<AnswerStream> logger)
 {
     /// <summary>The running turn; throws the refusal when Ollama refused it at once.</summary>
     public async Task<TurnRun> StartAsync(AnswerCall call, TurnLease lease, CancellationToken doorToken)
@@ -23,6 +25,9 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
         ArgumentNullException.ThrowIfNull(lease);
         var turnToken = lease.Cancellation.Token;
         var stream = new AnswerStream(chatClient, chat.Value, logger);
+        var run = new TurnRun(lease.Cancellation);
+        // Live from the start: the first-response window (a model loading) is heartbeaten and stoppable too.
+        var live = call.Persist ? liveAnswers.Begin(call.Answer.Id, call.Answer.ConversationId, call.OwnerId, run.Stop) : null;
         telemetry.Streaming(+1);
         bool? hasFirst;
         try
@@ -33,16 +38,18 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
         {
             await stream.DisposeAsync();
             telemetry.Streaming(-1);
-            throw await RefusedAsync(call, stream.Watch, ex);
+            var refused = await RefusedAsync(call, stream.Watch, ex);
+            EndLive(live, new TurnEvent.AnswerFailed(new ErrorDto(refused.Code, refused.Message, call.Answer.Id)));
+            throw refused;
         }
         catch
         {
             await stream.DisposeAsync();
             telemetry.Streaming(-1);
+            EndLive(live, Stopped(call.Answer.Id));
             throw;
         }
 
-        var run = new TurnRun(lease.Cancellation);
         if (call.Created is { } created)
         {
             run.Writer.TryWrite(new TurnEvent.ConversationCreated(Mapping.ToDto(created, call.KnowledgeBaseIds)));
@@ -58,13 +65,14 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
             run.Writer.TryWrite(new TurnEvent.CitationsFound(call.Citations));
         }
 
-        run.Begin(() => AnswerAsync(call, stream, hasFirst, run, lease, doorToken));
+        run.Begin(() => AnswerAsync(call, stream, hasFirst, run, lease, live, doorToken));
         return run;
     }
 
-    private async Task AnswerAsync(AnswerCall call, AnswerStream stream, bool? hasFirst, TurnRun run, TurnLease lease, CancellationToken doorToken)
+    private async Task AnswerAsync(AnswerCall call, AnswerStream stream, bool? hasFirst, TurnRun run, TurnLease lease, LiveAnswer? live, CancellationToken doorToken)
     {
         var answer = call.Answer;
+        var writer = live is null ? run.Writer : new LiveAnswerWriter(run.Writer, live);
         try
         {
             AnswerOutcome outcome;
@@ -72,7 +80,7 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
             {
                 try
                 {
-                    outcome = await stream.ReadAsync(hasFirst, run.Writer, answer.Id, lease.Cancellation.Token, doorToken);
+                    outcome = await stream.ReadAsync(hasFirst, writer, answer.Id, lease.Cancellation.Token, doorToken);
                 }
                 finally
                 {
@@ -109,17 +117,30 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
                 telemetry.Answered(answer, call.Tags);
             }
 
-            run.Writer.TryWrite(outcome.Failure is not null || outcome.Cancelled
-                ? new TurnEvent.AnswerFailed(outcome.Failure ?? new ErrorDto(ProblemCodes.Cancelled, "The answer was stopped.", answer.Id))
-                : new TurnEvent.AnswerDone(Mapping.ToDto(answer)));
+            TurnEvent last = outcome.Failure is not null || outcome.Cancelled
+                ? new TurnEvent.AnswerFailed(outcome.Failure ?? Stopped(answer.Id).Error)
+                : new TurnEvent.AnswerDone(Mapping.ToDto(answer));
+            run.Writer.TryWrite(last);
+            EndLive(live, last);
         }
         finally
         {
+            EndLive(live, Stopped(answer.Id)); // no-op after the answer's own end; a reader never hangs on a turn that threw
             RecordTokens(call);
             lease.Dispose();
             run.Writer.TryComplete();
         }
     }
+
+    private void EndLive(LiveAnswer? live, TurnEvent last)
+    {
+        if (live is not null)
+        {
+            liveAnswers.End(live, last);
+        }
+    }
+
+    private static TurnEvent.AnswerFailed Stopped(Guid answerId) => new(new ErrorDto(ProblemCodes.Cancelled, "The answer was stopped.", answerId));
 
     /// <summary>Nothing was generated: drop the empty answer, keep the question (its id lets the client retry with regenerate).</summary>
     private async Task<ApiProblem> RefusedAsync(AnswerCall call, OllamaStreamWatch watch, Exception ex)

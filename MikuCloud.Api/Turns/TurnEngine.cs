@@ -18,7 +18,7 @@ namespace MikuCloud.Api.Turns;
 public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImages images, TurnPrompt prompt, AnswerRunner answers,
     ConversationKnowledgeStore knowledge, TurnKnowledge retrieval, HouseModelCatalog catalog, ChatModelChoice models, IOptions<ChatServerOptions> chat, TimeProvider time)
 {
-    /// <summary>Admits and starts the turn; the door translates the run's events. <paramref name="cancellationToken"/> is the door's: cancelled, the answer stops.</summary>
+    /// <summary>Admits and starts the turn; the door translates the run's events. <paramref name="cancellationToken"/> is the door's: cancelled, the answer stops (unless <see cref="TurnRequest.CancelOnDisconnect"/> is off).</summary>
     public async Task<TurnRun> StartAsync(TurnRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -81,7 +81,7 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
         var plan = prompt.Plan(systemPrompt, history, next, options, request.Door, passages.Blocks);
         var citations = passages.Citations(plan.Passages.Count);
 
-        var lease = await gate.EnterAsync(conversation.Id, owner, tags, cancellationToken);
+        var lease = await gate.EnterAsync(conversation.Id, owner, tags, request.CancelOnDisconnect, cancellationToken);
         return await AnswerAsync(lease, async () =>
         {
             options["num_predict"] = (long)plan.MaxOutputTokens;

@@ -21,7 +21,14 @@ public abstract record TurnEvent
     public sealed record CitationsFound(IReadOnlyList<CitationDto> Citations) : TurnEvent;
 
     /// <summary>The next piece of the answer.</summary>
-    public sealed record AnswerDelta(string Text) : TurnEvent;
+    public sealed record AnswerDelta(string Text) : TurnEvent
+    {
+        /// <summary>
+        /// For a stored answer, its length in characters after this piece (the SSE event id a reader reattaches with);
+        /// 0 when the answer is not stored.
+        /// </summary>
+        public int End { get; init; }
+    }
 
     /// <summary>The model asks for a function to be called (only when the turn offered tools).</summary>
     public sealed record ToolCallRequested(TranscriptToolCall Call) : TurnEvent;

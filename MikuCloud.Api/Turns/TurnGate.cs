@@ -48,11 +48,18 @@ public sealed class TurnGate(ChatDbContext db, ActiveTurns active, StreamSlots s
 
     /// <summary>
     /// The conversation's one answer, then the user's stream slot, then a generation slot (waiting in the queue):
-    /// one lease for all three, or a refusal that holds none.
+    /// one lease for all three, or a refusal that holds none. The door's <paramref name="cancellationToken"/> stops the answer too.
     /// </summary>
-    public async Task<TurnLease> EnterAsync(Guid conversationId, string owner, TagList tags, CancellationToken cancellationToken)
+    public Task<TurnLease> EnterAsync(Guid conversationId, string owner, TagList tags, CancellationToken cancellationToken) =>
+        EnterAsync(conversationId, owner, tags, cancelOnDisconnect: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="EnterAsync(Guid, string, TagList, CancellationToken)"/>, but the door's <paramref name="cancellationToken"/>
+    /// only ends the wait in the queue; it stops the answer itself only when <paramref name="cancelOnDisconnect"/>.
+    /// </summary>
+    public async Task<TurnLease> EnterAsync(Guid conversationId, string owner, TagList tags, bool cancelOnDisconnect, CancellationToken cancellationToken)
     {
-        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var cancellation = cancelOnDisconnect ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : new CancellationTokenSource();
         cancellation.CancelAfter(chat.Value.MaxTurnDuration);
         if (!active.TryBegin(conversationId, owner, cancellation))
         {

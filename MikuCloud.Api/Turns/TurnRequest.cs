@@ -97,6 +97,15 @@ public sealed record TurnRequest
     public static TurnRequest AnswerInBackground(string ownerId, Transcript transcript, string? presetId, JsonObject? options, string door) =>
         new(ownerId, door) { Transcript = transcript, PresetId = presetId, Options = options, Background = true, ImagesProcessed = true };
 
+    /// <summary>
+    /// Whether the answer stops when the door's reader goes away (its token is cancelled). True for every door but the
+    /// native chat API, which keeps generating by default (<see cref="KeepAnsweringWithoutReader"/>): readers reattach, only Stop cancels.
+    /// </summary>
+    public bool CancelOnDisconnect { get; private init; } = true;
+
+    /// <summary>The same request, answered to the end even when its reader goes away unless <paramref name="cancelOnDisconnect"/>.</summary>
+    public TurnRequest KeepAnsweringWithoutReader(bool cancelOnDisconnect = false) => this with { CancelOnDisconnect = cancelOnDisconnect };
+
     /// <summary>The same request for <paramref name="model"/> (see <see cref="Model"/>).</summary>
     public TurnRequest ForModel(string? model) => this with { Model = model };
 

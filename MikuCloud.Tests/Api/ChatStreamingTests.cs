@@ -287,14 +287,18 @@ public class ChatStreamingTests : ApiTest
     }
 
     [Fact]
-    public async Task A_client_disconnect_cancels_ollama_at_once_and_saves_the_partial_answer()
+    public async Task A_client_that_asks_for_cancel_on_disconnect_cancels_ollama_at_once_and_saves_the_partial_answer()
     {
         api.Ollama.Chat = _ => new FakeChatReply { Chunks = ["一", "二", "三", "四", "五"], ChunkDelay = TimeSpan.FromSeconds(1) };
         var id = await api.NewConversationAsync();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
         using var abrupt = api.CreateAbruptClient();
-        using var response = await abrupt.SendAsync(id, new { content = "数到五" }, cts.Token);
+        // The native API's default keeps generating without a reader (ResumableAnswerTests); this client asks otherwise.
+        using var response = await abrupt.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{id}/messages?cancelOnDisconnect=true")
+        {
+            Content = JsonContent.Create(new { content = "数到五" }),
+        }, HttpCompletionOption.ResponseHeadersRead, cts.Token);
         await foreach (var e in Sse.ReadAsync(response, cancellationToken: cts.Token))
         {
             if (e.Name == "delta")

@@ -7,8 +7,8 @@ using MikuCloud.Api.Data;
 
 namespace MikuCloud.Tests.Api;
 
-/// <summary>One server-sent event as a browser would parse it.</summary>
-public sealed record SseEvent(string Name, JsonNode? Data);
+/// <summary>One server-sent event as a browser would parse it (<paramref name="Id"/>: its <c>id:</c> line, if it had one).</summary>
+public sealed record SseEvent(string Name, JsonNode? Data, string? Id = null);
 
 /// <summary>Reads a <c>text/event-stream</c> response the way EventSource does (events, data lines, comments).</summary>
 public static class Sse
@@ -18,6 +18,7 @@ public static class Sse
     {
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8);
         string? name = null;
+        string? id = null;
         var data = new StringBuilder();
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
@@ -25,14 +26,18 @@ public static class Sse
             {
                 if (name is not null || data.Length > 0)
                 {
-                    yield return new SseEvent(name ?? "message", data.Length == 0 ? null : JsonNode.Parse(data.ToString()));
+                    yield return new SseEvent(name ?? "message", data.Length == 0 ? null : JsonNode.Parse(data.ToString()), id);
                 }
 
-                (name, data) = (null, new StringBuilder());
+                (name, id, data) = (null, null, new StringBuilder());
             }
             else if (line.StartsWith(':'))
             {
                 onComment?.Invoke(line);
+            }
+            else if (line.StartsWith("id: ", StringComparison.Ordinal))
+            {
+                id = line["id: ".Length..];
             }
             else if (line.StartsWith("event: ", StringComparison.Ordinal))
             {

@@ -211,7 +211,9 @@ public abstract class StartupTests
             });
         }
 
-        await using var second = await database.StartApiAsync();
+        // An answer is live while its heartbeat (here: its creation, before the first) is fresher than Chat:AnswerStaleAfter;
+        // a generous one, so a slow start of the second API on a loaded machine does not age the recent answer past it.
+        await using var second = await database.StartApiAsync(api => api.Settings["Chat:AnswerStaleAfter"] = "00:10:00");
         var statuses = await second.WithDbAsync(db => db.Messages.Where(m => m.Id == old || m.Id == recent).ToDictionaryAsync(m => m.Id, m => m.Status, Ct));
 
         Assert.Equal(MessageStatus.Interrupted, statuses[old]); // older than any turn may run: orphaned

@@ -20,11 +20,12 @@ public abstract class TestDatabase : IAsyncDisposable
     /// <summary>A context of this provider on this database, without an API (e.g. to migrate it to an earlier version).</summary>
     public abstract MikuCloud.Api.Data.ChatDbContext OpenContext();
 
-    /// <summary>Starts an API on this database (migrations and recovery run at start).</summary>
-    public async Task<ApiFactory> StartApiAsync()
+    /// <summary>Starts an API on this database (migrations and recovery run at start); <paramref name="configure"/> adds settings.</summary>
+    public async Task<ApiFactory> StartApiAsync(Action<ApiFactory>? configure = null)
     {
         var api = new ApiFactory();
         Configure(api);
+        configure?.Invoke(api);
         await api.InitializeAsync();
         api.StartServer(); // start now: migrations and recovery run here
         return api;

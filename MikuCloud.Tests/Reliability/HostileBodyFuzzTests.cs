@@ -90,6 +90,7 @@ public class HostileBodyFuzzTests : AccountsApiTest
 
         TestContext.Current.TestOutputHelper?.WriteLine(string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
         var unhandled = api.Logs.Where(line => line.Contains("unhandled exception", StringComparison.OrdinalIgnoreCase)).Take(3).ToList();
+        unhandled.ForEach(line => TestContext.Current.TestOutputHelper?.WriteLine(line));
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20).Concat(unhandled)));
         Assert.DoesNotContain(api.Logs, line => line.Contains("unhandled exception", StringComparison.OrdinalIgnoreCase));
         Assert.True(statuses.Keys.Count(s => s is >= 400 and < 500) >= 4, "the sweep should meet several kinds of refusal");

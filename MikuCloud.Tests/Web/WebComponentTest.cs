@@ -182,6 +182,49 @@ public sealed class FakeMikuApi : IMikuApi
         return Task.FromResult(new Page<MessageDto>(all[start..end], start > 0 ? start.ToString(CultureInfo.InvariantCulture) : null));
     }
 
+    /// <summary>The answers Stop was sent for.</summary>
+    public List<Guid> Stopped { get; } = [];
+
+    /// <summary>Like the API: the stored answer's text after the offset, then what is stored later, then done once it is no longer streaming.</summary>
+    public async IAsyncEnumerable<ChatEvent> FollowAnswerAsync(Guid conversationId, Guid messageId, int offset,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Calls.Add($"follow {messageId} {offset}");
+        var sent = offset;
+        while (true)
+        {
+            var stored = Messages[conversationId].First(m => m.Id == messageId);
+            if (stored.Content.Length > sent)
+            {
+                yield return new AnswerDelta(stored.Content[sent..]);
+                sent = stored.Content.Length;
+            }
+
+            if (stored.Status != MessageStatus.Streaming)
+            {
+                yield return new AnswerDone(stored);
+                yield break;
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    /// <summary>Like the API: the stored answer becomes cancelled.</summary>
+    public Task StopAnswerAsync(Guid conversationId, Guid messageId, CancellationToken cancellationToken = default)
+    {
+        Calls.Add($"stop {messageId}");
+        Stopped.Add(messageId);
+        var list = Messages.GetValueOrDefault(conversationId) ?? [];
+        var index = list.FindIndex(m => m.Id == messageId);
+        if (index >= 0 && list[index].Status == MessageStatus.Streaming)
+        {
+            list[index] = list[index] with { Status = MessageStatus.Cancelled };
+        }
+
+        return Task.CompletedTask;
+    }
+
     public IAsyncEnumerable<ChatEvent> SendMessageAsync(Guid conversationId, OutgoingMessage message, CancellationToken cancellationToken = default)
     {
         Calls.Add($"send {conversationId}");

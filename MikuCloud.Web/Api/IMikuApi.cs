@@ -52,6 +52,15 @@ public interface IMikuApi
     /// <summary>Chooses the branch through <paramref name="messageId"/> (<c>PUT …/branch</c>); answers its newest page.</summary>
     Task<Page<MessageDto>> SwitchBranchAsync(Guid conversationId, Guid messageId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Attaches to an answer being written (after a reload, in another tab, on another Web replica): its text after
+    /// <paramref name="offset"/> characters, then the rest as it is written, then done or failed.
+    /// </summary>
+    IAsyncEnumerable<ChatEvent> FollowAnswerAsync(Guid conversationId, Guid messageId, int offset, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops an answer being written, from any tab and whichever API replica writes it; the API saves what it had as cancelled.</summary>
+    Task StopAnswerAsync(Guid conversationId, Guid messageId, CancellationToken cancellationToken = default);
+
     /// <summary>Latency and throughput for a window (<c>1h</c>, <c>24h</c>, <c>7d</c>, <c>30d</c>), from the API's stored answers.</summary>
     Task<StatsReport> GetStatsAsync(string window, CancellationToken cancellationToken = default);
 }

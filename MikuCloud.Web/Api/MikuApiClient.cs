@@ -199,6 +199,18 @@ public sealed class MikuApiClient : ApiClientBase, IMikuApi
         return (await response.Content.ReadFromJsonAsync<Page<MessageDto>>(ApiJson.Options, cancellationToken))!;
     }
 
+    public IAsyncEnumerable<ChatEvent> FollowAnswerAsync(Guid conversationId, Guid messageId, int offset, CancellationToken cancellationToken = default) =>
+        StreamAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/conversations/{conversationId}/messages/{messageId}/stream?offset={offset}"), cancellationToken);
+
+    public async Task StopAnswerAsync(Guid conversationId, Guid messageId, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{conversationId}/messages/{messageId}/stop"), cancellationToken);
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            await EnsureOkAsync(response, cancellationToken); // 404: the conversation was deleted meanwhile, nothing left to stop
+        }
+    }
+
     private async IAsyncEnumerable<ChatEvent> StreamAsync(HttpRequestMessage request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using (request)

@@ -121,6 +121,21 @@ internal sealed class AnswerTurns(ChatSession session, SavedAnswers saved, ChatB
         await RunAsync(s, new Turn(answer, null, null, ct => api.ContinueAsync(conversation.Id, answerId, ct)));
     }
 
+    /// <summary>
+    /// Attaches to an answer this page did not start (a reload mid-answer, another tab, a new circuit): the rest streams
+    /// in from where the page's copy ends, as if it had been sent here, and Stop works on it.
+    /// </summary>
+    public async Task FollowAsync(ConversationState s, MessageView answer)
+    {
+        if (s.Run is not null || s.Conversation is not { } conversation || answer.Id is not { } messageId)
+        {
+            return;
+        }
+
+        var offset = answer.Content.Length;
+        await RunAsync(s, new Turn(answer, null, null, ct => api.FollowAnswerAsync(conversation.Id, messageId, offset, ct)));
+    }
+
     private async Task RunAsync(ConversationState s, Turn turn)
     {
         var answer = turn.Answer;
@@ -134,6 +149,7 @@ internal sealed class AnswerTurns(ChatSession session, SavedAnswers saved, ChatB
         session.Render();
         await surface.ScrollToEndAsync();
         var taken = false; // the API saved the question (send) or started the answer (regenerate)
+        var stoppedElsewhere = false;
         try
         {
             await foreach (var chatEvent in turn.Open(run.Cancellation.Token))
@@ -159,6 +175,11 @@ internal sealed class AnswerTurns(ChatSession session, SavedAnswers saved, ChatB
                     case AnswerDone done:
                         answer.Apply(done.Message);
                         break;
+                    case AnswerFailed { Error.Code: ProblemCodes.Cancelled }:
+                        // Stopped from another tab or device: as if stopped here, with the saved answer read back below.
+                        answer.End(MessageStatus.Cancelled);
+                        stoppedElsewhere = true;
+                        break;
                     case AnswerFailed failed:
                         answer.End(MessageStatus.Failed, failed.Error);
                         break;
@@ -168,6 +189,11 @@ internal sealed class AnswerTurns(ChatSession session, SavedAnswers saved, ChatB
             if (answer.IsStreaming)
             {
                 answer.End(MessageStatus.Failed, new ErrorDto("stream_ended", text["state.streamLost"]));
+            }
+
+            if (stoppedElsewhere)
+            {
+                await saved.ShowStoppedAsync(s, waitForSave: true, session.Lifetime);
             }
 
             if (turn.Question is not null && s.Conversation is { } answered)

@@ -125,8 +125,40 @@ public sealed class ChatSession : IDisposable
         Changed?.Invoke();
     }
 
-    /// <summary>Stops the answer being written; the API keeps what was written as <c>cancelled</c>.</summary>
-    public void Stop() => State.Run?.Cancellation.Cancel();
+    /// <summary>
+    /// Stops the answer being written: this page stops reading at once, and the API (which keeps answering without a
+    /// reader) is told to stop it, wherever it runs; it keeps what was written as <c>cancelled</c>.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        var s = State;
+        if (s.Run is not { } run)
+        {
+            return;
+        }
+
+        var answerId = run.Answer.Id;
+        run.Cancellation.Cancel();
+        if (s.Conversation is not { } conversation)
+        {
+            return;
+        }
+
+        try
+        {
+            // A new answer's id is not in its stream before it ends: the newest page has it, still streaming.
+            answerId ??= (await api.GetMessagesAsync(conversation.Id, null, 2, lifetime.Token)).Items
+                .LastOrDefault(m => m.Role == MessageRole.Assistant && m.Status == MessageStatus.Streaming)?.Id;
+            if (answerId is { } id)
+            {
+                await api.StopAnswerAsync(conversation.Id, id, lifetime.Token);
+            }
+        }
+        catch (Exception ex) when (ApiFailure.IsTransport(ex))
+        {
+            log.LogWarning(ex, "Stopping the answer failed");
+        }
+    }
 
     /// <summary>Reads the page of messages before the oldest one shown.</summary>
     public async Task LoadEarlierAsync()
@@ -203,9 +235,10 @@ public sealed class ChatSession : IDisposable
             s.Settings = ConversationSettingsModel.From(conversation);
             s.Messages.AddRange(page.Items.Select(MessageView.FromDto));
             s.NextCursor = page.NextCursor;
-            if (s.Messages.Any(m => m.IsStreaming))
+            if (s.Messages.LastOrDefault() is { IsStreaming: true } streaming)
             {
-                _ = saved.FollowAsync(s, IsOnScreen, () => Changed?.Invoke(), lifetime.Token);
+                // Still being written (a reload mid-answer, another tab): attach and show the rest as it comes.
+                _ = turns.FollowAsync(s, streaming);
             }
         }
         catch (Exception ex) when (ApiFailure.IsTransport(ex))
@@ -221,7 +254,7 @@ public sealed class ChatSession : IDisposable
 
     /// <summary>
     /// Stops this page's timers. Streams are not cancelled: an answer being written when the tab closes still
-    /// completes and is saved, and the reopened page picks it up (<see cref="SavedAnswers.FollowAsync"/>).
+    /// completes and is saved, and the reopened page attaches to it (<see cref="AnswerTurns.FollowAsync"/>).
     /// </summary>
     public void Dispose()
     {

@@ -5,14 +5,10 @@ namespace MikuCloud.Web.Chat;
 
 /// <summary>
 /// Reads back what the API saved, for the moments the page cannot know it from its own stream: after Stop (the
-/// aborted stream never carried the saved answer), after a refused regenerate (the old answer is still the saved one),
-/// and while an answer started elsewhere is still being written.
+/// aborted stream never carried the saved answer) and after a refused regenerate (the old answer is still the saved one).
 /// </summary>
 internal sealed class SavedAnswers(IMikuApi api, ILogger log)
 {
-    /// <summary>How often an answer running elsewhere is re-read.</summary>
-    public static readonly TimeSpan FollowInterval = TimeSpan.FromSeconds(1.5);
-
     /// <summary>
     /// After Stop: shows the answer as the API saved it (its id, so retry and regenerate work, and its time to first
     /// token). With <paramref name="waitForSave"/> the answer was being written, and the API saves it a moment after the
@@ -59,49 +55,6 @@ internal sealed class SavedAnswers(IMikuApi api, ILogger log)
         catch (Exception ex) when (ApiFailure.IsTransport(ex))
         {
             log.LogWarning(ex, "Refresh failed");
-        }
-    }
-
-    /// <summary>
-    /// An answer this page did not start is still being written (the page was reloaded mid-answer, or another tab
-    /// asked): poll until it is finished so the user sees the result without reloading.
-    /// </summary>
-    public async Task FollowAsync(ConversationState s, Func<ConversationState, bool> isOnScreen, Action changed, CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < 600 && isOnScreen(s); i++)
-        {
-            try
-            {
-                await Task.Delay(FollowInterval, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            if (!isOnScreen(s) || s.Conversation is null || s.Run is not null)
-            {
-                return;
-            }
-
-            try
-            {
-                var page = await api.GetMessagesAsync(s.Conversation.Id, null, ChatSession.PageSize, cancellationToken);
-                foreach (var dto in page.Items)
-                {
-                    s.Messages.FirstOrDefault(m => m.Id == dto.Id)?.Apply(dto);
-                }
-
-                if (page.Items.All(m => m.Status != MessageStatus.Streaming))
-                {
-                    changed();
-                    return;
-                }
-            }
-            catch (Exception ex) when (ApiFailure.IsTransport(ex))
-            {
-                // keep polling; the banner shows the API state
-            }
         }
     }
 }

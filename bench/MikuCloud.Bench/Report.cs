@@ -74,6 +74,7 @@ public static class BenchRunner
                     "batch" => await new BatchBenchmark(options, log).RunAsync(cancellationToken),
                     "usage" => await new UsageBenchmark(options, log).RunAsync(cancellationToken),
                     "knowledge" => await new KnowledgeBenchmark(options, log).RunAsync(cancellationToken),
+                    "resume" => await new ResumeBenchmark(options, log).RunAsync(cancellationToken),
                     _ => throw new ArgumentOutOfRangeException(nameof(options), item, "unknown item"),
                 };
             }

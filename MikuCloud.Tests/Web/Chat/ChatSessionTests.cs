@@ -135,7 +135,14 @@ public class ChatSessionTests : WebComponentTest
         var streaming = Dto("assistant", "写到", status: MessageStatus.Streaming);
         var conversation = Open(Dto("user", "问题"), streaming);
         var rendered = new TaskCompletionSource();
-        session.Changed += () => rendered.TrySetResult();
+        // The page attaches to the answer and renders as it streams: wait for the render that shows it finished.
+        session.Changed += () =>
+        {
+            if (session.State.Messages.Count > 1 && !session.State.Messages[1].IsStreaming)
+            {
+                rendered.TrySetResult();
+            }
+        };
 
         await session.OpenAsync(conversation.Id);
         Assert.True(session.State.Messages[1].IsStreaming);
@@ -144,6 +151,33 @@ public class ChatSessionTests : WebComponentTest
         await rendered.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.Equal("写到这里就完成了", session.State.Messages[1].Content);
         Assert.False(session.State.Messages[1].IsStreaming);
+    }
+
+    [Fact]
+    public async Task An_answer_followed_from_another_tab_shows_the_rest_live_and_its_stop_reaches_the_api()
+    {
+        var streaming = Dto("assistant", "写到", status: MessageStatus.Streaming);
+        var conversation = Open(Dto("user", "问题"), streaming);
+
+        await session.OpenAsync(conversation.Id);
+        Api.Messages[conversation.Id][1] = streaming with { Content = "写到一半" }; // the model writes on
+        await WaitUntilAsync(() => session.State.Messages[1].Content == "写到一半");
+        Assert.NotNull(session.State.Run); // followed like an answer sent here: the composer offers Stop
+
+        await session.StopAsync();
+
+        Assert.Equal([streaming.Id], Api.Stopped);
+        await WaitUntilAsync(() => session.State.Messages[1].Status == MessageStatus.Cancelled && session.State.Run is null);
+        Assert.Equal("写到一半", session.State.Messages[1].Content);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var waited = 0; !condition(); waited += 20)
+        {
+            Assert.True(waited < 10_000, "the page did not get there");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
     }
 
     private ConversationDto Open(params MessageDto[] messages)

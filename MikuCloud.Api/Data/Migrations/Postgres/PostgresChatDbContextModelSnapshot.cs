@@ -385,6 +385,9 @@ namespace MikuCloud.Api.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<DateTime?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("InputTokens")
                         .HasColumnType("integer");
 

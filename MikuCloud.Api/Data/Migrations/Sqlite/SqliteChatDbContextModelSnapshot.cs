@@ -380,6 +380,9 @@ namespace MikuCloud.Api.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("HeartbeatAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("InputTokens")
                         .HasColumnType("INTEGER");
 
