@@ -27,7 +27,7 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
         var stream = new AnswerStream(chatClient, chat.Value, logger);
         var run = new TurnRun(lease.Cancellation);
         // Live from the start: the first-response window (a model loading) is heartbeaten and stoppable too.
-        var live = call.Persist ? liveAnswers.Begin(call.Answer.Id, call.Answer.ConversationId, call.OwnerId, run.Stop) : null;
+        var live = call.Persist ? liveAnswers.Begin(call.Answer.Id, call.Answer.ConversationId, call.OwnerId, run.Stop, call.Continues?.Content) : null;
         telemetry.Streaming(+1);
         bool? hasFirst;
         try

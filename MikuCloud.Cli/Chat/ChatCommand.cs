@@ -12,7 +12,8 @@ namespace MikuCloud.Cli.Chat;
 /// <remarks>
 /// The native API rather than <c>/v1/chat/completions</c>: it takes images as multipart files (no base64 blow-up),
 /// stores the conversation so <c>--conversation</c> continues it server-side, and applies presets by id.
-/// Ctrl+C closes the stream; the API stops the model when its client goes away and saves the partial answer.
+/// Ctrl+C closes the stream, and the request asks the API to stop the model when its client goes away
+/// (<c>cancelOnDisconnect=true</c>: the API's default keeps answering without a reader) and save the partial answer.
 /// </remarks>
 public sealed class ChatCommand : AsyncCommand<ChatSettings>
 {
@@ -20,8 +21,8 @@ public sealed class ChatCommand : AsyncCommand<ChatSettings>
     {
         using var api = new MikuApiClient(MikuEndpoint.From(settings));
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.Conversation is { } id
-            ? $"api/conversations/{id}/messages"
-            : "api/conversations/messages")
+            ? $"api/conversations/{id}/messages?cancelOnDisconnect=true"
+            : "api/conversations/messages?cancelOnDisconnect=true")
         { Content = ChatMessageForm.Create(settings) };
         using var response = await api.SendAsync(request, cancellationToken);
 

@@ -179,6 +179,43 @@ public class ResumableAnswerTests : ApiTest
     }
 
     [Fact]
+    public async Task A_continued_answer_is_saved_as_it_grows_with_the_text_it_had_before()
+    {
+        const string poem = "床前明月光，疑是地上霜。举头望明月，低头思故乡。";
+        var id = await api.NewConversationAsync(optionsJson: """{"num_predict":6}""");
+        api.Ollama.Chat = body => FakeChatReply.Writing(body, poem);
+        using (var first = await client.SendAsync(id, new { content = "背一首诗" }, Ct))
+        {
+            await Sse.AllAsync(first, Ct);
+        }
+
+        var cut = (await api.MessagesAsync(id))[1];
+        Assert.Equal((MessageStatus.Truncated, poem[..6]), (cut.Status, cut.Content));
+        await api.WithDbAsync(db => db.Conversations.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.OptionsJson, (string?)null)));
+        api.Ollama.Chat = body => FakeChatReply.Writing(body, poem) with { ChunkDelay = TimeSpan.FromSeconds(1) };
+
+        using var response = await client.PostAsync($"/api/conversations/{id}/messages/{cut.Id}/continue", null, Ct);
+        await using var events = Sse.ReadAsync(response, cancellationToken: Ct).GetAsyncEnumerator(Ct);
+        var deltas = new List<SseEvent>();
+        while (deltas.Count < 3 && await events.MoveNextAsync())
+        {
+            if (events.Current.Name == "delta")
+            {
+                deltas.Add(events.Current);
+            }
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(600), Ct); // three checkpoints
+        var saved = (await api.MessagesAsync(id))[1];
+
+        // The checkpoint saves the whole answer — what it had and what follows — never the continuation alone.
+        Assert.Equal(MessageStatus.Streaming, saved.Status);
+        Assert.StartsWith(poem[..8], saved.Content, StringComparison.Ordinal);
+        // Offsets count the whole answer, so a reader reattaching with its last id resumes in the right place.
+        Assert.Equal("7", deltas[0].Id);
+    }
+
+    [Fact]
     public async Task A_streaming_answer_whose_writer_stopped_saving_becomes_interrupted_with_its_text()
     {
         var id = await api.NewConversationAsync();

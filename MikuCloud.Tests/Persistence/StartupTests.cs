@@ -67,20 +67,21 @@ public abstract class StartupTests
                 INSERT INTO "Conversations" ("Id", "Title", "PresetId", "OwnerId", "CreatedAt", "UpdatedAt", "LastSeq")
                 VALUES ({conversation.Id}, {conversation.Title}, {conversation.PresetId}, {conversation.OwnerId}, {now}, {now}, {conversation.LastSeq})
                 """, Ct);
-            old.Messages.AddRange(
-                new Message { Id = Guid.NewGuid(), ConversationId = conversation.Id, Seq = 1, Role = MessageRole.User, Content = "q", CreatedAt = now.AddMinutes(-3) },
-                new Message
-                {
-                    Id = Guid.NewGuid(), ConversationId = conversation.Id, Seq = 2, Role = MessageRole.Assistant, Status = MessageStatus.Complete,
-                    PresetId = "balanced", Model = "miku-vl", InputTokens = 120, OutputTokens = 30, TimeToFirstTokenMs = 250, OutputTokensPerSecond = 40,
-                    CreatedAt = now.AddMinutes(-2),
-                },
-                new Message
-                {
-                    Id = Guid.NewGuid(), ConversationId = conversation.Id, Seq = 3, Role = MessageRole.Assistant, Status = MessageStatus.Failed,
-                    PresetId = "balanced", Model = "miku-vl", CreatedAt = now.AddMinutes(-1),
-                });
-            await old.SaveChangesAsync(Ct);
+            // Messages too: today's Message has columns that schema lacks (citations, its branch, a heartbeat).
+            var (question, answered, failed) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+            await old.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Messages" ("Id", "ConversationId", "Seq", "Role", "Content", "Status", "CreatedAt")
+                VALUES ({question}, {conversation.Id}, 1, {MessageRole.User}, 'q', {MessageStatus.Complete}, {now.AddMinutes(-3)})
+                """, Ct);
+            await old.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Messages" ("Id", "ConversationId", "Seq", "Role", "Content", "Status", "PresetId", "Model", "InputTokens", "OutputTokens",
+                                        "TimeToFirstTokenMs", "OutputTokensPerSecond", "CreatedAt")
+                VALUES ({answered}, {conversation.Id}, 2, {MessageRole.Assistant}, '', {MessageStatus.Complete}, 'balanced', 'miku-vl', 120, 30, 250.0, 40.0, {now.AddMinutes(-2)})
+                """, Ct);
+            await old.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Messages" ("Id", "ConversationId", "Seq", "Role", "Content", "Status", "PresetId", "Model", "CreatedAt")
+                VALUES ({failed}, {conversation.Id}, 3, {MessageRole.Assistant}, '', {MessageStatus.Failed}, 'balanced', 'miku-vl', {now.AddMinutes(-1)})
+                """, Ct);
         }
 
         await using var upgraded = await database.StartApiAsync(); // migrates: the backfill runs here

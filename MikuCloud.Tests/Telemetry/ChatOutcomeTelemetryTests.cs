@@ -78,9 +78,14 @@ public sealed class ChatOutcomeTelemetryTests : ApiTest, IDisposable
             {
                 if (e.Name == "delta")
                 {
-                    break; // the Web's Stop cancels its request to the API
+                    break;
                 }
             }
+
+            // The Web's Stop: it stops reading and tells the API (which keeps answering without a reader) to stop.
+            var answer = (await api.MessagesAsync(id)).Single(m => m.Role == MessageRole.Assistant);
+            using var stop = await abrupt.PostAsync($"/api/conversations/{id}/messages/{answer.Id}/stop", null, Ct);
+            Assert.True(stop.IsSuccessStatusCode, $"stop answered {(int)stop.StatusCode}");
         }
 
         parent.Stop();

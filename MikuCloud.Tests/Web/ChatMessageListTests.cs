@@ -47,11 +47,12 @@ public class ChatMessageListTests : WebComponentTest
 
         var articles = cut.FindAll("article.message");
         Assert.Equal(["user", "assistant", "user", "assistant"], articles.Select(a => a.ClassList.Contains("user") ? "user" : "assistant"));
-        // Regenerate only on the last answer, edit only on the last question.
+        // Regenerate only on the last answer; edit on every question (issue 19: editing an earlier one starts a branch).
         Assert.Single(cut.FindAll("button[aria-label='重新生成']"));
         Assert.Null(articles[1].QuerySelector("button[aria-label='重新生成']"));
         Assert.NotNull(articles[3].QuerySelector("button[aria-label='重新生成']"));
-        Assert.Single(cut.FindAll("button[aria-label='编辑并重新发送']"));
+        Assert.Equal(2, cut.FindAll("button[aria-label='编辑并重新发送']").Count);
+        Assert.NotNull(articles[0].QuerySelector("button[aria-label='编辑并重新发送']"));
         Assert.NotNull(articles[2].QuerySelector("button[aria-label='编辑并重新发送']"));
         // The boxes are drawn over the question's picture.
         Assert.Equal($"images/{image.Id}", articles[3].QuerySelector(".grounding img")!.GetAttribute("src"));

@@ -9,7 +9,7 @@ namespace MikuCloud.Web.Rendering;
 /// <summary>
 /// Turns an answer's citation marks (<c>[1]</c>, <c>[1, 2]</c>, <c>【3】</c>) into chips, in HTML that is already
 /// sanitised: the chips are built as DOM nodes (a passage's document name goes in through an attribute setter, so it is
-/// escaped, never parsed), and marks inside code, links or for numbers the answer was not given stay text. A chip is
+/// escaped, never parsed), and marks inside code, links, formulas or for numbers the answer was not given stay text. A chip is
 /// a <c>button.cite</c> whose <c>data-cite</c> a delegated listener in miku.js follows to the source under the answer.
 /// </summary>
 public static partial class CitationMarkers
@@ -45,7 +45,10 @@ public static partial class CitationMarkers
             {
                 yield return text;
             }
-            else if (child is IElement { LocalName: not ("code" or "pre" or "a" or "button") } element)
+            // Not in code, links, buttons or formulas (a KaTeX span, its MathML, or a formula still streaming in): an
+            // index like x_{[1]} is maths, not a citation.
+            else if (child is IElement { LocalName: not ("code" or "pre" or "a" or "button" or "math") } element
+                     && !element.ClassList.Contains("katex") && !element.ClassList.Contains("math") && !element.ClassList.Contains("math-pending"))
             {
                 foreach (var inner in TextNodes(element))
                 {

@@ -17,8 +17,11 @@ public sealed class LiveAnswer
     private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TurnEvent? final;
 
-    internal LiveAnswer(Guid id, Guid conversationId, string ownerId, Action stop) =>
+    internal LiveAnswer(Guid id, Guid conversationId, string ownerId, Action stop, string? textSoFar = null)
+    {
         (Id, ConversationId, OwnerId, this.stop) = (id, conversationId, ownerId, stop);
+        text.Append(textSoFar);
+    }
 
     /// <summary>The answer's message id.</summary>
     public Guid Id { get; }

@@ -57,7 +57,12 @@ public sealed class LiveAnswerCheckpoints(IServiceScopeFactory scopes, LiveAnswe
                     .SetProperty(m => m.ErrorCode, ChatDatabaseInitializer.ServerRestartedCode)
                     .SetProperty(m => m.ErrorMessage, ChatDatabaseInitializer.ServerRestartedMessage), cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (OperationCanceledException)
+            {
+                // The host's time to stop ran out: the stale-answer sweep (this replica's next start, or another replica)
+                // marks them interrupted instead; throwing here would fail the whole shutdown.
+            }
+            catch (Exception ex)
             {
                 logger.LogWarning("Marking the answers stopped by the shutdown failed: {Message}", ex.Message);
             }

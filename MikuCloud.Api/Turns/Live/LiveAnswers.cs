@@ -13,10 +13,13 @@ public sealed class LiveAnswers
     /// <summary>The answers live here now.</summary>
     public ICollection<LiveAnswer> All => answers.Values;
 
-    /// <summary>Registers an answer that is starting; <paramref name="stop"/> cancels its turn.</summary>
-    public LiveAnswer Begin(Guid answerId, Guid conversationId, string ownerId, Action stop)
+    /// <summary>
+    /// Registers an answer that is starting; <paramref name="stop"/> cancels its turn. A continued answer starts from
+    /// <paramref name="textSoFar"/>: the checkpoint saves the whole answer and offsets count from its start.
+    /// </summary>
+    public LiveAnswer Begin(Guid answerId, Guid conversationId, string ownerId, Action stop, string? textSoFar = null)
     {
-        var live = new LiveAnswer(answerId, conversationId, ownerId, stop);
+        var live = new LiveAnswer(answerId, conversationId, ownerId, stop, textSoFar);
         answers[answerId] = live;
         return live;
     }

@@ -154,16 +154,17 @@ public class ChatPageTests : WebComponentTest
     }
 
     [Fact]
-    public async Task Edit_puts_the_last_question_back_into_the_composer()
+    public async Task Edit_puts_the_question_back_for_editing_in_place()
     {
+        // Issue 19: a question is edited where it stands (any question, not only the last, through the composer).
         var conversation = Stored(Dto("user", "一个房间有4个角"), Dto("assistant", "4只猫。"));
         var cut = Render<ChatPage>(p => p.Add(x => x.ConversationId, conversation.Id));
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("article.message").Count), Patience);
 
         await cut.Find("button[aria-label='编辑并重新发送']").ClickAsync(new());
 
-        Assert.Equal("一个房间有4个角", cut.Find("textarea").GetAttribute("value"));
-        Assert.NotNull(cut.Find(".editing"));
+        var editor = cut.Find("article.message.user [data-testid=question-editor]");
+        Assert.Equal("一个房间有4个角", editor.QuerySelector("textarea")!.GetAttribute("value"));
         Assert.Empty(ChatCalls()); // nothing is sent until the user sends it
     }
 

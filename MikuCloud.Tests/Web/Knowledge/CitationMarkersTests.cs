@@ -41,6 +41,17 @@ public sealed class CitationMarkersTests
     }
 
     [Fact]
+    public void Marks_inside_a_formula_stay_maths()
+    {
+        var body = Render("向量 $x_{[1]}$ 的定义见 [1]。", Citation(1));
+
+        // One chip, for the citation in the prose; the formula's [1] is an index, rendered by KaTeX and kept in its source.
+        var chip = Assert.Single(body.QuerySelectorAll("button.cite"));
+        Assert.Null(chip.Closest(".katex"));
+        Assert.Contains("x_{[1]}", body.QuerySelector(".katex annotation")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_document_name_with_markup_stays_text_in_the_chip()
     {
         var body = Render("看这里 [1]", Citation(1, "\"><img src=x onerror=alert(1)>.pdf"));
