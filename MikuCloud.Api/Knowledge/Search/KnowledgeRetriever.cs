@@ -55,12 +55,15 @@ public sealed class KnowledgeRetriever(ChatDbContext db, KnowledgeEmbedder embed
     /// <summary>The passages of the fused ranking, in its order, skipping chunks of documents not (or no longer) ready.</summary>
     private async Task<IReadOnlyList<RetrievedPassage>> LoadAsync(IReadOnlyList<(long Id, double Score)> fused, int top, CancellationToken ct)
     {
-        var ids = fused.Select(f => f.Id).ToList();
-        var rows = await db.KnowledgeChunks.AsNoTracking()
-            .Where(c => ids.Contains(c.Id))
-            .Join(db.KnowledgeDocuments.Where(d => d.Status == KnowledgeDocumentStatus.Ready), c => c.DocumentId, d => d.Id,
-                (c, d) => new { c.Id, c.DocumentId, c.BaseId, d.FileName, c.Page, c.Heading, c.Text })
-            .ToDictionaryAsync(r => r.Id, ct).ConfigureAwait(false);
+        // The best few first (twice what is asked: a chunk of a document being re-read is skipped), the rest of the
+        // ranking only when those fall short: reading a hundred passages' text for five took a third of a search.
+        var first = fused.Take(top * 2).ToList();
+        var rows = await ReadyRowsAsync(first, ct).ConfigureAwait(false);
+        if (rows.Count < top && fused.Count > first.Count)
+        {
+            rows = await ReadyRowsAsync(fused, ct).ConfigureAwait(false);
+        }
+
         var chosen = fused.Where(f => rows.ContainsKey(f.Id)).Take(top).Select(f => (Row: rows[f.Id], f.Score)).ToList();
 
         var documents = chosen.Select(c => c.Row.DocumentId).Distinct().ToList();
@@ -73,4 +76,16 @@ public sealed class KnowledgeRetriever(ChatDbContext db, KnowledgeEmbedder embed
         return [.. chosen.Select(c => new RetrievedPassage(c.Row.Id, c.Row.DocumentId, c.Row.BaseId, c.Row.FileName, c.Row.Page, c.Row.Heading,
             c.Row.Text, c.Score, pagesWithImage.Contains((c.Row.DocumentId, c.Row.Page))))];
     }
+
+    private async Task<Dictionary<long, ReadyChunk>> ReadyRowsAsync(IEnumerable<(long Id, double Score)> ranked, CancellationToken ct)
+    {
+        var ids = ranked.Select(f => f.Id).ToList();
+        return await db.KnowledgeChunks.AsNoTracking()
+            .Where(c => ids.Contains(c.Id))
+            .Join(db.KnowledgeDocuments.Where(d => d.Status == KnowledgeDocumentStatus.Ready), c => c.DocumentId, d => d.Id,
+                (c, d) => new ReadyChunk(c.Id, c.DocumentId, c.BaseId, d.FileName, c.Page, c.Heading, c.Text))
+            .ToDictionaryAsync(r => r.Id, ct).ConfigureAwait(false);
+    }
+
+    private sealed record ReadyChunk(long Id, Guid DocumentId, Guid BaseId, string FileName, int Page, string? Heading, string Text);
 }

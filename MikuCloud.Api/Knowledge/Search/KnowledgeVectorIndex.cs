@@ -49,14 +49,7 @@ public sealed class KnowledgeVectorIndex
             return cached;
         }
 
-        var rows = await db.KnowledgeChunks.AsNoTracking()
-            .Where(c => c.BaseId == baseId && c.Vector != null)
-            .OrderBy(c => c.Id)
-            .Select(c => new { c.Id, c.VectorScale, c.Vector })
-            .ToListAsync(ct).ConfigureAwait(false);
-        // The most common length wins: after a change of embedding model, the rest wait for their re-index.
-        var dimensions = rows.Count == 0 ? 0 : rows.GroupBy(r => r.Vector!.Length).MaxBy(g => g.Count())!.Key;
-        var loaded = new BaseVectors(stamp, dimensions, [.. rows.Select(r => (r.Id, r.VectorScale, r.Vector!))]);
+        var loaded = await BaseVectorLoader.LoadAsync(db, baseId, stamp, ct).ConfigureAwait(false);
         bases[baseId] = loaded;
         return loaded;
     }

@@ -11,9 +11,28 @@ namespace MikuCloud.Api.Knowledge;
 /// </summary>
 internal static class SqliteFullText
 {
-    // The full-text match first (materialised: SQLite would otherwise walk the base's chunks and probe the index per row),
-    // then the base filter and the ranking.
-    private const string Sql = """
+    // The best matches first, ranked and cut inside FTS5 (ORDER BY rank LIMIT on the virtual table: no join per match, and
+    // a query of common words matches a third of a base), then the base filter. Chunks of bases the account cannot read
+    // may crowd that cut; when they leave fewer than asked for, the exact query below ranks every match.
+    private const string TopSql = """
+        WITH "Matches" AS MATERIALIZED (
+            SELECT rowid AS "Id", rank AS "Rank"
+            FROM "KnowledgeChunkSearch"
+            WHERE "KnowledgeChunkSearch" MATCH $query
+            ORDER BY rank
+            LIMIT $candidates
+        )
+        SELECT m."Id" AS "Value"
+        FROM "Matches" AS m
+        JOIN "KnowledgeChunks" AS c ON c."Id" = m."Id"
+        WHERE c."BaseId" IN (SELECT value FROM json_each($bases))
+        ORDER BY m."Rank"
+        LIMIT $limit
+        """;
+
+    // Every match, then the base filter and the ranking (materialised: SQLite would otherwise walk the base's chunks and
+    // probe the index per row).
+    private const string AllSql = """
         WITH "Matches" AS MATERIALIZED (
             SELECT rowid AS "Id", bm25("KnowledgeChunkSearch") AS "Rank"
             FROM "KnowledgeChunkSearch"
@@ -27,6 +46,9 @@ internal static class SqliteFullText
         LIMIT $limit
         """;
 
+    // How many top matches the cut keeps per passage asked for.
+    private const int CandidatesPerResult = 4;
+
     public static async Task<IReadOnlyList<long>> RankAsync(ChatDbContext db, IReadOnlyCollection<Guid> baseIds, IReadOnlyList<string> tokens, int limit,
         CancellationToken ct)
     {
@@ -34,7 +56,19 @@ internal static class SqliteFullText
         var match = string.Join(" OR ", tokens.Select(t => $"\"{t}\""));
         // EF Core stores a Guid on SQLite as upper-case text.
         var bases = JsonSerializer.Serialize(baseIds.Select(b => b.ToString().ToUpperInvariant()));
-        return await db.Database.SqlQueryRaw<long>(Sql,
+        var candidates = limit * CandidatesPerResult;
+        var top = await db.Database.SqlQueryRaw<long>(TopSql,
+                new SqliteParameter("$query", match), new SqliteParameter("$bases", bases), new SqliteParameter("$limit", limit),
+                new SqliteParameter("$candidates", candidates))
+            .ToListAsync(ct).ConfigureAwait(false);
+        if (top.Count == limit)
+        {
+            return top;
+        }
+
+        // Fewer than asked for: either there are no more matches (the exact query agrees, cheaply), or other bases' chunks
+        // took part of the cut.
+        return await db.Database.SqlQueryRaw<long>(AllSql,
                 new SqliteParameter("$query", match), new SqliteParameter("$bases", bases), new SqliteParameter("$limit", limit))
             .ToListAsync(ct).ConfigureAwait(false);
     }
