@@ -16,7 +16,9 @@ public static partial class FakeRerank
     public static string? Answer(JsonObject body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (body["format"]?["properties"]?["scores"] is null || body["messages"] is not JsonArray { Count: > 0 } messages)
+        // "format" is "json" or a schema; only a schema asking for scores is a rerank request.
+        if (body["format"] is not JsonObject format || format["properties"] is not JsonObject properties || !properties.ContainsKey("scores")
+            || body["messages"] is not JsonArray { Count: > 0 } messages)
         {
             return null;
         }
