@@ -42,8 +42,8 @@ public sealed partial class FakeOllama : IAsyncDisposable
     /// <summary>Every request: method, path and JSON body (if any), in arrival order.</summary>
     public ConcurrentQueue<(string Method, string Path, JsonObject? Body)> Requests { get; } = new();
 
-    /// <summary>Decides the answer to each chat request.</summary>
-    public Func<JsonObject, FakeChatReply> Chat { get; set; } = _ => new FakeChatReply();
+    /// <summary>Decides the answer to each chat request (by default the wire answer, or scores for a rerank request: <see cref="FakeRerank"/>).</summary>
+    public Func<JsonObject, FakeChatReply> Chat { get; set; } = FakeRerank.ReplyTo;
 
     /// <summary>When set, <c>/api/pull</c> fails with this message (as an error line in the stream).</summary>
     public string? PullError { get; set; }

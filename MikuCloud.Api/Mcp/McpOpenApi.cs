@@ -20,7 +20,7 @@ internal sealed class McpOpenApi : IOpenApiDocumentTransformer
                 [HttpMethod.Post] = new()
                 {
                     Summary = "The MCP server (Streamable HTTP, stateless): JSON-RPC 2.0 requests from an MCP client " +
-                              "(initialize, tools/list, tools/call: describe_image, read_text, locate_objects, ask).",
+                              "(initialize, tools/list, tools/call: describe_image, read_text, locate_objects, ask, search_knowledge).",
                     RequestBody = new OpenApiRequestBody
                     {
                         Required = true,

@@ -14,7 +14,8 @@ public static class McpSetup
         builder.Services.AddMcpServer(o => o.ServerInfo = new() { Name = "MikuCloud", Version = "0.1.0" })
             // Stateless: every request stands alone, so any API replica answers any call (no session affinity).
             .WithHttpTransport(o => o.Stateless = true)
-            .WithTools<VisionTools>();
+            .WithTools<VisionTools>()
+            .WithTools<KnowledgeTools>();
         builder.Services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer<McpOpenApi>());
         return builder;
     }

@@ -27,6 +27,7 @@ public class AppDeploymentTests
         Assert.Contains("Database:Provider", ApiKeys.Direct);
         Assert.Contains(("Chat", typeof(ChatServerOptions)), ApiKeys.Sections);
         Assert.Contains(("Images", typeof(MikuCloud.Api.Images.ImagePipelineOptions)), ApiKeys.Sections);
+        Assert.True(ApiKeys.Reads("Knowledge__Rerank__Enabled"), "the optional rerank step's switch");
         Assert.Contains("DataProtection:KeysPath", WebKeys.Direct);
         Assert.Contains("Uploads:MaxTotalBytes", WebKeys.Direct);
         Assert.Contains(("Images", typeof(MikuCloud.Web.Uploads.ImageLimits)), WebKeys.Sections);

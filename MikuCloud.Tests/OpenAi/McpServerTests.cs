@@ -30,7 +30,7 @@ public class McpServerTests : OpenAiDoorTest
 
         var tools = await client.ListToolsAsync(cancellationToken: Ct);
 
-        Assert.Equal(["ask", "describe_image", "locate_objects", "read_text"], tools.Select(t => t.Name).Order());
+        Assert.Equal(["ask", "describe_image", "locate_objects", "read_text", "search_knowledge"], tools.Select(t => t.Name).Order());
         Assert.All(tools, t => Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", t.Description!));
         Assert.All(tools, t => Assert.Matches("[a-z]{4}", t.Description!));
     }

@@ -6,9 +6,10 @@ namespace MikuCloud.Api.Knowledge;
 /// <summary>
 /// Finds the passages that answer a query in the knowledge bases an account can read (its own and the shared ones):
 /// the full-text ranking and the vector ranking, fused by reciprocal rank (<see cref="RankFusion"/>), over chunks of
-/// documents that are ready. Bases the account cannot read are ignored exactly like unknown ones.
+/// documents that are ready, then optionally reranked by the chat model (<see cref="KnowledgeReranker"/>). Bases the
+/// account cannot read are ignored exactly like unknown ones.
 /// </summary>
-public sealed class KnowledgeRetriever(ChatDbContext db, KnowledgeEmbedder embedder, KnowledgeVectorIndex vectors)
+public sealed class KnowledgeRetriever(ChatDbContext db, KnowledgeEmbedder embedder, KnowledgeVectorIndex vectors, KnowledgeReranker? reranker = null)
 {
     // Candidates each ranking contributes to the fusion: deep enough that a passage second-best in both still surfaces.
     private const int MinCandidates = 50;
@@ -36,7 +37,13 @@ public sealed class KnowledgeRetriever(ChatDbContext db, KnowledgeEmbedder embed
             ? await vectors.RankAsync(db, readable, vector, depth, ct).ConfigureAwait(false)
             : [];
         var fused = RankFusion.Fuse(fullText, nearest);
-        return await LoadAsync(fused, top, ct).ConfigureAwait(false);
+        if (reranker is null)
+        {
+            return await LoadAsync(fused, top, ct).ConfigureAwait(false);
+        }
+
+        var candidates = await LoadAsync(fused, reranker.CandidatesFor(top), ct).ConfigureAwait(false);
+        return await reranker.RerankAsync(ownerId, query, candidates, top, ct).ConfigureAwait(false);
     }
 
     /// <summary>The named bases the owner may read (all readable ones when none are named); others are left out, unknown or not.</summary>
