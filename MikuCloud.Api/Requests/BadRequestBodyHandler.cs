@@ -25,7 +25,15 @@ public sealed class BadRequestBodyHandler(ILogger<BadRequestBodyHandler> logger)
             httpContext.Response.Headers.Connection = "close"; // the rest of the body is not worth reading
         }
 
-        await problem.ToResult(httpContext).ExecuteAsync(httpContext);
+        try
+        {
+            await problem.ToResult(httpContext).ExecuteAsync(httpContext);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // A body cut short because the client went away: nobody is left to read the problem.
+        }
+
         return true;
     }
 

@@ -192,9 +192,10 @@ public class ResumableAnswerTests : ApiTest
         var cut = (await api.MessagesAsync(id))[1];
         Assert.Equal((MessageStatus.Truncated, poem[..6]), (cut.Status, cut.Content));
         await api.WithDbAsync(db => db.Conversations.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.OptionsJson, (string?)null)));
-        api.Ollama.Chat = body => FakeChatReply.Writing(body, poem) with { ChunkDelay = TimeSpan.FromSeconds(1) };
+        api.Ollama.Chat = body => FakeChatReply.Writing(body, poem) with { ChunkDelay = TimeSpan.FromMilliseconds(500) };
 
-        using var response = await client.PostAsync($"/api/conversations/{id}/messages/{cut.Id}/continue", null, Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{id}/messages/{cut.Id}/continue");
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
         await using var events = Sse.ReadAsync(response, cancellationToken: Ct).GetAsyncEnumerator(Ct);
         var deltas = new List<SseEvent>();
         while (deltas.Count < 3 && await events.MoveNextAsync())

@@ -74,7 +74,9 @@ public class IdorSweepTests : AccountsApiTest
         // And a knowledge base with a document read to its end: a page and a passage to open.
         // Its chunk ids start high: the answers are compared with ids blanked out, and a first chunk's id of 1 would blank
         // every "1" of a body (rfc9110 in each problem's type) but not in the made-up id's answer.
-        await api.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("INSERT INTO sqlite_sequence (name, seq) VALUES ('KnowledgeChunks', 7340000000)", Ct));
+        await api.WithDbAsync(db => db.Database.ProviderName!.Contains("Npgsql", StringComparison.Ordinal)
+            ? db.Database.ExecuteSqlRawAsync("""SELECT setval(pg_get_serial_sequence('"KnowledgeChunks"', 'Id'), 7340000000)""", Ct)
+            : db.Database.ExecuteSqlRawAsync("INSERT INTO sqlite_sequence (name, seq) VALUES ('KnowledgeChunks', 7340000000)", Ct));
         var knowledgeBase = await Knowledge.KnowledgeClient.CreateBaseAsync(alice, "alice's notes", cancellationToken: Ct);
         var document = await Knowledge.KnowledgeClient.AddDocumentAsync(alice, knowledgeBase, "diary.md", "# 日记\n\n今天很开心。"u8.ToArray(), Ct);
         Assert.Equal("ready", (await Knowledge.KnowledgeClient.WaitFinishedAsync(alice, document, TimeSpan.FromSeconds(30), Ct))["status"]!.GetValue<string>());

@@ -53,4 +53,18 @@ public class ModelPickerTests : WebComponentTest
         Assert.Equal(["balanced"], cut.FindAll("#preset-menu input").Select(i => i.GetAttribute("value")));
         Assert.Equal(2, cut.FindAll("article.message").Count); // the same conversation, still on screen
     }
+
+    [Fact]
+    public async Task Choosing_the_model_already_chosen_closes_the_menu()
+    {
+        var cut = Render<ModelPicker>(p => p.Add(x => x.Models, [Vision, Text]).Add(x => x.Value, "miku-vl"));
+
+        await cut.Find("[data-testid=model-picker] button.trigger").ClickAsync(new());
+        Assert.NotEmpty(cut.FindAll("#model-menu"));
+        // A click on the chosen option fires no change event; the menu (and the backdrop over the page) must still go.
+        await cut.Find("#model-menu label.option[data-choice=miku-vl] input").ClickAsync(new());
+
+        Assert.Empty(cut.FindAll("#model-menu"));
+        Assert.Empty(cut.FindAll(".popover-backdrop"));
+    }
 }
