@@ -1,5 +1,4 @@
 using MikuCloud.Api.Chat;
-using MikuCloud.Api.Data;
 using MikuCloud.Api.Models;
 using MikuCloud.HouseModels;
 

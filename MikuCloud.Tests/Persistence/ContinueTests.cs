@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using MikuCloud.Testing;
-using MikuCloud.Tests.Api;
 
 namespace MikuCloud.Tests.Persistence;
 

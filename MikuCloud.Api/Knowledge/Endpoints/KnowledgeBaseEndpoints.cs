@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using MikuCloud.Api.Accounts;
 using MikuCloud.Api.Conversations;
 using MikuCloud.Api.Data;
 using MikuCloud.HouseModels;
