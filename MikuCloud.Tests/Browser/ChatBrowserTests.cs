@@ -236,7 +236,8 @@ public class ChatBrowserTests(BrowserFixture fixture) : BrowserTest(fixture)
         using var other = Fixture.Api.CreateAbruptClient();
         using var created = await other.PostAsJsonAsync("/api/conversations", new { title = "别人的对话" }, Ct);
         var otherId = (await created.Content.ReadFromJsonAsync<JsonObject>(Ct))!["id"]!.GetValue<string>();
-        using var hold = new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{otherId}/messages") { Content = JsonContent.Create(new { content = "hold" }) };
+        // cancelOnDisconnect: its client going away ends it (the API's default keeps an answer going without a reader).
+        using var hold = new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{otherId}/messages?cancelOnDisconnect=true") { Content = JsonContent.Create(new { content = "hold" }) };
         var holding = await other.SendAsync(hold, HttpCompletionOption.ResponseHeadersRead, Ct);
 
         var page = await OpenAsync();
