@@ -67,6 +67,8 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 // Each operation's largest body (endpoint metadata; a small default otherwise), before anyone reads one.
 app.UseBodyLimits();
+// JSON only in UTF-8: the same answer (415) whether an operation binds its body or parses it itself.
+app.UseUtf8Json();
 app.UseAuthentication();
 app.UseAuthorization();
 // After authentication: the request-rate limit is per user.

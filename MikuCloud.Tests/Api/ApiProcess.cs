@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
 
 namespace MikuCloud.Tests.Api;
 
@@ -8,32 +8,37 @@ namespace MikuCloud.Tests.Api;
 /// The API as a real child process (its own build output, loopback, single-user), for what an in-process host cannot
 /// show: a process killed outright, with no shutdown, no final save and no goodbye to its database.
 /// </summary>
-public sealed class ApiProcess : IAsyncDisposable
+public sealed partial class ApiProcess : IAsyncDisposable
 {
     private readonly Process process;
-    private readonly Task<string> output;
+    private readonly StringBuilder output = new();
+    private readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ApiProcess(Process process, Uri address)
+    private ApiProcess(Process process)
     {
         this.process = process;
-        Address = address;
-        output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync()).ContinueWith(t => string.Concat(t.Result),
-            TaskScheduler.Default);
+        process.OutputDataReceived += (_, e) => Read(e.Data);
+        process.ErrorDataReceived += (_, e) => Read(e.Data);
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("The API process ended before it listened."));
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
     }
 
     /// <summary>Where it listens.</summary>
-    public Uri Address { get; }
+    public Uri Address { get; private set; } = null!;
 
     /// <summary>Starts the API with <paramref name="settings"/> (configuration keys, <c>:</c>-separated) and waits until it is alive.</summary>
     public static async Task<ApiProcess> StartAsync(Dictionary<string, string> settings, CancellationToken cancellationToken)
     {
-        var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = AppContext.BaseDirectory,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MikuCloud.Api.dll"));
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        // Port 0: Kestrel takes a free port itself and logs it. A port picked here and handed over could be taken by
+        // another test in between ("address already in use", seen on CI).
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Auth__Mode"] = "SingleUser";
@@ -42,31 +47,51 @@ public sealed class ApiProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var api = new ApiProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
-        using var probe = new HttpClient { BaseAddress = api.Address };
+        var api = new ApiProcess(Process.Start(start)!);
         var deadline = Stopwatch.StartNew();
-        while (true)
+        try
         {
-            try
+            api.Address = await api.listening.Task.WaitAsync(TimeSpan.FromSeconds(90), cancellationToken);
+            using var probe = new HttpClient { BaseAddress = api.Address };
+            while (true)
             {
-                using var alive = await probe.GetAsync("/alive", cancellationToken);
-                if (alive.IsSuccessStatusCode)
+                try
                 {
-                    return api;
+                    using var alive = await probe.GetAsync("/alive", cancellationToken);
+                    if (alive.IsSuccessStatusCode)
+                    {
+                        return api;
+                    }
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
+                catch (HttpRequestException)
+                {
+                    // not answering yet
+                }
 
-            if (api.process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(90))
-            {
-                api.process.Kill(entireProcessTree: true);
-                throw new InvalidOperationException($"The API process did not start: {await api.output}");
-            }
+                if (api.process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(90))
+                {
+                    throw new InvalidOperationException("The API process did not answer /alive.");
+                }
 
-            await Task.Delay(200, cancellationToken);
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            await api.DisposeAsync();
+            throw new InvalidOperationException($"The API process did not start ({ex.Message}): {api.Output}", ex);
+        }
+    }
+
+    /// <summary>What it printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
         }
     }
 
@@ -87,10 +112,24 @@ public sealed class ApiProcess : IAsyncDisposable
         process.Dispose();
     }
 
-    private static int FreePort()
+    private void Read(string? line)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            listening.TrySetResult(new Uri(match.Groups["address"].Value));
+        }
     }
+
+    [GeneratedRegex(@"Now listening on: (?<address>http://\S+)")]
+    private static partial Regex ListeningLine();
 }

@@ -47,17 +47,40 @@ public static class RawHttp
 
         head.Append(declaredLength is { } length ? $"Content-Length: {length}\r\n" : "Transfer-Encoding: chunked\r\n").Append("\r\n");
         var reading = ReadAnswerAsync(stream, cancellationToken);
+        var writing = WriteRequestAsync(stream, socket, Encoding.ASCII.GetBytes(head.ToString()), body, chunked: declaredLength is null, delivery, reading,
+            cancellationToken);
+        var response = await reading;
+        if (!writing.IsCompleted)
+        {
+            // Answered (an event stream's head) while the server reads none of the body: a write blocked on its full
+            // window would wait forever. The answer is in; the connection goes.
+            socket.Close();
+        }
+
         try
         {
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), cancellationToken);
-            await WriteBodyAsync(stream, socket, body, chunked: declaredLength is null, delivery, reading, cancellationToken);
+            await writing;
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+        {
+            // the write cut short above
+        }
+
+        return response;
+    }
+
+    private static async Task WriteRequestAsync(NetworkStream stream, Socket socket, byte[] head, ReadOnlyMemory<byte> body, bool chunked, Delivery delivery,
+        Task answered, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await stream.WriteAsync(head, cancellationToken);
+            await WriteBodyAsync(stream, socket, body, chunked, delivery, answered, cancellationToken);
         }
         catch (IOException)
         {
             // The server answered and closed while the body was still going: what it said is what counts.
         }
-
-        return await reading;
     }
 
     private static async Task WriteBodyAsync(NetworkStream stream, Socket socket, ReadOnlyMemory<byte> body, bool chunked, Delivery delivery, Task answered,
@@ -117,6 +140,10 @@ public static class RawHttp
             while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
             {
                 received.Write(buffer, 0, read);
+                if (IsEventStream(received))
+                {
+                    break; // an event stream (a base's progress, say) goes on until the client leaves: its head is the answer
+                }
             }
         }
         catch (IOException) when (received.Length > 0)
@@ -133,5 +160,13 @@ public static class RawHttp
         var head = split < 0 ? text : text[..split];
         var status = head.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && int.TryParse(head.AsSpan(9, 3), out var s) ? s : 0;
         return new RawResponse(status, head, split < 0 ? "" : text[(split + 4)..]);
+    }
+
+    /// <summary>Whether the answer so far has a complete head that says <c>text/event-stream</c>.</summary>
+    private static bool IsEventStream(MemoryStream received)
+    {
+        var text = Encoding.ASCII.GetString(received.GetBuffer(), 0, (int)Math.Min(received.Length, 16 * 1024));
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        return end >= 0 && text[..end].Contains("content-type: text/event-stream", StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -83,6 +83,28 @@ public class HostileBodyTests : ApiTest
         Assert.Single(list!["items"]!.AsArray());
     }
 
+    [Theory]
+    [InlineData("PATCH", "/api/knowledge/bases/{base}")]
+    [InlineData("PATCH", "/api/conversations/{id}")]
+    [InlineData("POST", "/v1/chat/completions")]
+    public async Task Json_in_another_charset_than_utf8_is_a_415_problem_and_changes_nothing(string method, string path)
+    {
+        using var client = api.CreateClient();
+        var knowledge = path.Contains("{base}", StringComparison.Ordinal);
+        var target = knowledge ? $"/api/knowledge/bases/{await Knowledge.KnowledgeClient.CreateBaseAsync(client, "kept", cancellationToken: Ct)}" : await FillAsync(path);
+        var body = Encoding.Unicode.GetBytes("{\"name\":\"x\",\"title\":\"x\",\"model\":\"miku-vl\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+
+        var response = await RawHttp.SendAsync(BaseAddress, method, target, [new("Content-Type", "application/json; charset=utf-16")], body, body.Length,
+            RawHttp.Delivery.Whole, Ct);
+
+        Assert.True(response.Status == 415, response.ToString());
+        Assert.Contains(ProblemCodes.UnsupportedMediaType, response.Body, StringComparison.Ordinal); // as "code" (problem) or OpenAI's error.code
+        if (knowledge)
+        {
+            Assert.Equal("kept", (await client.GetFromJsonAsync<JsonObject>(target, Ct))!["name"]!.GetValue<string>());
+        }
+    }
+
     [Fact]
     public async Task A_body_slower_than_the_minimum_data_rate_is_a_408_problem()
     {
