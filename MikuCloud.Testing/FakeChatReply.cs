@@ -36,6 +36,12 @@ public sealed record FakeChatReply
     /// </summary>
     public bool PaceFromFirstChunk { get; init; }
 
+    /// <summary>
+    /// Before chunk <c>Before</c> the stream waits for <c>Until</c>: an answer that stops half-way for as long as a test
+    /// needs to look at it (a reload, a second tab), then goes on at its pace.
+    /// </summary>
+    public (int Before, Task Until)? Pause { get; init; }
+
     /// <summary>An <c>{"error": …}</c> line sent after the chunks, ending the stream (a mid-stream failure).</summary>
     public string? ErrorAfterChunks { get; init; }
 

@@ -270,7 +270,12 @@ public sealed partial class FakeOllama : IAsyncDisposable
             var firstChunkAt = System.Diagnostics.Stopwatch.GetTimestamp();
             for (var i = 0; i < reply.Chunks.Count; i++)
             {
-                if (i > 0 && reply.ChunkDelay > TimeSpan.Zero)
+                if (reply.Pause is { } pause && pause.Before == i)
+                {
+                    await pause.Until.WaitAsync(ctx.RequestAborted);
+                    firstChunkAt = System.Diagnostics.Stopwatch.GetTimestamp() - (long)(reply.ChunkDelay.TotalSeconds * i * System.Diagnostics.Stopwatch.Frequency);
+                }
+                else if (i > 0 && reply.ChunkDelay > TimeSpan.Zero)
                 {
                     var wait = reply.PaceFromFirstChunk
                         ? reply.ChunkDelay * i - System.Diagnostics.Stopwatch.GetElapsedTime(firstChunkAt)

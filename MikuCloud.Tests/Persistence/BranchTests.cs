@@ -101,6 +101,23 @@ public abstract class BranchTests
     }
 
     [Fact]
+    public async Task Switching_back_to_the_first_root_makes_the_next_question_follow_it()
+    {
+        // Found in Chromium: ‹ on an edited first question showed the old branch, but the next question went on the new one.
+        var id = await BranchClient.NewConversationAsync(Client, Ct);
+        await BranchClient.SendAsync(Client, id, new { content = "hello" }, Ct);
+        var first = await BranchClient.BranchAsync(Client, id, Ct);
+        await BranchClient.SendAsync(Client, id, new { content = "hi", editOf = first[0].Id }, Ct);
+
+        var switched = await BranchClient.SwitchAsync(Client, id, first[0].Id, Ct);
+        Assert.Equal(["hello", "A(hello)"], switched.Select(m => m.Content));
+        await BranchClient.SendAsync(Client, id, new { content = "next" }, Ct);
+
+        Assert.Equal(["hello", "A(hello)", "next"], Prompt(fixture.Api.Ollama.ChatRequests.Last()));
+        Assert.Equal(["hello", "A(hello)", "next", "A(next)"], (await BranchClient.BranchAsync(Client, id, Ct)).Select(m => m.Content));
+    }
+
+    [Fact]
     public async Task Regenerate_keeps_the_earlier_answers_as_siblings_and_each_can_be_chosen_again()
     {
         var id = await BranchClient.NewConversationAsync(Client, Ct);
