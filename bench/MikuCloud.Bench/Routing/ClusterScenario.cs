@@ -14,10 +14,14 @@ public sealed record ClusterScenario
     /// <summary>Turns sent before this are not measured (the caches and queues fill up first).</summary>
     public double WarmupSeconds { get; init; } = 5 * 60;
 
-    /// <summary>When <see cref="KilledReplica"/>'s process dies; null for no failure. Steady-state figures stop here.</summary>
+    /// <summary>
+    /// When the busiest replica's process dies (the most turns in flight; ties: the lowest number); null for no
+    /// failure. Steady-state figures stop here.
+    /// </summary>
     public double? KillAtSeconds { get; init; } = 25 * 60;
 
-    public int KilledReplica { get; init; }
+    /// <summary>How often each replica's busy slots are sampled (for the time to recover).</summary>
+    public double SampleEverySeconds { get; init; } = 5;
 
     public ServingModel Serving { get; init; } = new();
 

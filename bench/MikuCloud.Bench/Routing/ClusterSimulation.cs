@@ -11,13 +11,16 @@ public static class ClusterSimulation
     public static SimulationRun Run(ClusterScenario scenario, PolicyChoice choice)
     {
         var started = Stopwatch.GetTimestamp();
+        scenario = scenario with { ApiProcesses = choice.ApiProcesses ?? scenario.ApiProcesses };
         var loop = new SimulationLoop();
         var service = new ServiceEndpoints(scenario.Replicas, loop);
         var cluster = new ClusterContext(scenario, loop, new SimulatedTime(loop), service);
         var replicas = Enumerable.Range(0, scenario.Replicas).Select(i => new SimulatedReplica(i, scenario.Serving, loop)).ToList();
-        var shared = choice.Shared ? choice.Create(cluster, 0) : null;
+        var policyFor = choice.ForRun(cluster);
+        // A slot freed anywhere may unblock a turn waiting in any process (their routers may share slot counts).
+        var waiting = new WaitingTurns();
         var api = Enumerable.Range(0, scenario.ApiProcesses)
-            .Select(p => new SimulatedApiProcess(p, shared ?? choice.Create(cluster, p), replicas, scenario.Serving, loop))
+            .Select(p => new SimulatedApiProcess(p, policyFor(p), replicas, scenario.Serving, loop, waiting))
             .ToList();
         foreach (var process in api)
         {
@@ -30,31 +33,27 @@ public static class ClusterSimulation
             new SimulatedUser(user, scenario.Seed, cluster, api, turns.Add).Start();
         }
 
-        var busyAtWarmup = new double[replicas.Count];
-        var busyAtSteadyEnd = new double[replicas.Count];
-        loop.At(scenario.WarmupSeconds, () => Snapshot(replicas, busyAtWarmup));
-        loop.At(scenario.SteadyEndSeconds, () => Snapshot(replicas, busyAtSteadyEnd));
+        var samples = new List<BusySample>();
+        void Sample()
+        {
+            samples.Add(new BusySample(loop.Now, [.. replicas.Select(r => r.BusySlotSeconds)]));
+            loop.After(scenario.SampleEverySeconds, Sample);
+        }
+
+        loop.At(0, Sample);
+        SimulatedReplica? victim = null;
         if (scenario.KillAtSeconds is { } killAt)
         {
-            var victim = replicas[scenario.KilledReplica];
             loop.At(killAt, () =>
             {
+                victim = replicas.OrderByDescending(r => r.InFlight).ThenBy(r => r.Index).First();
                 victim.Kill();
                 service.Died(victim.Index, scenario.Serving.RestartSeconds);
             });
         }
 
         loop.RunUntil(scenario.DurationSeconds);
-        var killed = scenario.KillAtSeconds is null ? null : replicas[scenario.KilledReplica];
-        return new SimulationRun(choice.Name, scenario, turns, busyAtWarmup, busyAtSteadyEnd, killed?.RestartedAt,
-            killed?.FirstTurnAfterRestartAt, loop.EventsRun, Clock.MsSince(started));
-    }
-
-    private static void Snapshot(List<SimulatedReplica> replicas, double[] into)
-    {
-        for (var i = 0; i < replicas.Count; i++)
-        {
-            into[i] = replicas[i].BusySlotSeconds;
-        }
+        return new SimulationRun(choice.Name, scenario, turns, samples, victim?.Index, victim?.RestartedAt, victim?.FirstTurnAfterRestartAt,
+            loop.EventsRun, Clock.MsSince(started));
     }
 }

@@ -1,12 +1,49 @@
+using MikuCloud.Api.Ollama.Routing;
+
 namespace MikuCloud.Bench.Routing;
 
-/// <summary>A routing policy under comparison: how to build it, and whether the API processes share one instance.</summary>
+/// <summary>A routing policy under comparison: its name in the report and, for each run, how each API process gets its policy.</summary>
 /// <param name="Name">Its row in the report.</param>
-/// <param name="Create">Builds the policy of one API process (called once when <paramref name="Shared"/>).</param>
-/// <param name="Shared">One instance for all processes: what state shared through Redis would give (without its round trips).</param>
-public sealed record PolicyChoice(string Name, Func<ClusterContext, int, IRoutingPolicy> Create, bool Shared = false)
+/// <param name="ForRun">Called once per run (state shared between processes lives in its closure), then once per API process.</param>
+public sealed record PolicyChoice(string Name, Func<ClusterContext, Func<int, IRoutingPolicy>> ForRun)
 {
-    public static PolicyChoice RoundRobin { get; } = new("round-robin, per API process", (c, _) => new RoundRobinPolicy(c.Scenario.Replicas));
+    public static PolicyChoice RoundRobin { get; } = new("round-robin, per API process", c => _ => new RoundRobinPolicy(c.Scenario.Replicas));
 
-    public static PolicyChoice ClientIpAffinity { get; } = new("ClientIP affinity (today)", (c, p) => new ClientIpAffinityPolicy(c.Service, c.RandomFor(p)));
+    public static PolicyChoice ClientIpAffinity { get; } = new("ClientIP affinity (today)", c => p => new ClientIpAffinityPolicy(c.Service, c.RandomFor(p)));
+
+    /// <summary>Today's set-up as the README advises it: at least as many API pods as Ollama replicas (here twice as many).</summary>
+    public static PolicyChoice ClientIpAffinityManyPods { get; } = ClientIpAffinity with { Name = "ClientIP affinity, 16 API processes", ApiProcesses = 16 };
+
+    /// <summary>Part 1 alone: each API process has its own router, its own slot counts and its own affinity map.</summary>
+    public static PolicyChoice RouterPerProcess { get; } = new("ReplicaRouter, one per API process", c => _ => new ReplicaRouterPolicy(NewRouter(c)));
+
+    /// <summary>Part 2 as the issue plans it: slot leases shared (Redis), each process's affinity map its own.</summary>
+    public static PolicyChoice RouterSharedSlots { get; } = new("ReplicaRouter per process, slots shared", c =>
+    {
+        var slots = new InProcessReplicaSlots();
+        return _ => new ReplicaRouterPolicy(NewRouter(c, slots));
+    });
+
+    /// <summary>Everything shared: slots and the affinity map (one router for all processes).</summary>
+    public static PolicyChoice RouterShared { get; } = new("ReplicaRouter shared by all API processes", c =>
+    {
+        var router = new ReplicaRouterPolicy(NewRouter(c));
+        return _ => router;
+    });
+
+    /// <summary>
+    /// The shared router told each replica has twice its <c>OLLAMA_NUM_PARALLEL</c>: a conversation waits in its own
+    /// replica's queue (up to one more turn per slot) instead of spilling to another replica and prefilling everything.
+    /// </summary>
+    public static PolicyChoice RouterSharedQueueing { get; } = new("ReplicaRouter shared, Slots = 2 × OLLAMA_NUM_PARALLEL", c =>
+    {
+        var router = new ReplicaRouterPolicy(NewRouter(c, slotsPerReplica: 2 * c.Scenario.Serving.Slots));
+        return _ => router;
+    });
+
+    /// <summary>Runs this policy with this many API processes instead of the scenario's (null: the scenario's).</summary>
+    public int? ApiProcesses { get; init; }
+
+    private static ReplicaRouter NewRouter(ClusterContext cluster, IReplicaSlots? slots = null, int? slotsPerReplica = null) =>
+        new(ReplicaRouterPolicy.Replicas(cluster.Scenario.Replicas, slotsPerReplica ?? cluster.Scenario.Serving.Slots), slots);
 }

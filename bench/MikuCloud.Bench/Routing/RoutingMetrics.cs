@@ -1,18 +1,19 @@
 namespace MikuCloud.Bench.Routing;
 
 /// <summary>
-/// The figures one run gives for the report. Steady state: turns sent between the warm-up and the kill. After the
-/// kill: every turn sent from the kill to the end.
+/// The figures one run gives for the report. Steady state: turns sent between the warm-up and the kill. The kill:
+/// every turn it touched, and how long the cluster took to have its full capacity back.
 /// </summary>
 public sealed record RoutingMetrics
 {
-    /// <summary>A 60-second window's TTFT p50 above this multiple of the steady p50 means the cluster has not recovered.</summary>
-    public const double RecoveredWithin = 1.5;
+    /// <summary>The restarted replica has recovered when it carries this share of the mean replica's busy slots (over <see cref="RecoveryWindowSeconds"/>).</summary>
+    public const double RecoveredShare = 0.75;
 
-    private const double WindowSeconds = 60;
-    private const double WindowStepSeconds = 10;
+    public const double RecoveryWindowSeconds = 30;
 
     public required string Policy { get; init; }
+
+    public required int ApiProcesses { get; init; }
 
     /// <summary>Time to first token in milliseconds: first turns, second turns, third and later, and every turn after the first.</summary>
     public required Summary FirstTurn { get; init; }
@@ -34,16 +35,19 @@ public sealed record RoutingMetrics
 
     public required double Imbalance { get; init; }
 
+    /// <summary>Answers finished per minute.</summary>
     public required double TurnsPerMinute { get; init; }
 
-    /// <summary>After the kill: turns that never started streaming; turns cut mid-answer; turns answered after a failed attempt.</summary>
+    /// <summary>The kill: turns that never started streaming; turns cut mid-answer; turns answered after a failed attempt, and the slowest of those.</summary>
     public required int Lost { get; init; }
 
     public required int Cut { get; init; }
 
     public required int FailedOver { get; init; }
 
-    /// <summary>From the kill until every later 60-s window's TTFT p50 is within <see cref="RecoveredWithin"/>× the steady p50 (null: not in the run).</summary>
+    public required double FailedOverWorstMs { get; init; }
+
+    /// <summary>From the kill to the end of the first window in which the restarted replica carries its share again (null: not in the run).</summary>
     public required double? RecoverSeconds { get; init; }
 
     /// <summary>From the killed replica's restart to its first turn (null: never used again in the run).</summary>
@@ -55,26 +59,29 @@ public sealed record RoutingMetrics
         var steady = run.Turns.Where(t => t.SentAt >= scenario.WarmupSeconds && t.SentAt < scenario.SteadyEndSeconds).ToList();
         var answered = steady.Where(t => t.FirstTokenAt is not null).ToList();
         var later = answered.Where(t => t.Index > 1).ToList();
-        var busy = run.BusyAtSteadyEnd.Select((b, i) => (b - run.BusyAtWarmup[i]) / (scenario.SteadyEndSeconds - scenario.WarmupSeconds)).ToList();
+        var busy = run.SampleAt(scenario.SteadyEndSeconds).AverageSince(run.SampleAt(scenario.WarmupSeconds));
         var ended = run.Turns.Count(t => t.EndedAt is { } end && end >= scenario.WarmupSeconds && end < scenario.SteadyEndSeconds);
-        var afterKill = scenario.KillAtSeconds is { } kill ? run.Turns.Where(t => t.SentAt >= kill).ToList() : [];
+        var failedOver = run.Turns.Where(t => t.Outcome == TurnOutcome.Answered && t.FailedAttempts > 0).ToList();
+        var cacheable = later.Sum(t => (double)t.PreviousTokens);
         return new RoutingMetrics
         {
             Policy = run.Policy,
+            ApiProcesses = scenario.ApiProcesses,
             FirstTurn = Ttft(answered.Where(t => t.Index == 1)),
             SecondTurn = Ttft(answered.Where(t => t.Index == 2)),
             LaterTurns = Ttft(answered.Where(t => t.Index >= 3)),
             AfterFirst = Ttft(later),
             HitRate = later.Count == 0 ? double.NaN : later.Count(t => t.FullHit) / (double)later.Count,
-            TokenHitRate = later.Sum(t => (double)t.PreviousTokens) is var cacheable and > 0 ? later.Sum(t => (double)Math.Min(t.CachedTokens, t.PreviousTokens)) / cacheable : double.NaN,
+            TokenHitRate = cacheable > 0 ? later.Sum(t => (double)Math.Min(t.CachedTokens, t.PreviousTokens)) / cacheable : double.NaN,
             MeanBusySlots = busy.Average(),
             Imbalance = busy.Average() is var mean and > 0 ? busy.Max() / mean : double.NaN,
             TurnsPerMinute = ended / ((scenario.SteadyEndSeconds - scenario.WarmupSeconds) / 60),
-            // Killed turns from before the kill count too: a turn sent just before it can be queued there when it dies.
+            // Only the kill fails or cuts turns; a turn sent just before it counts too (it was queued there).
             Lost = run.Turns.Count(t => t.Outcome == TurnOutcome.Lost),
             Cut = run.Turns.Count(t => t.Outcome == TurnOutcome.Cut),
-            FailedOver = run.Turns.Count(t => t.Outcome == TurnOutcome.Answered && t.FailedAttempts > 0),
-            RecoverSeconds = scenario.KillAtSeconds is { } at ? Recovery(afterKill, at, scenario.DurationSeconds, Ttft(answered).P50) : null,
+            FailedOver = failedOver.Count,
+            FailedOverWorstMs = failedOver.Count == 0 ? double.NaN : failedOver.Max(t => t.TimeToFirstToken!.Value) * 1000,
+            RecoverSeconds = Recovery(run),
             BackInUseSeconds = run.BackInUseAt - run.RestartedAt,
         };
     }
@@ -82,24 +89,30 @@ public sealed record RoutingMetrics
     private static Summary Ttft(IEnumerable<SimulatedTurn> turns) =>
         turns.Select(t => t.TimeToFirstToken!.Value * 1000).ToList() is { Count: > 0 } ms ? Summary.Of(ms) : Summary.Empty;
 
-    /// <summary>The first window start after which no 60-s window's p50 exceeds the bound again.</summary>
-    private static double? Recovery(List<SimulatedTurn> afterKill, double killAt, double end, double steadyP50)
+    /// <summary>The end of the first window after the restart whose busy-slot average on the restarted replica reaches its share of the mean.</summary>
+    private static double? Recovery(SimulationRun run)
     {
-        double? recovered = null;
-        for (var start = killAt; start + WindowSeconds <= end; start += WindowStepSeconds)
+        if (run.KilledReplica is not { } killed || run.RestartedAt is not { } restarted || run.Scenario.KillAtSeconds is not { } killAt)
         {
-            var window = afterKill.Where(t => t.SentAt >= start && t.SentAt < start + WindowSeconds && t.FirstTokenAt is not null).ToList();
-            var healthy = window.Count == 0 || Ttft(window).P50 <= RecoveredWithin * steadyP50;
-            if (!healthy)
+            return null;
+        }
+
+        var windowSamples = (int)Math.Round(RecoveryWindowSeconds / run.Scenario.SampleEverySeconds);
+        for (var i = windowSamples; i < run.Samples.Count; i++)
+        {
+            var (from, to) = (run.Samples[i - windowSamples], run.Samples[i]);
+            if (from.At < restarted)
             {
-                recovered = null;
+                continue;
             }
-            else
+
+            var busy = to.AverageSince(from);
+            if (busy[killed] >= RecoveredShare * busy.Average())
             {
-                recovered ??= start - killAt;
+                return to.At - killAt;
             }
         }
 
-        return recovered;
+        return null;
     }
 }

@@ -5,7 +5,7 @@ namespace MikuCloud.Bench.Routing;
 /// (on another replica where the policy can avoid the failed one), and probes every replica's health on a timer
 /// (the router's <c>/api/version</c> poll). It sees only its own traffic, as a real API pod does.
 /// </summary>
-public sealed class SimulatedApiProcess(int index, IRoutingPolicy policy, IReadOnlyList<SimulatedReplica> replicas, ServingModel model, SimulationLoop loop)
+public sealed class SimulatedApiProcess(int index, IRoutingPolicy policy, IReadOnlyList<SimulatedReplica> replicas, ServingModel model, SimulationLoop loop, WaitingTurns waiting)
 {
     /// <summary>Attempts per turn before the user sees an error: the first and two retries.</summary>
     public const int MaxAttempts = 3;
@@ -17,7 +17,6 @@ public sealed class SimulatedApiProcess(int index, IRoutingPolicy policy, IReadO
     public const double ProbeIntervalSeconds = 5;
 
     private readonly Dictionary<SimulatedTurn, TurnInFlight> inFlight = [];
-    private readonly Queue<TurnInFlight> waitingForRoute = new();
 
     public int Index { get; } = index;
 
@@ -45,7 +44,7 @@ public sealed class SimulatedApiProcess(int index, IRoutingPolicy policy, IReadO
         call.Lease.Release();
         call.Turn.EndedAt = loop.Now + model.NetworkSeconds;
         Finish(call.Turn, TurnOutcome.Answered);
-        RouteWaiting();
+        waiting.Retry((process, flight) => process.TryRoute(flight));
     }
 
     internal void OnCut(ReplicaCall call)
@@ -53,7 +52,7 @@ public sealed class SimulatedApiProcess(int index, IRoutingPolicy policy, IReadO
         call.Lease.Release();
         Policy.MarkFailed(call.Lease.Replica);
         Finish(call.Turn, TurnOutcome.Cut);
-        RouteWaiting();
+        waiting.Retry((process, flight) => process.TryRoute(flight));
     }
 
     internal void OnFailed(ReplicaCall call)
@@ -72,30 +71,29 @@ public sealed class SimulatedApiProcess(int index, IRoutingPolicy policy, IReadO
             loop.After(RetryBackoffSeconds * call.Turn.Attempts, () => Route(flight));
         }
 
-        RouteWaiting();
+        waiting.Retry((process, flight) => process.TryRoute(flight));
     }
 
     private void Route(TurnInFlight flight)
     {
-        var lease = Policy.Route(ConversationKey(flight.Turn.Conversation), flight.Tried);
-        if (lease is null)
+        if (!TryRoute(flight))
         {
-            waitingForRoute.Enqueue(flight);
-            return;
+            waiting.Add(this, flight);
+        }
+    }
+
+    /// <summary>Sends the turn's next attempt where the policy says; false when the policy has no free replica.</summary>
+    public bool TryRoute(TurnInFlight flight)
+    {
+        if (Policy.Route(ConversationKey(flight.Turn.Conversation), flight.Tried) is not { } lease)
+        {
+            return false;
         }
 
         flight.Turn.Attempts++;
         var call = new ReplicaCall(flight.Turn, this, lease);
         loop.After(model.NetworkSeconds, () => replicas[lease.Replica].Accept(call));
-    }
-
-    private void RouteWaiting()
-    {
-        var count = waitingForRoute.Count;
-        for (var i = 0; i < count && waitingForRoute.TryDequeue(out var flight); i++)
-        {
-            Route(flight);
-        }
+        return true;
     }
 
     private void Finish(SimulatedTurn turn, TurnOutcome outcome)
@@ -121,15 +119,10 @@ public sealed class SimulatedApiProcess(int index, IRoutingPolicy policy, IReadO
             }
         }
 
-        RouteWaiting();
+        waiting.Retry((process, flight) => process.TryRoute(flight));
         loop.After(ProbeIntervalSeconds, Probe);
     }
 
     /// <summary>The affinity key the API would use: the conversation's id.</summary>
     public static string ConversationKey(int conversation) => $"conversation-{conversation}";
-
-    private sealed record TurnInFlight(SimulatedTurn Turn, Action<SimulatedTurn> Done)
-    {
-        public HashSet<int> Tried { get; } = [];
-    }
 }

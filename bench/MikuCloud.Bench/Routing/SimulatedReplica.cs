@@ -34,6 +34,9 @@ public sealed class SimulatedReplica
     /// <summary>Slots generating now.</summary>
     public int Busy { get; private set; }
 
+    /// <summary>Turns here now, generating or queued.</summary>
+    public int InFlight => running.Count + waiting.Count;
+
     /// <summary>Busy slots integrated over time since the start: divide a difference by its interval for the time-averaged busy slots.</summary>
     public double BusySlotSeconds => busyArea + (Busy * (loop.Now - busySince));
 

@@ -8,7 +8,7 @@ namespace MikuCloud.Bench.Routing;
 public sealed record WorkloadModel
 {
     /// <summary>Users online at once (the population is closed: a slow cluster gets fewer turns, not a growing queue).</summary>
-    public int Users { get; init; } = 200;
+    public int Users { get; init; } = 100;
 
     /// <summary>Mean pause before a user's first conversation and between conversations (exponential).</summary>
     public double IdleMeanSeconds { get; init; } = 120;
