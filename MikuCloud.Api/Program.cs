@@ -7,6 +7,7 @@ using MikuCloud.Api.Knowledge;
 using MikuCloud.Api.Limits;
 using MikuCloud.Api.Mcp;
 using MikuCloud.Api.Models;
+using MikuCloud.Api.Ollama;
 using MikuCloud.Api.OpenAi;
 using MikuCloud.Api.Requests;
 using MikuCloud.Api.Stats;
@@ -53,6 +54,7 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
     return Task.CompletedTask;
 }));
 builder.AddHouseModels();
+builder.AddOllamaReplicas();
 builder.AddChatDatabase();
 builder.AddChat();
 builder.AddAccounts();

@@ -28,6 +28,7 @@ public static class ChatSetup
         services.AddScoped<Usage.UsageAnalytics>();
         services.AddSingleton<Turns.TurnImages>();
         services.AddScoped<Turns.TurnPrompt>();
+        services.AddSingleton<Turns.TurnRouting>();
         services.AddScoped<Turns.AnswerRunner>();
         services.AddScoped<Turns.TurnEngine>();
         services.AddScoped<Knowledge.ConversationKnowledgeStore>();

@@ -35,6 +35,10 @@ public sealed class OllamaStreamWatch
     [JsonIgnore]
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>The Ollama replica the router chose for this call (null: the connection string's endpoint).</summary>
+    [JsonIgnore]
+    public Uri? Replica { get; init; }
+
     /// <summary>Hands this watch to the chat client layers with the call's options.</summary>
     public void AttachTo(ChatOptions options)
     {

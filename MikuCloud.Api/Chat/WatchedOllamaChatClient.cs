@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using MikuCloud.Api.Models;
@@ -13,12 +14,16 @@ namespace MikuCloud.Api.Chat;
 /// <remarks>
 /// Explicit rather than ambient: OllamaSharp's IChatClient gives the HTTP layer nothing per call, so the call's watch
 /// travels down with its options instead of in an AsyncLocal. An OllamaApiClient and an HttpClient are a few small
-/// objects; the sockets stay pooled in the shared handler.
+/// objects; the sockets stay pooled in the shared handler. The call goes to the replica its watch names (the router's
+/// choice for the turn), else to the connection string's endpoint.
 /// </remarks>
 public sealed class WatchedOllamaChatClient(IHttpMessageHandlerFactory handlers, OllamaEndpoint endpoint) : IChatClient
 {
     /// <summary>The named HttpClient whose handlers every call shares.</summary>
     public const string HttpClientName = "ollama-chat";
+
+    /// <summary>Where <c>UseOpenTelemetry</c> puts the GenAI spans by default.</summary>
+    private const string GenAiSource = "Experimental.Microsoft.Extensions.AI";
 
     /// <inheritdoc />
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -54,12 +59,21 @@ public sealed class WatchedOllamaChatClient(IHttpMessageHandlerFactory handlers,
 
     private HttpClient HttpFor(ChatOptions? options)
     {
+        var watch = OllamaStreamWatch.From(options) ?? new OllamaStreamWatch();
+        var server = watch.Replica ?? endpoint.Endpoint;
+        // The GenAI span (UseOpenTelemetry, above) named the server from this client's metadata: the replica is the truth.
+        if (Activity.Current is { Source.Name: GenAiSource } span)
+        {
+            span.SetTag("server.address", server.Host);
+            span.SetTag("server.port", server.Port);
+        }
+
         // disposeHandler: false — the handler under this call's is the factory's pooled chain, not this call's to dispose.
-        var handler = new OllamaStreamWatchHandler(OllamaStreamWatch.From(options) ?? new OllamaStreamWatch())
+        var handler = new OllamaStreamWatchHandler(watch)
         {
             InnerHandler = handlers.CreateHandler(HttpClientName),
         };
-        return new HttpClient(handler, disposeHandler: false) { BaseAddress = endpoint.Endpoint };
+        return new HttpClient(handler, disposeHandler: false) { BaseAddress = server };
     }
 
     private IChatClient Client(HttpClient http) => new OllamaApiClient(http, endpoint.Model);

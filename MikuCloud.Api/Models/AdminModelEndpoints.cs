@@ -35,32 +35,36 @@ public static class AdminModelEndpoints
     private static async Task<NoContent> UnloadAsync(string name, HouseModelCatalog catalog, ChatModelChoice choice, OllamaRuntimeProbe probe, CancellationToken ct)
     {
         var model = Find(catalog, choice, name);
-        var client = probe.Client();
-        try
+        // Every replica: the model is loaded wherever turns went. Refused only when none could be reached.
+        var clients = probe.Clients();
+        var unreached = 0;
+        foreach (var (_, client) in clients)
         {
-            if (model.IsChat)
+            try
             {
-                await client.UnloadAsync(choice.OllamaName(model), ct);
+                if (model.IsChat)
+                {
+                    await client.UnloadAsync(choice.OllamaName(model), ct);
+                }
+                else
+                {
+                    await client.UnloadEmbeddingAsync(choice.OllamaName(model), ct);
+                }
             }
-            else
+            catch (OllamaApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
             {
-                await client.UnloadEmbeddingAsync(choice.OllamaName(model), ct);
+                // Ollama does not have it: nothing is loaded, which is what was asked.
             }
-        }
-        catch (OllamaApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            // Ollama does not have it: nothing is loaded, which is what was asked.
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OllamaApiException)
-        {
-            throw new ApiProblem(503, ProblemCodes.OllamaUnreachable, "Ollama could not be reached to unload the model; try again.");
-        }
-        finally
-        {
-            probe.Forget();
+            catch (Exception ex) when (ex is HttpRequestException or OllamaApiException)
+            {
+                unreached++;
+            }
         }
 
-        return TypedResults.NoContent();
+        probe.Forget();
+        return unreached == clients.Count
+            ? throw new ApiProblem(503, ProblemCodes.OllamaUnreachable, "Ollama could not be reached to unload the model; try again.")
+            : TypedResults.NoContent();
     }
 
     private static async Task<Accepted<HouseModelDto>> RecreateAsync(string name, HouseModelCatalog catalog, ChatModelChoice choice,

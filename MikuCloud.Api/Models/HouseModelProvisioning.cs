@@ -6,7 +6,8 @@ namespace MikuCloud.Api.Models;
 /// <summary>
 /// Pulls and creates house models in the background at an admin's request (turning an optional model on, re-creating
 /// one after its Modelfile changed), keeping each model's latest progress in memory for the Models page. One run per
-/// model at a time; a run outlives the request that started it and stops with the API.
+/// model at a time; a run outlives the request that started it and stops with the API. With several Ollama replicas it
+/// runs on all of them at once (a turn may go to any): ready when every replica is, failed when one fails.
 /// </summary>
 public sealed class HouseModelProvisioning(OllamaRuntimeProbe probe, TimeProvider time, IHostApplicationLifetime lifetime,
     ILogger<HouseModelProvisioning> logger)
@@ -40,8 +41,9 @@ public sealed class HouseModelProvisioning(OllamaRuntimeProbe probe, TimeProvide
         {
             try
             {
-                var report = new InlineProgress<ProvisionProgress>(p => Report(key, Stage(p.Stage), p.Percent, p.Message));
-                await new HouseModelProvisioner(probe.Client()).EnsureAsync(target, report, lifetime.ApplicationStopping);
+                var clients = probe.Clients();
+                var report = new ReplicaProvisionProgress([.. clients.Select(c => c.Replica)], p => Report(key, Stage(p.Stage), p.Percent, p.Message));
+                await Task.WhenAll(clients.Select(c => new HouseModelProvisioner(c.Client).EnsureAsync(target, report.For(c.Replica), lifetime.ApplicationStopping)));
             }
             catch (Exception ex) when (ex is HttpRequestException or OllamaApiException or OperationCanceledException)
             {
@@ -69,10 +71,4 @@ public sealed class HouseModelProvisioning(OllamaRuntimeProbe probe, TimeProvide
         ProvisionStage.Ready => ModelProgressStage.Ready,
         _ => ModelProgressStage.Checking,
     };
-
-    /// <summary>Reports on the calling thread, in order (<see cref="Progress{T}"/> would post and may reorder).</summary>
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -36,7 +36,8 @@ public static class HouseModelsSetup
 
         builder.Services.AddHttpClient(OllamaHttpClient, c => c.BaseAddress = endpoint.Endpoint)
             .AddOllamaResilienceHandler();
-        builder.Services.AddTransient(sp => new OllamaModelClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(OllamaHttpClient)));
+        // Embeddings and the health check ask the first healthy replica (OllamaReplicasSetup): the endpoint when there is one.
+        builder.Services.AddTransient(sp => sp.GetRequiredService<Ollama.OllamaReplicaClients>().Any());
 
         // Which models are on, the one a turn answers with, and the Models page's view of Ollama (cached briefly) and its provisioning.
         builder.Services.AddScoped<HouseModelSwitches>();

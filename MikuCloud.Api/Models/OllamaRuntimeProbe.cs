@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MikuCloud.Api.Ollama;
 using MikuCloud.HouseModels;
 
 namespace MikuCloud.Api.Models;
@@ -8,7 +9,8 @@ namespace MikuCloud.Api.Models;
 /// (<see cref="CacheFor"/>) so that a page refreshed by many people does not become a stream of calls to Ollama.
 /// Admin operations <see cref="Forget"/> so their effect shows at once.
 /// </summary>
-public sealed class OllamaRuntimeProbe(IHttpClientFactory http, TimeProvider time)
+/// <remarks>With several replicas, the first healthy one answers: every replica is provisioned alike.</remarks>
+public sealed class OllamaRuntimeProbe(OllamaReplicaClients replicas, TimeProvider time)
 {
     /// <summary>How long a snapshot of <c>/api/tags</c> and <c>/api/ps</c> is reused.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(3);
@@ -78,8 +80,11 @@ public sealed class OllamaRuntimeProbe(IHttpClientFactory http, TimeProvider tim
         facts.Clear();
     }
 
-    /// <summary>A client for model management calls (pull, create, unload).</summary>
-    public OllamaModelClient Client() => new(http.CreateClient(HouseModelsSetup.OllamaHttpClient));
+    /// <summary>A client for questions about models (show, list, ps): the first healthy replica.</summary>
+    public OllamaModelClient Client() => replicas.Any();
+
+    /// <summary>A client for each replica, for what must reach them all (pull, create, unload).</summary>
+    public IReadOnlyList<(Uri Replica, OllamaModelClient Client)> Clients() => replicas.Each();
 
     private OllamaRuntimeSnapshot? Fresh() =>
         last is { } l && time.GetUtcNow() - l.At < CacheFor ? l.Snapshot : null;

@@ -25,6 +25,12 @@ public sealed record AnswerCall(string OwnerId, Conversation? Created, Message Q
     /// </summary>
     public ContinuedAnswer? Continues { get; init; }
 
+    /// <summary>
+    /// What routes the turn back to the Ollama replica holding its prompt prefix (<see cref="TurnAffinity"/>); null for
+    /// none: the least-loaded replica.
+    /// </summary>
+    public string? AffinityKey { get; init; }
+
     /// <summary>Which door asked (<c>chat</c>, <c>openai</c>, <c>mcp</c>), for the answer's usage.</summary>
     public required string Door { get; init; }
 

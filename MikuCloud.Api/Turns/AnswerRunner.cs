@@ -10,12 +10,12 @@ using MikuCloud.Api.Usage;
 namespace MikuCloud.Api.Turns;
 
 /// <summary>
-/// Runs an admitted turn's answer: opens the <see cref="AnswerStream"/> (a refusal in the first-response window is an
+/// Runs an admitted turn's answer: opens the <see cref="AnswerStream"/> on a replica (<see cref="TurnRouting"/>; a refusal in the first-response window is an
 /// <see cref="ApiProblem"/> that keeps the question), then, on its own, reads it to the end, saves the answer and its usage
 /// (<see cref="AnswerUsage"/>, for unstored answers too), records it and tells the door. The lease is held until the answer is saved.
 /// A stored answer is a <see cref="LiveAnswer"/> while it runs: readers attach to it, the checkpoint saves its text.
 /// </summary>
-public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, AnswerUsageLog usageLog, TurnTelemetry telemetry, TokenEstimator estimator, TokenBudget tokenBudget,
+public sealed class AnswerRunner(IChatClient chatClient, TurnRouting routing, TurnStore store, AnswerUsageLog usageLog, TurnTelemetry telemetry, TokenEstimator estimator, TokenBudget tokenBudget,
     AdmissionControl admission, LiveAnswers liveAnswers, IOptions<ChatServerOptions> chat, TimeProvider time, ILogger<AnswerStream> logger)
 {
     /// <summary>The running turn; throws the refusal when Ollama refused it at once.</summary>
@@ -32,10 +32,11 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
         bool? hasFirst;
         try
         {
-            hasFirst = await stream.OpenAsync(call.Messages, call.Options, turnToken);
+            hasFirst = await routing.OpenAsync(stream, call, lease, turnToken);
         }
         catch (Exception ex) when (OllamaFailures.IsOllamaFailure(ex))
         {
+            call = OnReplica(call, lease);
             await stream.DisposeAsync();
             telemetry.Streaming(-1);
             var refused = await RefusedAsync(call, stream.Watch, ex);
@@ -50,6 +51,7 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
             throw;
         }
 
+        call = OnReplica(call, lease);
         if (call.Created is { } created)
         {
             run.Writer.TryWrite(new TurnEvent.ConversationCreated(Mapping.ToDto(created, call.KnowledgeBaseIds)));
@@ -131,6 +133,10 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnStore store, Answer
             run.Writer.TryComplete();
         }
     }
+
+    /// <summary>The call with its metrics tagged by the replica that answered (or last refused) it.</summary>
+    private static AnswerCall OnReplica(AnswerCall call, TurnLease lease) =>
+        lease.Replica is { } replica ? call with { Tags = TurnTelemetry.OnReplica(call.Tags, replica.Replica) } : call;
 
     private void EndLive(LiveAnswer? live, TurnEvent last)
     {

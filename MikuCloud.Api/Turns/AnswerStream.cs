@@ -28,16 +28,18 @@ public sealed class AnswerStream(IChatClient chatClient, ChatServerOptions chat,
     private long started;
 
     /// <summary>What the raw Ollama stream said (status, an error line or body) for this answer.</summary>
-    public OllamaStreamWatch Watch { get; private set; } = null!;
+    public OllamaStreamWatch Watch { get; private set; } = new();
 
     /// <summary>
-    /// Calls Ollama and waits up to the first-response window for its first answer: true/false when it came (more to
-    /// read or not), null when it is still coming. An Ollama refusal in the window is thrown as it came.
+    /// Calls Ollama (<paramref name="replica"/>; null: the connection string's endpoint) and waits up to the
+    /// first-response window for its first answer: true/false when it came (more to read or not), null when it is still
+    /// coming. An Ollama refusal in the window is thrown as it came; after one, the stream may be opened again (on another replica).
     /// </summary>
-    public async Task<bool?> OpenAsync(List<AiChatMessage> messages, ChatOptions options, CancellationToken turnToken)
+    public async Task<bool?> OpenAsync(List<AiChatMessage> messages, ChatOptions options, Uri? replica, CancellationToken turnToken)
     {
+        await CloseAsync(); // a refused call before this one
         upstream = CancellationTokenSource.CreateLinkedTokenSource(turnToken);
-        Watch = new OllamaStreamWatch { Cancellation = upstream.Token };
+        Watch = new OllamaStreamWatch { Cancellation = upstream.Token, Replica = replica };
         Watch.AttachTo(options); // explicitly down to the HTTP handler of this call (WatchedOllamaChatClient)
         started = Stopwatch.GetTimestamp();
         updates = chatClient.GetStreamingResponseAsync(messages, options, upstream.Token).GetAsyncEnumerator(upstream.Token);
@@ -179,14 +181,22 @@ public sealed class AnswerStream(IChatClient chatClient, ChatServerOptions chat,
     /// <summary>Ends the call: a read still in flight is aborted first (an async iterator cannot be disposed mid-read).</summary>
     public async ValueTask DisposeAsync()
     {
+        await CloseAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task CloseAsync()
+    {
         await AbandonAsync();
         if (updates is not null)
         {
             await updates.DisposeAsync();
+            updates = null!;
         }
 
         upstream?.Dispose();
-        GC.SuppressFinalize(this);
+        upstream = null!;
+        pending = null;
     }
 
     /// <summary>

@@ -45,6 +45,7 @@ public sealed partial class TurnEngine
             return new AnswerCall(owner, null, question, answer, messages, GenerationOptions.ToChatOptions(options, modelName, chat.Value.KeepAlive), plan, tags)
             {
                 Door = request.Door,
+                AffinityKey = TurnAffinity.OfConversation(conversation.Id),
                 Continues = before,
             };
         }, cancellationToken);

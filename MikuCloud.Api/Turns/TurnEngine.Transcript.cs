@@ -79,10 +79,13 @@ public sealed partial class TurnEngine
                 };
             }
 
-            return new AnswerCall(owner, stored, question, answer, TranscriptMessages.ToChatMessages(systemPrompt, transcript, processed), chatOptions, plan, tags)
+            var messages = TranscriptMessages.ToChatMessages(systemPrompt, transcript, processed);
+            return new AnswerCall(owner, stored, question, answer, messages, chatOptions, plan, tags)
             {
                 Persist = stored is not null,
                 Door = request.Door,
+                // Background work (batch items, knowledge pages) has no prefix to come back to: it spreads by load.
+                AffinityKey = request.Background ? null : TurnAffinity.OfTranscript(owner, messages),
             };
         }, cancellationToken);
     }

@@ -101,6 +101,7 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
                 GenerationOptions.ToChatOptions(options, modelName, chat.Value.KeepAlive), plan, tags)
             {
                 Door = request.Door,
+                AffinityKey = TurnAffinity.OfConversation(conversation.Id),
                 KnowledgeBaseIds = baseIds,
                 Citations = citations,
             };

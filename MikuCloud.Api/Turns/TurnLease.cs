@@ -1,10 +1,12 @@
 using MikuCloud.Api.Chat;
+using MikuCloud.Api.Ollama.Routing;
 
 namespace MikuCloud.Api.Turns;
 
 /// <summary>
 /// What a turn holds while it runs, given by <see cref="TurnGate"/>: the conversation's one answer (its cancellation
-/// is how Stop and a deleted conversation reach the turn), the user's stream slot and a generation slot.
+/// is how Stop and a deleted conversation reach the turn), the user's stream slot, a generation slot and, once routed,
+/// a slot of the Ollama replica answering it.
 /// </summary>
 public sealed class TurnLease : IDisposable
 {
@@ -12,6 +14,7 @@ public sealed class TurnLease : IDisposable
     private readonly Guid conversationId;
     private IDisposable? slot;
     private IDisposable? admission;
+    private ReplicaLease? replica;
 
     internal TurnLease(ActiveTurns active, Guid conversationId, CancellationTokenSource cancellation) =>
         (this.active, this.conversationId, Cancellation) = (active, conversationId, cancellation);
@@ -23,9 +26,20 @@ public sealed class TurnLease : IDisposable
 
     internal void HoldSlot(IDisposable streamSlot) => slot = streamSlot;
 
+    /// <summary>The replica slot the turn holds (null before it is routed).</summary>
+    public ReplicaLease? Replica => replica;
+
+    /// <summary>Holds <paramref name="routed"/>, giving back the replica slot held before (a replica that refused the turn).</summary>
+    internal void HoldReplica(ReplicaLease routed)
+    {
+        replica?.Dispose();
+        replica = routed;
+    }
+
     /// <summary>Frees the slots and the conversation for its next answer.</summary>
     public void Dispose()
     {
+        replica?.Dispose();
         admission?.Dispose();
         slot?.Dispose();
         active.End(conversationId, Cancellation);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MikuCloud.Api.Chat;
 using MikuCloud.Api.Data;
+using MikuCloud.Api.Ollama;
 
 namespace MikuCloud.Api.Turns;
 
@@ -19,6 +20,9 @@ public sealed class TurnTelemetry(ChatTelemetry instruments)
         // Which door the turn came through (chat, openai, mcp): the same metrics, split by who asked.
         { ChatTelemetry.DoorTag, door },
     };
+
+    /// <summary>The tags with the Ollama replica the turn went to (<see cref="ReplicaTelemetry.ReplicaTag"/>).</summary>
+    public static TagList OnReplica(TagList tags, Uri replica) => With(tags, ReplicaTelemetry.ReplicaTag, ReplicaTelemetry.NameOf(replica));
 
     /// <summary>A refusal before anything was counted as a request (budget, quota).</summary>
     public void Rejected(string reason) => instruments.Rejections.Add(1, new KeyValuePair<string, object?>(ChatTelemetry.ReasonTag, reason));

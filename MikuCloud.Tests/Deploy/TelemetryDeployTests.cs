@@ -43,7 +43,7 @@ public partial class TelemetryDeployTests
     {
         var chat = Emitted.Value.Where(i => i.Meter == ChatTelemetry.Name).Select(i => i.Name).Distinct().Order();
 
-        Assert.Equal(ChatTelemetry.InstrumentNames.Concat(MikuCloud.Api.Batches.BatchTelemetry.InstrumentNames).Order(), chat);
+        Assert.Equal(ChatTelemetry.InstrumentNames.Concat(MikuCloud.Api.Batches.BatchTelemetry.InstrumentNames).Concat(MikuCloud.Api.Ollama.ReplicaTelemetry.InstrumentNames).Order(), chat);
         Assert.Contains(Emitted.Value, i => i.Name == "gen_ai.client.operation.duration");
         Assert.Contains(Emitted.Value, i => i.Name == "gen_ai.client.token.usage");
         foreach (var meter in Emitted.Value.Select(i => i.Meter).Distinct())
@@ -287,11 +287,12 @@ public partial class TelemetryDeployTests
         };
         listener.Start();
 
-        // MikuCloud's meter, as the API creates it (chat and batch instruments), and the GenAI instruments of the API's chat client pipeline
+        // MikuCloud's meter, as the API creates it (chat, batch and replica-routing instruments), and the GenAI instruments of the API's chat client pipeline
         // (UseOpenTelemetry over OllamaSharp, as in ChatSetup).
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var telemetry = new ChatTelemetry(services.GetRequiredService<IMeterFactory>());
         using var batches = new MikuCloud.Api.Batches.BatchTelemetry(services.GetRequiredService<IMeterFactory>());
+        using var replicas = new MikuCloud.Api.Ollama.ReplicaTelemetry(services.GetRequiredService<IMeterFactory>());
         using var ollama = new OllamaApiClient(new Uri("http://127.0.0.1:9"), "miku-vl");
         using var chat = new ChatClientBuilder(ollama).UseOpenTelemetry().Build();
 

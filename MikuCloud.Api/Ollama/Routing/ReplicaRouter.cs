@@ -124,11 +124,14 @@ public sealed class ReplicaRouter
         }
     }
 
-    /// <summary>The replica answers again: it gets new turns.</summary>
-    public void MarkHealthy(Uri replica) => SetHealth(replica, healthy: true);
+    /// <summary>The replica answers again: it gets new turns. True when it was failed until now.</summary>
+    public bool MarkHealthy(Uri replica) => SetHealth(replica, healthy: true);
 
-    /// <summary>The replica failed: it gets no new turns until <see cref="MarkHealthy"/>; its conversations move on their next turn.</summary>
-    public void MarkFailed(Uri replica) => SetHealth(replica, healthy: false);
+    /// <summary>
+    /// The replica failed: it gets no new turns until <see cref="MarkHealthy"/>; its conversations move on their next
+    /// turn. True when it was healthy until now.
+    /// </summary>
+    public bool MarkFailed(Uri replica) => SetHealth(replica, healthy: false);
 
     /// <summary>Each replica's slots, load, health and affinity counters, in the stable order.</summary>
     public IReadOnlyList<ReplicaState> Snapshot()
@@ -140,14 +143,18 @@ public sealed class ReplicaRouter
         }
     }
 
-    private void SetHealth(Uri replica, bool healthy)
+    private bool SetHealth(Uri replica, bool healthy)
     {
         lock (gate)
         {
-            foreach (var entry in replicas.Where(r => r.Replica.BaseAddress == replica))
+            var changed = false;
+            foreach (var entry in replicas.Where(r => r.Replica.BaseAddress == replica && r.Healthy != healthy))
             {
                 entry.Healthy = healthy;
+                changed = true;
             }
+
+            return changed;
         }
     }
 
