@@ -74,6 +74,29 @@ public sealed class RoutingSimulationTests
         Assert.Equal(8_000, cache.Tokens);
     }
 
+    [Fact]
+    public void Ollamas_slot_cache_keeps_a_conversation_only_until_another_turn_takes_its_slot()
+    {
+        IPrefixCache cache = new SlotPrefixCache(slots: 2);
+        Run(cache, conversation: 1, tokens: 3_000);
+        Run(cache, conversation: 2, tokens: 2_000);
+        Assert.Equal(3_000, cache.Begin(1)); // its slot was still free
+        cache.End(1);
+
+        Run(cache, conversation: 3, tokens: 1_000); // takes the least recently used free slot: conversation 2's
+
+        Assert.Equal(3_000, cache.Begin(1));
+        cache.End(1);
+        Assert.Equal(0, cache.Begin(2));
+    }
+
+    private static void Run(IPrefixCache cache, int conversation, int tokens)
+    {
+        cache.Begin(conversation);
+        cache.Hold(conversation, tokens);
+        cache.End(conversation);
+    }
+
     private static double Prefill(ServingModel serving, int uncachedTokens) =>
         (2 * serving.NetworkSeconds) + serving.TurnOverheadSeconds + (uncachedTokens / serving.PrefillTokensPerSecond);
 

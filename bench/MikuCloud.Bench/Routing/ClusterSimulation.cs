@@ -11,7 +11,7 @@ public static class ClusterSimulation
     public static SimulationRun Run(ClusterScenario scenario, PolicyChoice choice)
     {
         var started = Stopwatch.GetTimestamp();
-        scenario = scenario with { ApiProcesses = choice.ApiProcesses ?? scenario.ApiProcesses };
+        scenario = choice.Adjust(scenario);
         var loop = new SimulationLoop();
         var service = new ServiceEndpoints(scenario.Replicas, loop);
         var cluster = new ClusterContext(scenario, loop, new SimulatedTime(loop), service);

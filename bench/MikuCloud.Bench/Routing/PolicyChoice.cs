@@ -12,23 +12,27 @@ public sealed record PolicyChoice(string Name, Func<ClusterContext, Func<int, IR
     public static PolicyChoice ClientIpAffinity { get; } = new("ClientIP affinity (today)", c => p => new ClientIpAffinityPolicy(c.Service, c.RandomFor(p)));
 
     /// <summary>Today's set-up as the README advises it: at least as many API pods as Ollama replicas (here twice as many).</summary>
-    public static PolicyChoice ClientIpAffinityManyPods { get; } = ClientIpAffinity with { Name = "ClientIP affinity, 16 API processes", ApiProcesses = 16 };
+    public static PolicyChoice ClientIpAffinityManyPods { get; } = ClientIpAffinity with
+    {
+        Name = "ClientIP affinity, 16 API processes",
+        Adjust = s => s with { ApiProcesses = 16 },
+    };
 
     /// <summary>Part 1 alone: each API process has its own router, its own slot counts and its own affinity map.</summary>
-    public static PolicyChoice RouterPerProcess { get; } = new("ReplicaRouter, one per API process", c => _ => new ReplicaRouterPolicy(NewRouter(c)));
+    public static PolicyChoice RouterPerProcess { get; } = new("ReplicaRouter, one per API process", c => _ => NewPolicy(c, NewRouter(c)));
 
     /// <summary>Part 2 as the issue plans it: slot leases shared (Redis), each process's affinity map its own.</summary>
     public static PolicyChoice RouterSharedSlots { get; } = new("ReplicaRouter per process, slots shared", c =>
     {
         var slots = new InProcessReplicaSlots();
-        return _ => new ReplicaRouterPolicy(NewRouter(c, slots));
+        return _ => NewPolicy(c, NewRouter(c, slots));
     });
 
-    /// <summary>Everything shared: slots and the affinity map (one router for all processes).</summary>
+    /// <summary>Slots and the affinity map shared: one router for all processes (each keeps its own health counts).</summary>
     public static PolicyChoice RouterShared { get; } = new("ReplicaRouter shared by all API processes", c =>
     {
-        var router = new ReplicaRouterPolicy(NewRouter(c));
-        return _ => router;
+        var router = NewRouter(c);
+        return _ => NewPolicy(c, router);
     });
 
     /// <summary>
@@ -37,13 +41,22 @@ public sealed record PolicyChoice(string Name, Func<ClusterContext, Func<int, IR
     /// </summary>
     public static PolicyChoice RouterSharedQueueing { get; } = new("ReplicaRouter shared, Slots = 2 × OLLAMA_NUM_PARALLEL", c =>
     {
-        var router = new ReplicaRouterPolicy(NewRouter(c, slotsPerReplica: 2 * c.Scenario.Serving.Slots));
-        return _ => router;
+        var router = ReplicaRouterPolicy.NewRouter(c.Scenario.Replicas, 2 * c.Scenario.Serving.Slots);
+        return _ => NewPolicy(c, router);
     });
 
-    /// <summary>Runs this policy with this many API processes instead of the scenario's (null: the scenario's).</summary>
-    public int? ApiProcesses { get; init; }
+    /// <summary>The shared router on replicas with Ollama's own prompt cache (one conversation per slot) instead of the LRU.</summary>
+    public static PolicyChoice RouterSharedOllamaCache { get; } = RouterShared with
+    {
+        Name = "ReplicaRouter shared, Ollama's per-slot cache",
+        Adjust = s => s with { Serving = s.Serving with { PrefixCache = PrefixCacheModel.OllamaSlots } },
+    };
 
-    private static ReplicaRouter NewRouter(ClusterContext cluster, IReplicaSlots? slots = null, int? slotsPerReplica = null) =>
-        new(ReplicaRouterPolicy.Replicas(cluster.Scenario.Replicas, slotsPerReplica ?? cluster.Scenario.Serving.Slots), slots);
+    /// <summary>What this row changes in the scenario (more API processes, another cache model); by default nothing.</summary>
+    public Func<ClusterScenario, ClusterScenario> Adjust { get; init; } = s => s;
+
+    private static ReplicaRouter NewRouter(ClusterContext cluster, IReplicaSlots? slots = null) =>
+        ReplicaRouterPolicy.NewRouter(cluster.Scenario.Replicas, cluster.Scenario.Serving.Slots, slots);
+
+    private static ReplicaRouterPolicy NewPolicy(ClusterContext cluster, ReplicaRouter router) => new(router, cluster.Scenario.Replicas);
 }

@@ -10,7 +10,7 @@ namespace MikuCloud.Bench.Routing;
 /// longest prefix with a new prompt; an LRU over the same number of tokens is the paged prefix cache of vLLM and
 /// SGLang. Both lose a conversation's prefix when other conversations need the memory; the LRU is the kinder of the two.
 /// </remarks>
-public sealed class PrefixCache(int capacityTokens)
+public sealed class PrefixCache(int capacityTokens) : IPrefixCache
 {
     private readonly LinkedList<(int Conversation, int Tokens)> recency = new();
     private readonly Dictionary<int, LinkedListNode<(int Conversation, int Tokens)>> entries = [];
@@ -56,6 +56,15 @@ public sealed class PrefixCache(int capacityTokens)
             entries.Remove(oldest.Value.Conversation);
             Tokens -= oldest.Value.Tokens;
         }
+    }
+
+    int IPrefixCache.Begin(int conversation) => Lookup(conversation);
+
+    void IPrefixCache.Hold(int conversation, int tokens) => Store(conversation, tokens);
+
+    void IPrefixCache.End(int conversation)
+    {
+        // The prefix stays until the budget needs its tokens.
     }
 
     /// <summary>Forgets everything (the replica's process died).</summary>

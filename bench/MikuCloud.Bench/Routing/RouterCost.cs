@@ -5,7 +5,7 @@ namespace MikuCloud.Bench.Routing;
 
 /// <summary>
 /// The real router's own cost, measured (not simulated): <c>TryRouteAsync</c> plus the lease's release per turn, on
-/// one thread, with the replicas 60 % busy and a full affinity map; and the affinity map's memory per conversation.
+/// one thread, set up as the API sets it up, with the replicas 60 % busy and a full affinity map; and the affinity map's memory per conversation.
 /// </summary>
 public static class RouterCost
 {
@@ -20,7 +20,7 @@ public static class RouterCost
         // The keys are made inside the measured memory: the map keeps them (a conversation id as text), the array is subtracted.
         var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
         var keys = Enumerable.Range(0, conversations).Select(i => new Guid(i, 0, 0, new byte[8]).ToString()).ToArray();
-        var router = new ReplicaRouter(ReplicaRouterPolicy.Replicas(replicas, slots), options: new ReplicaRouterOptions { AffinityCapacity = conversations });
+        var router = ReplicaRouterPolicy.NewRouter(replicas, slots, affinityCapacity: conversations);
         foreach (var key in keys)
         {
             Route(router, key).Dispose();

@@ -40,6 +40,7 @@ public sealed partial class RoutingBenchmark
         Steady(section, "Busy hour", busy);
         Kill(section, scenario, normal, busy);
         Cost(section, scenario, normal.Single(r => r.Metrics.Policy == NewRouting.Name).Metrics, costs);
+        Findings(section, scenario, [.. normal.Select(r => r.Metrics)], [.. busy.Select(r => r.Metrics)]);
     }
 
     private static void Steady(Section section, string load, List<(RoutingMetrics Metrics, SimulationRun Run)> results)

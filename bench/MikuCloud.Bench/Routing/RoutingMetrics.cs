@@ -35,6 +35,9 @@ public sealed record RoutingMetrics
 
     public required double Imbalance { get; init; }
 
+    /// <summary>Conversations open per replica, time-averaged (from a conversation's first question to its last answer's end).</summary>
+    public required double OpenConversationsPerReplica { get; init; }
+
     /// <summary>Answers finished per minute.</summary>
     public required double TurnsPerMinute { get; init; }
 
@@ -75,6 +78,7 @@ public sealed record RoutingMetrics
             TokenHitRate = cacheable > 0 ? later.Sum(t => (double)Math.Min(t.CachedTokens, t.PreviousTokens)) / cacheable : double.NaN,
             MeanBusySlots = busy.Average(),
             Imbalance = busy.Average() is var mean and > 0 ? busy.Max() / mean : double.NaN,
+            OpenConversationsPerReplica = OpenConversations(run) / scenario.Replicas,
             TurnsPerMinute = ended / ((scenario.SteadyEndSeconds - scenario.WarmupSeconds) / 60),
             // Only the kill fails or cuts turns; a turn sent just before it counts too (it was queued there).
             Lost = run.Turns.Count(t => t.Outcome == TurnOutcome.Lost),
@@ -84,6 +88,16 @@ public sealed record RoutingMetrics
             RecoverSeconds = Recovery(run),
             BackInUseSeconds = run.BackInUseAt - run.RestartedAt,
         };
+    }
+
+    /// <summary>Conversations open at once, averaged over the steady window.</summary>
+    private static double OpenConversations(SimulationRun run)
+    {
+        var (from, to) = (run.Scenario.WarmupSeconds, run.Scenario.SteadyEndSeconds);
+        var open = run.Turns.GroupBy(t => t.Conversation)
+            .Select(c => (Start: c.Min(t => t.SentAt), End: c.Max(t => t.EndedAt ?? to)))
+            .Sum(c => Math.Max(0, Math.Min(c.End, to) - Math.Max(c.Start, from)));
+        return open / (to - from);
     }
 
     private static Summary Ttft(IEnumerable<SimulatedTurn> turns) =>

@@ -30,6 +30,9 @@ public sealed record ServingModel
     /// </summary>
     public int CacheTokens { get; init; } = 4 * 16_384;
 
+    /// <summary>How the cache is organised: an LRU over <see cref="CacheTokens"/>, or Ollama's one conversation per slot.</summary>
+    public PrefixCacheModel PrefixCache { get; init; } = PrefixCacheModel.Lru;
+
     /// <summary>A picture in the prompt: 972 visual tokens for a 12 MP photo after the API's resize (BENCHMARKS.md item 3).</summary>
     public int PictureTokens { get; init; } = 1_000;
 

@@ -1,20 +1,18 @@
 namespace MikuCloud.Bench.Routing;
 
 /// <summary>
-/// One API process: sends each turn where its routing policy says, retries an attempt that failed before streaming
-/// (on another replica where the policy can avoid the failed one), and probes every replica's health on a timer
-/// (the router's <c>/api/version</c> poll). It sees only its own traffic, as a real API pod does.
+/// One API process: sends each turn where its routing policy says, retries once at once when the replica refuses
+/// before streaming (on another replica where the policy can avoid the refusing one), and polls every replica's
+/// health on a timer, as the API's <c>TurnRouting</c> and <c>ReplicaHealthPoller</c> do. It sees only its own
+/// traffic, as a real API pod does.
 /// </summary>
 public sealed class SimulatedApiProcess(int index, IRoutingPolicy policy, IReadOnlyList<SimulatedReplica> replicas, ServingModel model, SimulationLoop loop, WaitingTurns waiting)
 {
-    /// <summary>Attempts per turn before the user sees an error: the first and two retries.</summary>
-    public const int MaxAttempts = 3;
+    /// <summary>Attempts per turn before the user sees an error: the first and one retry (<c>TurnRouting</c>).</summary>
+    public const int MaxAttempts = 2;
 
-    /// <summary>Back-off before a retry, times the attempt number.</summary>
-    public const double RetryBackoffSeconds = 0.25;
-
-    /// <summary>How often each process probes each replica.</summary>
-    public const double ProbeIntervalSeconds = 5;
+    /// <summary>How often each process polls each replica (<c>Ollama:HealthPollSeconds</c>'s default).</summary>
+    public static readonly double ProbeIntervalSeconds = new MikuCloud.Api.Ollama.OllamaReplicaOptions().HealthPollSeconds;
 
     private readonly Dictionary<SimulatedTurn, TurnInFlight> inFlight = [];
 
@@ -36,7 +34,6 @@ public sealed class SimulatedApiProcess(int index, IRoutingPolicy policy, IReadO
     internal void OnFirstToken(ReplicaCall call)
     {
         call.Turn.FirstTokenAt = loop.Now + model.NetworkSeconds;
-        Policy.MarkHealthy(call.Lease.Replica);
     }
 
     internal void OnEnded(ReplicaCall call)
@@ -47,10 +44,10 @@ public sealed class SimulatedApiProcess(int index, IRoutingPolicy policy, IReadO
         waiting.Retry((process, flight) => process.TryRoute(flight));
     }
 
+    /// <summary>The replica died mid-answer: the answer ends as interrupted, never retried (the user has read part of it).</summary>
     internal void OnCut(ReplicaCall call)
     {
         call.Lease.Release();
-        Policy.MarkFailed(call.Lease.Replica);
         Finish(call.Turn, TurnOutcome.Cut);
         waiting.Retry((process, flight) => process.TryRoute(flight));
     }
@@ -68,7 +65,7 @@ public sealed class SimulatedApiProcess(int index, IRoutingPolicy policy, IReadO
         }
         else
         {
-            loop.After(RetryBackoffSeconds * call.Turn.Attempts, () => Route(flight));
+            Route(flight);
         }
 
         waiting.Retry((process, flight) => process.TryRoute(flight));

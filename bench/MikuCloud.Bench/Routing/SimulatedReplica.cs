@@ -22,12 +22,12 @@ public sealed class SimulatedReplica
         Index = index;
         this.model = model;
         this.loop = loop;
-        Cache = new PrefixCache(model.CacheTokens);
+        Cache = model.PrefixCache == PrefixCacheModel.OllamaSlots ? new SlotPrefixCache(model.Slots) : new PrefixCache(model.CacheTokens);
     }
 
     public int Index { get; }
 
-    public PrefixCache Cache { get; }
+    public IPrefixCache Cache { get; }
 
     public bool Alive { get; private set; } = true;
 
@@ -106,7 +106,7 @@ public sealed class SimulatedReplica
             }
 
             var turn = call.Turn;
-            turn.CachedTokens = Math.Min(Cache.Lookup(turn.Conversation), turn.PromptTokens);
+            turn.CachedTokens = Math.Min(Cache.Begin(turn.Conversation), turn.PromptTokens);
             turn.Replica = Index;
             var prefillStart = Math.Max(loop.Now, prefillFreeAt);
             prefillFreeAt = prefillStart + model.TurnOverheadSeconds + ((turn.PromptTokens - turn.CachedTokens) / model.PrefillTokensPerSecond);
@@ -124,7 +124,7 @@ public sealed class SimulatedReplica
         }
 
         call.State = ReplicaCallState.Streaming;
-        Cache.Store(call.Turn.Conversation, call.Turn.PromptTokens);
+        Cache.Hold(call.Turn.Conversation, call.Turn.PromptTokens);
         call.From.OnFirstToken(call);
         loop.After(call.Turn.AnswerTokens / model.DecodeTokensPerSecond, () => End(call, life));
     }
@@ -137,7 +137,8 @@ public sealed class SimulatedReplica
         }
 
         // The answer's KV stays with the prompt's: the next turn's prompt starts with both.
-        Cache.Store(call.Turn.Conversation, call.Turn.PromptTokens + call.Turn.AnswerTokens);
+        Cache.Hold(call.Turn.Conversation, call.Turn.PromptTokens + call.Turn.AnswerTokens);
+        Cache.End(call.Turn.Conversation);
         call.State = ReplicaCallState.Done;
         running.Remove(call);
         SetBusy(Busy - 1);
