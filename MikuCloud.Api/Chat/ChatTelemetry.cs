@@ -17,7 +17,7 @@ public sealed class ChatTelemetry : IDisposable
     /// <summary>Tag keys.</summary>
     public const string ModelTag = "gen_ai.request.model", PresetTag = "mikucloud.preset", HasImagesTag = "mikucloud.has_images",
         OutcomeTag = "mikucloud.outcome", TokenTypeTag = "gen_ai.token.type", ReasonTag = "mikucloud.reason", KindTag = "mikucloud.kind",
-        DoorTag = "mikucloud.door";
+        DoorTag = "mikucloud.door", ReplicaTag = "mikucloud.replica", RouteTag = "mikucloud.route";
 
     /// <summary>Every instrument name, for the dashboard check.</summary>
     public static readonly IReadOnlyList<string> InstrumentNames =

@@ -12,7 +12,7 @@ namespace MikuCloud.Api.Ollama;
 public sealed class ReplicaTelemetry : IDisposable
 {
     /// <summary>Tag keys: the replica (<c>host:port</c>) and why a turn went there (<see cref="ReplicaRoute"/>, lower case).</summary>
-    public const string ReplicaTag = "mikucloud.replica", RouteTag = "mikucloud.route";
+    public const string ReplicaTag = ChatTelemetry.ReplicaTag, RouteTag = ChatTelemetry.RouteTag;
 
     /// <summary>Every instrument name, for the dashboard check.</summary>
     public static readonly IReadOnlyList<string> InstrumentNames =
@@ -33,7 +33,7 @@ public sealed class ReplicaTelemetry : IDisposable
         retries = meter.CreateCounter<long>("mikucloud.ollama.retries", "{turn}",
             "Turns a replica refused before streaming, retried on another; by the refusing mikucloud.replica and mikucloud.reason (the error code).");
         meter.CreateObservableGauge("mikucloud.ollama.replica.busy", () => Read(router, s => s.Busy), "{slot}", "Generation slots taken on each replica.");
-        meter.CreateObservableGauge("mikucloud.ollama.replica.healthy", () => Read(router, s => s.Healthy ? 1 : 0), "1", "1 while a replica gets new turns, 0 while it is failed.");
+        meter.CreateObservableGauge("mikucloud.ollama.replica.healthy", () => Read(router, s => s.Healthy ? 1 : 0), "{replica}", "1 while a replica gets new turns, 0 while it is failed (summed: the healthy replicas).");
     }
 
     /// <summary>The tag value naming a replica.</summary>
