@@ -35,6 +35,11 @@ public sealed partial class RoutingBenchmark
             .Line($"(mean {workload.ThinkMeanSeconds:0} s, at least {workload.ThinkFloorSeconds:0} s). Each question goes to a random API process (the load balancer in front of the API pods).")
             .Line($"A lost or cut-off question is asked again {workload.RetryAfterSeconds:0} s later. TTFT runs from the question sent to its first token, retries")
             .Line($"included. Steady-state figures: questions sent from {Minutes(scenario.WarmupSeconds)} in to the kill at {Minutes(scenario.SteadyEndSeconds)}.")
+            .Line()
+            .Line("Not modelled: the API's admission (`Chat:MaxConcurrentGenerations`, 429) and Ollama's queue limit (`OLLAMA_MAX_QUEUE`, 503):")
+            .Line("every turn waits until served; a prefill slowing the other slots' decode (decode is a fixed rate per slot); the system")
+            .Line("prompt shared by all conversations (each caches its own copy); the Web → API hop reusing connections (each question")
+            .Line("picks an API process at random: the worst case for a router per process).")
             .Line();
         Steady(section, "Normal load", normal);
         Steady(section, "Busy hour", busy);
@@ -47,7 +52,7 @@ public sealed partial class RoutingBenchmark
     {
         var users = results[0].Run.Scenario.Workload.Users;
         section.Line($"**{load}** ({users} users; TTFT p50 / p99):").Line();
-        section.Table(["policy", "API processes", "turn 1", "turn 2", "turns 3+", "hit rate, turns ≥ 2 (turns / tokens)", "busy slots per replica", "max ÷ mean", "turns/min"],
+        section.Table(["policy", "API processes", "turn 1", "turn 2", "turns 3+", "hit rate, turns ≥ 2 (turns / tokens)", $"busy slots per replica (of {results[0].Run.Scenario.Serving.Slots})", "max ÷ mean", "turns/min"],
             results.Select(r => r.Metrics).Select(m => (IReadOnlyList<string>)
             [
                 m.Policy, m.ApiProcesses.ToString(CultureInfo.InvariantCulture), Ttft(m.FirstTurn), Ttft(m.SecondTurn), Ttft(m.LaterTurns),
