@@ -1,4 +1,3 @@
-using MikuCloud.Api.Chat;
 using MikuCloud.Api.Ollama;
 using MikuCloud.Api.Ollama.Routing;
 

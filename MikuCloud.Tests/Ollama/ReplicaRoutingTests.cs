@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using MikuCloud.Api.Chat;
