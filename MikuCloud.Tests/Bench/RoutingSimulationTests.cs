@@ -34,6 +34,8 @@ public sealed class RoutingSimulationTests
         Assert.True(first.Count > 100, $"the small run answered only {first.Count} turns");
         Assert.Equal(first, again);
         Assert.NotEqual(first, otherSeed);
+        // Across processes too: the streams' seeds are SplitMix64's finaliser, not HashCode (randomised per process).
+        Assert.Equal(-128853821, Seeds.Derive(20, 1, 7));
     }
 
     [Fact]
