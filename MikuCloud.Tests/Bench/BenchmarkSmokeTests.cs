@@ -31,6 +31,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
     [InlineData("usage", "## 9. Usage analytics")]
     [InlineData("knowledge", "## 10. Knowledge retrieval")]
     [InlineData("resume", "## 11. Resumable answers")]
+    [InlineData("routing", "## 12. Routing across Ollama replicas")]
     public async Task Each_benchmark_runs_briefly_and_reports(string item, string heading)
     {
         var log = new StringWriter();

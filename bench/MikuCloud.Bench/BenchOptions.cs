@@ -26,14 +26,15 @@ public enum ApiHostMode
 /// <summary>Command-line options.</summary>
 public sealed record BenchOptions
 {
-    public static readonly string[] AllItems = ["gateway", "browser", "image", "history", "admission", "auth", "bodies", "batch", "usage", "knowledge", "resume"];
+    public static readonly string[] AllItems = ["gateway", "browser", "image", "history", "admission", "auth", "bodies", "batch", "usage", "knowledge", "resume", "routing"];
 
     public const string Usage = """
         MikuCloud benchmarks — dotnet run -c Release --project bench/MikuCloud.Bench -- [options]
 
           --quick               every item with fewer samples (~3 min); does not overwrite BENCHMARKS.md unless --output is given
           --smoke               a few samples per item (what the smoke test runs)
-          --only a,b            run only these items: gateway, browser, image, history, admission, auth, bodies, batch, usage, knowledge, resume
+          --only a,b            run only these items: gateway, browser, image, history, admission, auth, bodies, batch, usage, knowledge, resume,
+                                routing
           --output PATH         where to write the report (default: BENCHMARKS.md at the repository root for a full run)
           --no-write            print the report only
           --api-host MODE       process (default: the API as a child process) or inproc (next to the fake and clients)
