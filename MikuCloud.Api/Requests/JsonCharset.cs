@@ -17,7 +17,8 @@ internal static class JsonCharset
             {
                 context.Response.Headers.Connection = "close"; // the body is not read
                 await new ApiProblem(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType,
-                    $"Send JSON as UTF-8, not {charset.Value}.") { Title = "Unsupported media type" }.ToResult(context).ExecuteAsync(context);
+                    $"Send JSON as UTF-8, not {charset.Value}.")
+                { Title = "Unsupported media type" }.ToResult(context).ExecuteAsync(context);
                 return;
             }
 
