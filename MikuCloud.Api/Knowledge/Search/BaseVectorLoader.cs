@@ -15,16 +15,18 @@ namespace MikuCloud.Api.Knowledge;
 /// </summary>
 internal static class BaseVectorLoader
 {
-    // Rows per document and vector length first, so each document's buffer is allocated once at its size.
+    // Rows per document and vector length first, so each document's buffer is allocated once at its size. {0}: the
+    // provider's byte length; {1}: the base's chunks, or some documents' (through the document index: SQLite's planner
+    // walks the whole table for an IN list when its statistics saw one document of 100,000 chunks).
     private const string ShapesSql = """
         SELECT "DocumentId", {0}("Vector") AS "Length", COUNT(*) AS "Rows"
-        FROM "KnowledgeChunks" WHERE "BaseId" = @base AND "Vector" IS NOT NULL{1}
+        FROM "KnowledgeChunks"{1} AND "Vector" IS NOT NULL
         GROUP BY "DocumentId", {0}("Vector")
         """;
 
     private const string RowsSql = """
         SELECT "DocumentId", {0}("Vector") AS "Length", "Id", "VectorScale", "Vector"
-        FROM "KnowledgeChunks" WHERE "BaseId" = @base AND "Vector" IS NOT NULL{1}
+        FROM "KnowledgeChunks"{1} AND "Vector" IS NOT NULL
         """;
 
     /// <summary>The versions of the base's documents that have (or had) vectors.</summary>
@@ -97,14 +99,18 @@ internal static class BaseVectorLoader
     {
         public DbCommand Command(DbConnection connection, DbTransaction? transaction, string template)
         {
-            var filter = only is null ? ""
-                : postgres ? """ AND "DocumentId" = ANY(@documents)""" : """ AND "DocumentId" IN (SELECT value FROM json_each(@documents))""";
+            var filter = only is null ? """ WHERE "BaseId" = @base"""
+                : postgres ? """ WHERE "DocumentId" = ANY(@documents)"""
+                : """ INDEXED BY "IX_KnowledgeChunks_DocumentId_Ordinal" WHERE "DocumentId" IN (SELECT value FROM json_each(@documents))""";
             var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = string.Format(CultureInfo.InvariantCulture, template, postgres ? "octet_length" : "length", filter);
             // EF Core stores a Guid on SQLite as upper-case text, on PostgreSQL as uuid.
-            Add(command, "@base", postgres ? baseId : baseId.ToString().ToUpperInvariant());
-            if (only is not null)
+            if (only is null)
+            {
+                Add(command, "@base", postgres ? baseId : baseId.ToString().ToUpperInvariant());
+            }
+            else
             {
                 Add(command, "@documents", postgres ? only.ToArray() : JsonSerializer.Serialize(only.Select(d => d.ToString().ToUpperInvariant())));
             }

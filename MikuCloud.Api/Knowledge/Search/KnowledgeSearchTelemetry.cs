@@ -12,7 +12,10 @@ public static class KnowledgeSearchTelemetry
     /// <summary>The activity source name.</summary>
     public const string Name = "MikuCloud.Knowledge.Search";
 
-    /// <summary>Span names: the whole search, then its steps in order.</summary>
+    /// <summary>
+    /// Span names: the whole search, then its steps: the readable bases with their vectors brought up to date, the
+    /// full-text ranking, the query's embedding, the vector scan (these three overlap), and reading the passages.
+    /// </summary>
     public const string Search = "mikucloud.knowledge.search", FullText = "mikucloud.knowledge.full_text", Embed = "mikucloud.knowledge.embed",
         Vectors = "mikucloud.knowledge.vectors", Scan = "mikucloud.knowledge.scan", Passages = "mikucloud.knowledge.passages";
 
