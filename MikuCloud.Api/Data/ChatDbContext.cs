@@ -23,6 +23,7 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
     public DbSet<Knowledge.KnowledgeDocument> KnowledgeDocuments => Set<Knowledge.KnowledgeDocument>();
     public DbSet<Knowledge.KnowledgePage> KnowledgePages => Set<Knowledge.KnowledgePage>();
     public DbSet<Knowledge.KnowledgeChunk> KnowledgeChunks => Set<Knowledge.KnowledgeChunk>();
+    public DbSet<Knowledge.KnowledgeVectorVersion> KnowledgeVectorVersions => Set<Knowledge.KnowledgeVectorVersion>();
     public DbSet<Knowledge.ConversationKnowledge> ConversationKnowledge => Set<Knowledge.ConversationKnowledge>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

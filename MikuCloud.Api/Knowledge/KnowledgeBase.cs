@@ -16,6 +16,13 @@ public sealed class KnowledgeBase
 
     /// <summary>The house embedding model its vectors were made with: a change of model means a re-index.</summary>
     public string EmbeddingModel { get; set; } = "";
+
+    /// <summary>
+    /// Moved by the database itself (triggers on <c>KnowledgeChunks</c>) whenever one of the base's chunk vectors is added,
+    /// removed or rewritten, by any writer on any replica: one indexed read tells a replica whether its cached vectors are
+    /// current. Never written by the application.
+    /// </summary>
+    public long VectorVersion { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

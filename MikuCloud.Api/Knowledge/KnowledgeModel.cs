@@ -41,6 +41,14 @@ public static class KnowledgeModel
             d.HasIndex(x => new { x.OwnerId, x.SizeBytes });
             d.HasMany<KnowledgePage>().WithOne().HasForeignKey(p => p.DocumentId).OnDelete(DeleteBehavior.Cascade);
             d.HasMany<KnowledgeChunk>().WithOne().HasForeignKey(c => c.DocumentId).OnDelete(DeleteBehavior.Cascade);
+            d.HasOne<KnowledgeVectorVersion>().WithOne().HasForeignKey<KnowledgeVectorVersion>(v => v.DocumentId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<KnowledgeVectorVersion>(v =>
+        {
+            v.HasKey(x => x.DocumentId);
+            // The vector index reads a base's document versions after its VectorVersion moved.
+            v.HasIndex(x => new { x.BaseId, x.DocumentId, x.Version });
         });
 
         modelBuilder.Entity<KnowledgePage>(p =>

@@ -135,6 +135,30 @@ public abstract class KnowledgeSearchTests(KnowledgeApiFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Among_many_matches_a_passage_with_two_of_the_words_comes_before_one_repeating_a_single_word()
+    {
+        fixture.SkipIfUnavailable();
+        var embeds = fixture.Api.Ollama.IsEmbeddingModel;
+        fixture.Api.Ollama.IsEmbeddingModel = _ => false; // the words' ranking alone
+        try
+        {
+            var meadows = await KnowledgeSeed.BaseAsync(fixture.Api, "meadows");
+            string[] texts = ["Edelweiss edelweiss edelweiss edelweiss edelweiss edelweiss.",
+                .. Enumerable.Range(1, 60).Select(i => $"Meadow {i}: edelweiss grows beside gentian on limestone slopes.")];
+            await KnowledgeSeed.DocumentAsync(fixture.Api, meadows, "flora.txt", KnowledgeSeed.Pages(texts), cancellationToken: Ct);
+
+            var passages = await client.SearchAsync("edelweiss gentian", [meadows], cancellationToken: Ct);
+
+            Assert.Equal(5, passages.Count);
+            Assert.All(passages, p => Assert.Contains("gentian", p.Text, StringComparison.Ordinal));
+        }
+        finally
+        {
+            fixture.Api.Ollama.IsEmbeddingModel = embeds;
+        }
+    }
+
     [Theory]
     [InlineData("{}", "query")]
     [InlineData("{\"query\":\"   \"}", "query")]

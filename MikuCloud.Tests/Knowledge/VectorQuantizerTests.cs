@@ -30,6 +30,7 @@ public class VectorQuantizerTests
     [InlineData(1)]
     [InlineData(15)]
     [InlineData(33)]
+    [InlineData(99)]
     [InlineData(1024)]
     [InlineData(1031)]
     public void The_int8_dot_product_equals_the_plain_sum_of_products_at_any_length(int length)

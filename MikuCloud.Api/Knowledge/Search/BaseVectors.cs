@@ -1,34 +1,27 @@
-using System.Runtime.InteropServices;
-
 namespace MikuCloud.Api.Knowledge;
 
 /// <summary>
-/// One knowledge base's chunk vectors in memory, row after row in one array (int8, as stored), for an exact scan. The
-/// <see cref="Stamp"/> (chunk count and highest id when loaded) tells whether the database has changed since.
+/// One knowledge base's chunk vectors in memory, document by document, as of <see cref="Version"/> (the base's
+/// <see cref="KnowledgeBase.VectorVersion"/> read before them: the copy holds that state or a later one). Never changed
+/// once made: a search scans the copy it took while a newer one replaces it.
 /// </summary>
-internal sealed class BaseVectors((int Count, long MaxId) stamp, int dimensions, long[] ids, float[] scales, byte[] values)
+internal sealed class BaseVectors(long version, IReadOnlyDictionary<Guid, DocumentVectors> documents)
 {
-    public (int Count, long MaxId) Stamp { get; } = stamp;
+    private readonly DocumentVectors[] scanned = [.. documents.Values.Where(d => d.Ids.Length > 0)];
 
-    public int Dimensions { get; } = dimensions;
+    public long Version { get; } = version;
 
-    public long[] Ids { get; } = ids;
+    public IReadOnlyDictionary<Guid, DocumentVectors> Documents { get; } = documents;
 
-    public float[] Scales { get; } = scales;
+    /// <summary>Vectors held.</summary>
+    public int Count => scanned.Sum(d => d.Ids.Length);
 
-    /// <summary>Adds each row's cosine similarity to <paramref name="query"/> (quantised, with its scale) into the running top list.</summary>
+    /// <summary>Adds every vector's similarity to <paramref name="query"/> into the running top list.</summary>
     public void Scan(ReadOnlySpan<sbyte> query, float queryScale, TopScores top)
     {
-        if (query.Length != Dimensions)
+        foreach (var document in scanned)
         {
-            return; // vectors of another embedding model: the base needs a re-index
-        }
-
-        var all = MemoryMarshal.Cast<byte, sbyte>(values.AsSpan());
-        for (var row = 0; row < Ids.Length; row++)
-        {
-            var score = Int8Dot.Dot(query, all.Slice(row * Dimensions, Dimensions)) * queryScale * Scales[row];
-            top.Offer(Ids[row], score);
+            document.Scan(query, queryScale, top);
         }
     }
 }

@@ -7,7 +7,8 @@ namespace MikuCloud.Api.Knowledge;
 /// The full-text ranking of chunks for a query, on whichever database the API runs: SQLite's FTS5 (bm25) or
 /// PostgreSQL's tsvector (ts_rank_cd). Both index <see cref="KnowledgeChunk.SearchText"/> (migration
 /// <c>KnowledgeSearchIndex</c>) and are asked for any of the query's tokens, so a passage sharing more (and rarer)
-/// words ranks higher.
+/// words ranks higher (PostgreSQL, whose ranking has no inverse document frequency, ranks the passages sharing two of
+/// them first: see <see cref="PostgresFullText"/>).
 /// </summary>
 internal static class KnowledgeFullText
 {

@@ -7,9 +7,10 @@ namespace MikuCloud.Api.Knowledge;
 /// Makes a document's chunks searchable: embeds them (heading and text, with the house embedding model), quantises the
 /// vectors, segments the text for the full-text index and saves the chunks (the database's own full-text index follows
 /// by trigger on SQLite and by generated column on PostgreSQL); or removes them all. Writing again replaces the
-/// document's chunks (a re-index).
+/// document's chunks (a re-index). The database's triggers move the base's and the document's vector versions with the
+/// same transaction, so every replica's <see cref="KnowledgeVectorIndex"/> reads the change at its next search.
 /// </summary>
-public sealed class KnowledgeIndexWriter(KnowledgeEmbedder embedder, KnowledgeVectorIndex vectors)
+public sealed class KnowledgeIndexWriter(KnowledgeEmbedder embedder)
 {
     /// <summary>Replaces <paramref name="doc"/>'s chunks with <paramref name="chunks"/>, embedded and indexed; sets its chunk count.</summary>
     public async Task WriteAsync(ChatDbContext db, KnowledgeDocument doc, IReadOnlyList<DocumentChunk> chunks, CancellationToken ct)
@@ -56,20 +57,13 @@ public sealed class KnowledgeIndexWriter(KnowledgeEmbedder embedder, KnowledgeVe
         {
             db.Entry(row).State = EntityState.Detached;
         }
-
-        vectors.Invalidate(doc.BaseId);
     }
 
     /// <summary>Removes every chunk of the document (and with them its full-text rows and vectors).</summary>
     public async Task RemoveAsync(ChatDbContext db, Guid documentId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var baseIds = await db.KnowledgeChunks.Where(c => c.DocumentId == documentId).Select(c => c.BaseId).Distinct().ToListAsync(ct).ConfigureAwait(false);
         await db.KnowledgeChunks.Where(c => c.DocumentId == documentId).ExecuteDeleteAsync(ct).ConfigureAwait(false);
-        foreach (var baseId in baseIds)
-        {
-            vectors.Invalidate(baseId);
-        }
     }
 
     private static string EmbeddingText(DocumentChunk chunk) => chunk.Heading is { Length: > 0 } heading ? heading + "\n" + chunk.Text : chunk.Text;

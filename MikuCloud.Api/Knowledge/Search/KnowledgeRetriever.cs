@@ -24,18 +24,20 @@ public sealed class KnowledgeRetriever(ChatDbContext db, KnowledgeEmbedder embed
         ArgumentException.ThrowIfNullOrEmpty(ownerId);
         ArgumentNullException.ThrowIfNull(baseIds);
         ArgumentNullException.ThrowIfNull(query);
-        var readable = await ReadableBasesAsync(ownerId, baseIds, ct).ConfigureAwait(false);
-        if (readable.Count == 0 || top <= 0 || string.IsNullOrWhiteSpace(query))
+        if (top <= 0 || string.IsNullOrWhiteSpace(query))
         {
             return [];
         }
 
-        var depth = Math.Max(MinCandidates, top * 4);
-        var fullText = await KnowledgeFullText.RankAsync(db, readable, query, depth, ct).ConfigureAwait(false);
-        var embedded = await embedder.TryEmbedAsync([query], ct).ConfigureAwait(false);
-        var nearest = embedded is [var vector]
-            ? await vectors.RankAsync(db, readable, vector, depth, ct).ConfigureAwait(false)
-            : [];
+        using var span = KnowledgeSearchTelemetry.Start(KnowledgeSearchTelemetry.Search);
+        // The readable bases and their vectors' versions in one read; the vectors brought up to date if those moved.
+        var snapshot = await vectors.CurrentAsync(db, Readable(ownerId, baseIds), ct).ConfigureAwait(false);
+        if (snapshot.BaseIds.Count == 0)
+        {
+            return [];
+        }
+
+        var (fullText, nearest) = await RankAsync(snapshot, query, Math.Max(MinCandidates, top * 4), ct).ConfigureAwait(false);
         var fused = RankFusion.Fuse(fullText, nearest);
         if (reranker is null)
         {
@@ -47,7 +49,10 @@ public sealed class KnowledgeRetriever(ChatDbContext db, KnowledgeEmbedder embed
     }
 
     /// <summary>The named bases the owner may read (all readable ones when none are named); others are left out, unknown or not.</summary>
-    public async Task<List<Guid>> ReadableBasesAsync(string ownerId, IReadOnlyCollection<Guid> baseIds, CancellationToken ct)
+    public async Task<List<Guid>> ReadableBasesAsync(string ownerId, IReadOnlyCollection<Guid> baseIds, CancellationToken ct) =>
+        await Readable(ownerId, baseIds).Select(b => b.Id).ToListAsync(ct).ConfigureAwait(false);
+
+    private IQueryable<KnowledgeBase> Readable(string ownerId, IReadOnlyCollection<Guid> baseIds)
     {
         var query = db.KnowledgeBases.AsNoTracking().Where(b => b.OwnerId == ownerId || b.Shared);
         if (baseIds.Count > 0)
@@ -56,14 +61,51 @@ public sealed class KnowledgeRetriever(ChatDbContext db, KnowledgeEmbedder embed
             query = query.Where(b => wanted.Contains(b.Id));
         }
 
-        return await query.Select(b => b.Id).ToListAsync(ct).ConfigureAwait(false);
+        return query;
+    }
+
+    /// <summary>
+    /// Both rankings, overlapped: the query is embedded while the database ranks the full text, and the vectors are
+    /// scanned (in process) while a PostgreSQL server is still ranking.
+    /// </summary>
+    private async Task<(IReadOnlyList<long> FullText, IReadOnlyList<long> Nearest)> RankAsync(KnowledgeVectorSnapshot snapshot, string query, int depth,
+        CancellationToken ct)
+    {
+        var embedding = EmbedAsync(query, ct);
+        Task<IReadOnlyList<long>>? fullText = null;
+        try
+        {
+            fullText = FullTextAsync(snapshot.BaseIds, query, depth, ct);
+            var nearest = await embedding.ConfigureAwait(false) is { } vector ? snapshot.Rank(vector, depth) : [];
+            return (await fullText.ConfigureAwait(false), nearest);
+        }
+        finally
+        {
+            // An error leaves only once nothing runs on the context any more (and the embedding's outcome is observed).
+            await Task.WhenAll(fullText ?? Task.CompletedTask, embedding).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task<IReadOnlyList<long>> FullTextAsync(IReadOnlyList<Guid> readable, string query, int depth, CancellationToken ct)
+    {
+        using var span = KnowledgeSearchTelemetry.Start(KnowledgeSearchTelemetry.FullText);
+        return await KnowledgeFullText.RankAsync(db, readable, query, depth, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The query's vector, or null without an embedding model (retrieval is then full text only).</summary>
+    private async Task<float[]?> EmbedAsync(string query, CancellationToken ct)
+    {
+        using var span = KnowledgeSearchTelemetry.Start(KnowledgeSearchTelemetry.Embed);
+        return await embedder.TryEmbedAsync([query], ct).ConfigureAwait(false) is [var vector] ? vector : null;
     }
 
     /// <summary>The passages of the fused ranking, in its order, skipping chunks of documents not (or no longer) ready.</summary>
     private async Task<IReadOnlyList<RetrievedPassage>> LoadAsync(IReadOnlyList<(long Id, double Score)> fused, int top, CancellationToken ct)
     {
+        using var span = KnowledgeSearchTelemetry.Start(KnowledgeSearchTelemetry.Passages);
         // The best few first (twice what is asked: a chunk of a document being re-read is skipped), the rest of the
-        // ranking only when those fall short: reading a hundred passages' text for five took a third of a search.
+        // ranking only when those fall short: reading a hundred passages' text for five took a third of a search. A chunk
+        // deleted since the rankings were made is not read, so it is never returned.
         var first = fused.Take(top * 2).ToList();
         var rows = await ReadyRowsAsync(first, ct).ConfigureAwait(false);
         if (rows.Count < top && fused.Count > first.Count)
@@ -71,28 +113,17 @@ public sealed class KnowledgeRetriever(ChatDbContext db, KnowledgeEmbedder embed
             rows = await ReadyRowsAsync(fused, ct).ConfigureAwait(false);
         }
 
-        var chosen = fused.Where(f => rows.ContainsKey(f.Id)).Take(top).Select(f => (Row: rows[f.Id], f.Score)).ToList();
-
-        var documents = chosen.Select(c => c.Row.DocumentId).Distinct().ToList();
-        var pagesWithImage = (await db.KnowledgePages.AsNoTracking()
-                .Where(p => documents.Contains(p.DocumentId) && p.Image != null)
-                .Select(p => new { p.DocumentId, p.Number })
-                .ToListAsync(ct).ConfigureAwait(false))
-            .Select(p => (p.DocumentId, p.Number)).ToHashSet();
-
-        return [.. chosen.Select(c => new RetrievedPassage(c.Row.Id, c.Row.DocumentId, c.Row.BaseId, c.Row.FileName, c.Row.Page, c.Row.Heading,
-            c.Row.Text, c.Score, pagesWithImage.Contains((c.Row.DocumentId, c.Row.Page))))];
+        return [.. fused.Where(f => rows.ContainsKey(f.Id)).Take(top).Select(f => rows[f.Id] with { Score = f.Score })];
     }
 
-    private async Task<Dictionary<long, ReadyChunk>> ReadyRowsAsync(IEnumerable<(long Id, double Score)> ranked, CancellationToken ct)
+    private async Task<Dictionary<long, RetrievedPassage>> ReadyRowsAsync(IEnumerable<(long Id, double Score)> ranked, CancellationToken ct)
     {
         var ids = ranked.Select(f => f.Id).ToList();
         return await db.KnowledgeChunks.AsNoTracking()
             .Where(c => ids.Contains(c.Id))
             .Join(db.KnowledgeDocuments.Where(d => d.Status == KnowledgeDocumentStatus.Ready), c => c.DocumentId, d => d.Id,
-                (c, d) => new ReadyChunk(c.Id, c.DocumentId, c.BaseId, d.FileName, c.Page, c.Heading, c.Text))
-            .ToDictionaryAsync(r => r.Id, ct).ConfigureAwait(false);
+                (c, d) => new RetrievedPassage(c.Id, c.DocumentId, c.BaseId, d.FileName, c.Page, c.Heading, c.Text, 0,
+                    db.KnowledgePages.Any(p => p.DocumentId == c.DocumentId && p.Number == c.Page && p.Image != null)))
+            .ToDictionaryAsync(r => r.ChunkId, ct).ConfigureAwait(false);
     }
-
-    private sealed record ReadyChunk(long Id, Guid DocumentId, Guid BaseId, string FileName, int Page, string? Heading, string Text);
 }

@@ -556,6 +556,9 @@ namespace MikuCloud.Api.Data.Migrations.Postgres
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("VectorVersion")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Shared");
@@ -733,6 +736,24 @@ namespace MikuCloud.Api.Data.Migrations.Postgres
                     b.HasKey("DocumentId", "Number");
 
                     b.ToTable("KnowledgePages");
+                });
+
+            modelBuilder.Entity("MikuCloud.Api.Knowledge.KnowledgeVectorVersion", b =>
+                {
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("DocumentId");
+
+                    b.HasIndex("BaseId", "DocumentId", "Version");
+
+                    b.ToTable("KnowledgeVectorVersions");
                 });
 
             modelBuilder.Entity("MikuCloud.Api.Usage.AnswerUsage", b =>
@@ -1225,6 +1246,15 @@ namespace MikuCloud.Api.Data.Migrations.Postgres
                     b.HasOne("MikuCloud.Api.Knowledge.KnowledgeDocument", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MikuCloud.Api.Knowledge.KnowledgeVectorVersion", b =>
+                {
+                    b.HasOne("MikuCloud.Api.Knowledge.KnowledgeDocument", null)
+                        .WithOne()
+                        .HasForeignKey("MikuCloud.Api.Knowledge.KnowledgeVectorVersion", "DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -551,6 +551,9 @@ namespace MikuCloud.Api.Data.Migrations.Sqlite
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("VectorVersion")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Shared");
@@ -726,6 +729,24 @@ namespace MikuCloud.Api.Data.Migrations.Sqlite
                     b.HasKey("DocumentId", "Number");
 
                     b.ToTable("KnowledgePages");
+                });
+
+            modelBuilder.Entity("MikuCloud.Api.Knowledge.KnowledgeVectorVersion", b =>
+                {
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DocumentId");
+
+                    b.HasIndex("BaseId", "DocumentId", "Version");
+
+                    b.ToTable("KnowledgeVectorVersions");
                 });
 
             modelBuilder.Entity("MikuCloud.Api.Usage.AnswerUsage", b =>
@@ -1218,6 +1239,15 @@ namespace MikuCloud.Api.Data.Migrations.Sqlite
                     b.HasOne("MikuCloud.Api.Knowledge.KnowledgeDocument", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MikuCloud.Api.Knowledge.KnowledgeVectorVersion", b =>
+                {
+                    b.HasOne("MikuCloud.Api.Knowledge.KnowledgeDocument", null)
+                        .WithOne()
+                        .HasForeignKey("MikuCloud.Api.Knowledge.KnowledgeVectorVersion", "DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
