@@ -109,10 +109,11 @@ public sealed partial class KnowledgeBenchmark(BenchOptions options, TextWriter 
 
             prompt = await PromptBuildAsync(open, embedder, vectors, baseId, samples, random, cancellationToken);
             reloadMs = await ReloadAsync(open, embedder, vectors, baseId, random, cancellationToken);
-            afterWriteMs = await AfterWriteAsync(open, embedder, vectors, baseId, random, cancellationToken);
             ollama.IsEmbeddingModel = _ => false;
             fullText = await SearchesAsync(open, embedder, vectors, baseId, samples, random, cancellationToken);
             ollama.IsEmbeddingModel = m => m.Name.Contains("embed", StringComparison.OrdinalIgnoreCase);
+            // Last: its documents would change what the searches above measure.
+            afterWriteMs = await AfterWriteAsync(open, embedder, vectors, baseId, random, cancellationToken);
         }
 
         var writeMs = await WriteCostAsync(open, embedder, baseId, cancellationToken);
