@@ -22,9 +22,6 @@ public sealed class KnowledgeVectorIndex
     // One refresh per base at a time: searches arriving meanwhile wait for its copy instead of reading 100 MB again.
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> refreshes = new();
 
-    /// <summary>Drops a base's cached vectors: its next search reads them all again (as a replica's first search does).</summary>
-    public void Invalidate(Guid baseId) => bases.TryRemove(baseId, out _);
-
     /// <summary>
     /// The vectors of <paramref name="bases"/> as the database has them now: each base's cached copy when its version has
     /// not moved, else brought up to date (the documents that changed) or read whole (the first search of a base). The
