@@ -33,7 +33,7 @@ public sealed class ConversationKnowledgeStore(ChatDbContext db)
 
         var readable = await Readable(ownerId).Where(b => distinct.Contains(b.Id)).Select(b => b.Id).ToListAsync(cancellationToken);
         var unreadable = distinct.Where(id => !readable.Contains(id)).Take(1).ToList();
-        return unreadable.Count > 0 ? throw NotFound(unreadable[0]) : distinct;
+        return unreadable.Count > 0 ? throw KnowledgeProblems.BaseNotFound(unreadable[0]) : distinct;
     }
 
     /// <summary>The bases a conversation uses that its owner can still read.</summary>
@@ -67,10 +67,6 @@ public sealed class ConversationKnowledgeStore(ChatDbContext db)
         set.AddRange(baseIds.Where(id => existing.All(k => k.BaseId != id)).Select(id => new ConversationKnowledge { ConversationId = conversationId, BaseId = id }));
     }
 
-    /// <summary>The refusal for a base the caller cannot read, worded as for one that does not exist.</summary>
-    public static ApiProblem NotFound(Guid id) =>
-        new(StatusCodes.Status404NotFound, ProblemCodes.KnowledgeBaseNotFound, $"There is no knowledge base {id}.") { Title = "Knowledge base not found" };
-
     private IQueryable<KnowledgeBase> Readable(string ownerId) =>
-        db.KnowledgeBases.AsNoTracking().Where(b => b.OwnerId == ownerId || b.Shared);
+        db.KnowledgeBases.AsNoTracking().ReadableBy(ownerId);
 }

@@ -10,7 +10,7 @@ namespace MikuCloud.Api.Knowledge;
 public sealed class KnowledgeStore(ChatDbContext db)
 {
     /// <summary>The bases <paramref name="owner"/> can read: their own and the shared ones.</summary>
-    public IQueryable<KnowledgeBase> Readable(string owner) => db.KnowledgeBases.AsNoTracking().Where(b => b.OwnerId == owner || b.Shared);
+    public IQueryable<KnowledgeBase> Readable(string owner) => db.KnowledgeBases.AsNoTracking().ReadableBy(owner);
 
     /// <summary>A base the caller can read, or 404 <c>knowledge_base_not_found</c>.</summary>
     public async Task<KnowledgeBase> FindReadableBaseAsync(string owner, Guid id, CancellationToken cancellationToken) =>
@@ -21,8 +21,11 @@ public sealed class KnowledgeStore(ChatDbContext db)
         await db.KnowledgeBases.SingleOrDefaultAsync(b => b.Id == id && b.OwnerId == owner, cancellationToken) ?? throw KnowledgeProblems.BaseNotFound(id);
 
     /// <summary>The documents of bases the caller can read (no file bytes are read through it unless asked for).</summary>
-    public IQueryable<KnowledgeDocument> ReadableDocuments(string owner) =>
-        db.KnowledgeDocuments.AsNoTracking().Where(d => db.KnowledgeBases.Any(b => b.Id == d.BaseId && (b.OwnerId == owner || b.Shared)));
+    public IQueryable<KnowledgeDocument> ReadableDocuments(string owner)
+    {
+        var readable = Readable(owner);
+        return db.KnowledgeDocuments.AsNoTracking().Where(d => readable.Any(b => b.Id == d.BaseId));
+    }
 
     /// <summary>A document the caller can read, as the API shows it, or 404 <c>knowledge_document_not_found</c>.</summary>
     public async Task<KnowledgeDocumentDto> FindReadableDocumentAsync(string owner, Guid id, CancellationToken cancellationToken) =>

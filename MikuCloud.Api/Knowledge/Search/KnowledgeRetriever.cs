@@ -54,7 +54,7 @@ public sealed class KnowledgeRetriever(ChatDbContext db, KnowledgeEmbedder embed
 
     private IQueryable<KnowledgeBase> Readable(string ownerId, IReadOnlyCollection<Guid> baseIds)
     {
-        var query = db.KnowledgeBases.AsNoTracking().Where(b => b.OwnerId == ownerId || b.Shared);
+        var query = db.KnowledgeBases.AsNoTracking().ReadableBy(ownerId);
         if (baseIds.Count > 0)
         {
             var wanted = baseIds.Distinct().ToList();
