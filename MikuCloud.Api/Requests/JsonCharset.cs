@@ -15,10 +15,12 @@ internal static class JsonCharset
             if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) && IsJson(type) && type.Charset is { Length: > 0 } charset &&
                 !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
             {
-                context.Response.Headers.Connection = "close"; // the body is not read
-                await new ApiProblem(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType,
-                    $"Send JSON as UTF-8, not {charset.Value}.")
-                { Title = "Unsupported media type" }.ToResult(context).ExecuteAsync(context);
+                var problem = new ApiProblem(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, $"Send JSON as UTF-8, not {charset.Value}.")
+                {
+                    Title = "Unsupported media type",
+                    CloseConnection = true, // the body is not read
+                };
+                await problem.ToResult(context).ExecuteAsync(context);
                 return;
             }
 
