@@ -13,8 +13,7 @@ public class BranchBrowserTests(BrowserFixture fixture) : BrowserTest(fixture)
     private const string Poem = "床前明月光，疑是地上霜。举头望明月，低头思故乡。";
 
     /// <summary>The user turns and answers the model was given last (the system prompt left out).</summary>
-    private List<string> LastPrompt() =>
-        [.. Fixture.Ollama.ChatRequests.Last()["messages"]!.AsArray().Where(m => m!["role"]!.GetValue<string>() != "system").Select(m => m!["content"]!.GetValue<string>())];
+    private List<string> LastPrompt() => Persistence.BranchTests.Prompt(Fixture.Ollama.ChatRequests.Last());
 
     [Fact]
     public async Task An_edited_question_starts_a_branch_and_the_switcher_chooses_which_one_the_model_is_given()

@@ -101,7 +101,7 @@ public sealed record RoutingMetrics
     }
 
     private static Summary Ttft(IEnumerable<SimulatedTurn> turns) =>
-        turns.Select(t => t.TimeToFirstToken!.Value * 1000).ToList() is { Count: > 0 } ms ? Summary.Of(ms) : Summary.Empty;
+        Summary.Of(turns.Select(t => t.TimeToFirstToken!.Value * 1000)); // Empty when there are none
 
     /// <summary>The end of the first window after the restart whose busy-slot average on the restarted replica reaches its share of the mean.</summary>
     private static double? Recovery(SimulationRun run)
