@@ -7,7 +7,8 @@ public class SidebarAndBannerTests : WebComponentTest
 {
     private ConversationDto Add(string title, TimeSpan age)
     {
-        var c = new ConversationDto(Guid.NewGuid(), title, "balanced", null, null, DateTime.UtcNow - age, DateTime.UtcNow - age);
+        var at = Time.GetUtcNow().UtcDateTime - age;
+        var c = new ConversationDto(Guid.NewGuid(), title, "balanced", null, null, at, at);
         Api.Conversations.Add(c);
         return c;
     }

@@ -29,6 +29,7 @@ public abstract class WebComponentTest : BunitContext
     {
         CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("zh-CN");
         JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddSingleton<TimeProvider>(Time);
         Services.AddSingleton<IMikuApi>(Api);
         Services.AddSingleton<MikuCloud.Web.Knowledge.IMikuKnowledgeApi>(KnowledgeApi);
         Services.AddSingleton<MarkdownRenderer>();
@@ -56,6 +57,12 @@ public abstract class WebComponentTest : BunitContext
             new SignedInUser(new UserDto(id, userName, displayName ?? userName, role, false, DateTime.UtcNow, null, true, false), "stamp-1"), "Test"));
 
     protected FakeMikuApi Api { get; } = new();
+
+    /// <summary>
+    /// The components' clock: noon UTC, so "today" in a test never crosses midnight (a conversation five minutes old was
+    /// "yesterday" in the first five minutes of a day).
+    /// </summary>
+    protected Security.ManualTime Time { get; } = new(new DateTimeOffset(2026, 6, 15, 12, 0, 0, TimeSpan.Zero));
 
     /// <summary>The knowledge API the page, the composer's knowledge switch and the passage dialog use: no bases unless a test adds some.</summary>
     protected Knowledge.FakeMikuKnowledgeApi KnowledgeApi { get; } = new();
