@@ -10,6 +10,7 @@ using MikuCloud.Api.Models;
 using MikuCloud.Api.Ollama;
 using MikuCloud.Api.OpenAi;
 using MikuCloud.Api.Requests;
+using MikuCloud.Api.ScaleOut;
 using MikuCloud.Api.Stats;
 using MikuCloud.Api.Usage;
 using Scalar.AspNetCore;
@@ -54,6 +55,8 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
     return Task.CompletedTask;
 }));
 builder.AddHouseModels();
+// Before the limits and the router: with ConnectionStrings:redis, their stores are shared by every API process.
+builder.AddScaleOut();
 builder.AddOllamaReplicas();
 builder.AddChatDatabase();
 builder.AddChat();
@@ -74,7 +77,7 @@ app.UseUtf8Json();
 app.UseAuthentication();
 app.UseAuthorization();
 // After authentication: the request-rate limit is per user.
-app.UseRateLimiter();
+app.UseRequestRateLimit();
 // The contract is public (it is how scripts learn the API); every operation in it needs a user.
 app.MapOpenApi().AllowAnonymous();
 if (app.Environment.IsDevelopment())

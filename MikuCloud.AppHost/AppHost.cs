@@ -13,6 +13,8 @@ try
     var chatdb = builder.AddChatDatabase();
     // Accounts by default (the first visitor creates the admin); Parameters:auth-mode=SingleUser for a laptop.
     var auth = builder.AddMikuCloudAuth();
+    // Api:Replicas > 1: several API processes sharing limits, slot leases and routing through Redis.
+    var scaleOut = builder.AddScaleOut();
 
     var api = builder.AddProject<Projects.MikuCloud_Api>("api")
         // The API reads ConnectionStrings:ollama = "Endpoint=…;Model=miku-vl".
@@ -25,6 +27,7 @@ try
         .WithHttpHealthCheck("/health")
         .WithPlainHttp()
         .WithEnabledHouseModels(ollama.Selection)
+        .WithScaleOut(scaleOut)
         // Only the default model: an optional one still downloading (or failing) must not keep chat from starting.
         .WaitFor(ollama.Model);
 

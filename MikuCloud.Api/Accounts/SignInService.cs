@@ -59,7 +59,7 @@ public sealed class SignInService(ChatDbContext db, LoginThrottle throttle, Inst
         }
 
         var normalized = Passwords.Normalize(request.UserName);
-        if (throttle.RetryAfter(normalized) is { } wait)
+        if (await throttle.RetryAfterAsync(normalized, ct) is { } wait)
         {
             throw new ApiProblem(429, ProblemCodes.LoginThrottled, "Too many failed sign-ins for this user name. Wait, then try again.",
                 retryAfterSeconds: ApiProblem.RetryAfter(wait));
@@ -69,18 +69,18 @@ public sealed class SignInService(ChatDbContext db, LoginThrottle throttle, Inst
         if (user is null)
         {
             Passwords.BurnEquivalentTime(request.Password);
-            throttle.Failed(normalized);
+            await throttle.FailedAsync(normalized, ct);
             throw AccountRules.InvalidCredentials();
         }
 
         if (!Passwords.Verify(user, request.Password))
         {
-            throttle.Failed(normalized);
+            await throttle.FailedAsync(normalized, ct);
             logger.LogInformation("Failed sign-in for user {UserId}.", user.Id);
             throw AccountRules.InvalidCredentials();
         }
 
-        throttle.Succeeded(normalized);
+        await throttle.SucceededAsync(normalized, ct);
         // Only someone who knows the password learns that the account is disabled.
         if (user.Disabled)
         {

@@ -1,11 +1,10 @@
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MikuCloud.Api.Accounts;
 
 namespace MikuCloud.Api.Limits;
 
-/// <summary>Registers the per-user limits: a request-rate limiter on every endpoint, and the chat-turn limits.</summary>
+/// <summary>Registers the per-user limits: a request-rate limit on every endpoint, and the chat-turn limits.</summary>
 public static class LimitsSetup
 {
     public static IHostApplicationBuilder AddUserLimits(this IHostApplicationBuilder builder)
@@ -14,41 +13,17 @@ public static class LimitsSetup
         builder.Services.AddOptions<UserLimits>().BindConfiguration(UserLimits.SectionName)
             .PostConfigure<IOptions<ApiAuthOptions>>((limits, auth) => limits.ApplyDefaults(auth.Value.IsSingleUser));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<UserLimits>>().Value);
+        // In this process unless scale-out (ScaleOutSetup, Redis) registered shared stores first.
+        builder.Services.TryAddSingleton<IUsageWindows, InProcessUsageWindows>();
+        builder.Services.TryAddSingleton<ISlotStore, InProcessSlotStore>();
         builder.Services.AddSingleton<TokenBudget>();
         builder.Services.AddSingleton<StreamSlots>();
-
-        // The limiter's options need the bound limits, so they are configured through the options system.
-        builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<UserLimits>((o, limits) =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Partitioned by the authenticated user (the limiter runs after authentication). Anonymous calls are
-            // refused by authorization before they cost anything, and the Web's service calls have their own throttle.
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-            {
-                var user = http.User.FindFirst(MikuClaims.UserId)?.Value;
-                var method = http.User.FindFirst(MikuClaims.Method)?.Value;
-                return limits.Requests <= 0 || user is null || method == MikuClaims.Methods.Service
-                    ? RateLimitPartition.GetNoLimiter("")
-                    : RateLimitPartition.GetSlidingWindowLimiter(user, _ => new SlidingWindowRateLimiterOptions
-                    {
-                        PermitLimit = limits.Requests,
-                        Window = TimeSpan.FromMinutes(1),
-                        SegmentsPerWindow = 12,
-                        QueueLimit = 0,
-                    });
-            });
-            o.OnRejected = async (context, ct) =>
-            {
-                var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry)
-                    ? ApiProblem.RetryAfter(retry)
-                    : 5;
-                await new ApiProblem(429, ProblemCodes.RateLimited,
-                        $"More than {limits.Requests} requests in a minute from this account. Wait {seconds} s.", retryAfterSeconds: seconds)
-                    .ToResult(context.HttpContext).ExecuteAsync(context.HttpContext);
-            };
-        });
         return builder;
     }
 
+    /// <summary>
+    /// The request-rate limit, after authentication (it is per user): <see cref="UserLimits.RequestsPerMinute"/> in a
+    /// sliding minute, answered 429 <c>rate_limited</c> with Retry-After.
+    /// </summary>
+    public static IApplicationBuilder UseRequestRateLimit(this IApplicationBuilder app) => app.UseMiddleware<RequestRateLimit>();
 }

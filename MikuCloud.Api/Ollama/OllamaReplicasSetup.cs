@@ -27,7 +27,9 @@ public static class OllamaReplicasSetup
             var replicas = settings.Configured ? listed.Select(r => new OllamaReplica(r, slots)) : [new OllamaReplica(sp.GetRequiredService<OllamaEndpoint>().Endpoint, slots)];
             // Overcommit: admission (Chat:MaxConcurrentGenerations) stays this process's bound; when it admits more than
             // the replicas have slots, Ollama queues the rest, as it always did with one endpoint.
-            return new ReplicaRouter(replicas, new InProcessReplicaSlots(), new ReplicaRouterOptions { AffinityCapacity = settings.AffinityCapacity, OvercommitWhenFull = true });
+            // Scale-out (ScaleOutSetup) registers slots and affinity that every API process shares; otherwise this process's own.
+            return new ReplicaRouter(replicas, sp.GetService<IReplicaSlots>() ?? new InProcessReplicaSlots(),
+                new ReplicaRouterOptions { AffinityCapacity = settings.AffinityCapacity, OvercommitWhenFull = true }, sp.GetService<IReplicaAffinity>());
         });
         services.AddSingleton<ReplicaHealth>();
         services.AddSingleton(sp => new ReplicaTelemetry(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ReplicaRouter>()));

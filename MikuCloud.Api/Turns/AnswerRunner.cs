@@ -128,7 +128,7 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnRouting routing, Tu
         finally
         {
             EndLive(live, Stopped(answer.Id)); // no-op after the answer's own end; a reader never hangs on a turn that threw
-            RecordTokens(call);
+            await RecordTokensAsync(call);
             lease.Dispose();
             run.Writer.TryComplete();
         }
@@ -179,8 +179,11 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnRouting routing, Tu
         };
     }
 
-    /// <summary>Ollama's counters when the answer finished; the estimate when it was cut off before them.</summary>
-    public void RecordTokens(AnswerCall call)
+    /// <summary>
+    /// Charges the user's token budget: Ollama's counters when the answer finished; the estimate when it was cut off
+    /// before them. Never throws: a charge the shared store could not take is logged, and the answer stands.
+    /// </summary>
+    public async Task RecordTokensAsync(AnswerCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
         var answer = call.Answer;
@@ -191,6 +194,13 @@ public sealed class AnswerRunner(IChatClient chatClient, TurnRouting routing, Tu
             spent = Math.Max(0, spent - (before.InputTokens ?? 0) - (before.OutputTokens ?? TokenEstimator.RawTextTokens(before.Content)));
         }
 
-        tokenBudget.Record(call.OwnerId, spent);
+        try
+        {
+            await tokenBudget.RecordAsync(call.OwnerId, spent);
+        }
+        catch (Exception ex) when (ScaleOut.SharedStateUnavailableHandler.IsOutage(ex))
+        {
+            logger.LogWarning("{Tokens} tokens could not be charged to the user's budget: {Message}", spent, ex.GetBaseException().Message);
+        }
     }
 }

@@ -20,7 +20,7 @@ public sealed partial class TurnEngine
         var model = await models.ResolveAsync(conversation.Model, cancellationToken);
         var preset = models.PresetFor(model, ResolvePreset(answer.PresetId ?? conversation.PresetId), named: false);
         ChatModelChoice.CheckImages(model, question.Images.Count);
-        gate.CheckTokenBudget(owner);
+        await gate.CheckTokenBudgetAsync(owner, cancellationToken);
 
         var modelName = models.OllamaName(model);
         var options = GenerationOptions.Merge(model, preset, OptionOverrides.FromStored(conversation.OptionsJson));

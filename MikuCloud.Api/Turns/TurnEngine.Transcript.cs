@@ -25,7 +25,7 @@ public sealed partial class TurnEngine
             stored.PresetId = preset.Id;
         }
 
-        gate.CheckTokenBudget(owner);
+        await gate.CheckTokenBudgetAsync(owner, cancellationToken);
         if (stored is not null)
         {
             await gate.CheckImageQuotaAsync(owner, transcript.Messages.Sum(m => m.Images?.Count ?? 0), cancellationToken);

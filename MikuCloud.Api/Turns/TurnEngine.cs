@@ -55,7 +55,7 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
         ChatModelChoice.CheckImages(model, request.Question?.Images.Count ?? again!.Images.Count);
         // A new conversation's options are its own (and reach this turn through them, as every later one).
         var overrides = request.Start is null ? ParseOverrides(request.Options) : [];
-        gate.CheckTokenBudget(owner);
+        await gate.CheckTokenBudgetAsync(owner, cancellationToken);
         var question = request.Question ?? new TurnQuestion(again!.Content, []);
         await gate.CheckImageQuotaAsync(owner, question.Images.Count, cancellationToken);
         var questionImages = again?.Images.OrderBy(i => i.Ordinal).ToList() ?? images.Process(question.Images, owner);
@@ -124,7 +124,7 @@ public sealed partial class TurnEngine(TurnGate gate, TurnStore store, TurnImage
         {
             if (call is not null)
             {
-                answers.RecordTokens(call);
+                await answers.RecordTokensAsync(call);
             }
 
             lease.Dispose();

@@ -15,9 +15,9 @@ public sealed class TurnGate(ChatDbContext db, ActiveTurns active, StreamSlots s
     TokenBudget tokenBudget, TurnTelemetry telemetry, IOptions<ChatServerOptions> chat)
 {
     /// <summary>Refuses while the user's tokens for this minute are spent.</summary>
-    public void CheckTokenBudget(string owner)
+    public async Task CheckTokenBudgetAsync(string owner, CancellationToken cancellationToken)
     {
-        if (tokenBudget.RetryAfter(owner) is { } wait)
+        if (await tokenBudget.RetryAfterAsync(owner, cancellationToken) is { } wait)
         {
             telemetry.Rejected("user_tokens");
             var seconds = ApiProblem.RetryAfter(wait);
@@ -70,7 +70,7 @@ public sealed class TurnGate(ChatDbContext db, ActiveTurns active, StreamSlots s
         var lease = new TurnLease(active, conversationId, cancellation);
         try
         {
-            var slot = streamSlots.TryEnter(owner);
+            var slot = await streamSlots.TryEnterAsync(owner, cancellationToken);
             if (slot is null)
             {
                 telemetry.Rejected("user_streams", tags);

@@ -246,6 +246,9 @@ public static class ProblemCodes
     /// <summary>503 with Retry-After: the database cannot be reached; nothing was changed.</summary>
     public const string DatabaseUnavailable = "database_unavailable";
 
+    /// <summary>503 with Retry-After: scale-out's shared store (Redis) cannot be reached, so limits cannot be counted; nothing was changed.</summary>
+    public const string SharedStateUnavailable = "shared_state_unavailable";
+
     /// <summary>503 or a stream's <c>error</c>: the model is not available yet (still downloading?).</summary>
     public const string ModelUnavailable = "model_unavailable";
 

@@ -24,13 +24,19 @@ public sealed class ReplicaRouter
     private readonly IReplicaSlots slots;
     private readonly ReplicaRouterOptions options;
     private readonly AffinityMap affinity;
+    private readonly IReplicaAffinity? sharedAffinity;
     private List<Entry> replicas = [];
 
-    /// <summary>A router over <paramref name="replicas"/>, counting slots in <paramref name="slots"/> (in process when null).</summary>
-    public ReplicaRouter(IEnumerable<OllamaReplica> replicas, IReplicaSlots? slots = null, ReplicaRouterOptions? options = null)
+    /// <summary>
+    /// A router over <paramref name="replicas"/>, counting slots in <paramref name="slots"/> (in process when null), and
+    /// reading conversations' replicas from <paramref name="sharedAffinity"/> before its own map (none: its own only).
+    /// </summary>
+    public ReplicaRouter(IEnumerable<OllamaReplica> replicas, IReplicaSlots? slots = null, ReplicaRouterOptions? options = null,
+        IReplicaAffinity? sharedAffinity = null)
     {
         this.slots = slots ?? new InProcessReplicaSlots();
         this.options = options ?? new ReplicaRouterOptions();
+        this.sharedAffinity = sharedAffinity;
         affinity = new AffinityMap(Math.Max(1, this.options.AffinityCapacity));
         SetReplicas(replicas);
     }
@@ -68,11 +74,14 @@ public sealed class ReplicaRouter
     /// <returns>The lease, or null when no healthy replica outside <paramref name="exclude"/> has a free slot.</returns>
     public async ValueTask<ReplicaLease?> TryRouteAsync(string? affinityKey, IReadOnlySet<Uri>? exclude = null, CancellationToken cancellationToken = default)
     {
+        // Another API process may have routed this conversation's last turn: the shared map knows; this router's own
+        // map answers when there is none (or it forgot).
+        var shared = affinityKey is not null && sharedAffinity is not null ? await sharedAffinity.FindAsync(affinityKey, cancellationToken) : null;
         Uri? affine;
         List<Entry> ranked;
         lock (gate)
         {
-            affine = affinityKey is null ? null : affinity.Find(affinityKey);
+            affine = affinityKey is null ? null : shared ?? affinity.Find(affinityKey);
             ranked = [.. replicas.Where(r => r.Healthy && exclude?.Contains(r.Replica.BaseAddress) != true)
                 .OrderBy(r => r.Replica.BaseAddress == affine ? 0 : 1)
                 .ThenBy(r => Load(r))
@@ -118,6 +127,12 @@ public sealed class ReplicaRouter
                 {
                     affinity.Set(affinityKey, address);
                 }
+            }
+
+            if (affinityKey is not null)
+            {
+                // Every turn, not only a move: it keeps an active conversation's entry from expiring.
+                sharedAffinity?.Remember(affinityKey, address);
             }
 
             return new ReplicaLease(slots, address, route, overcommitted);

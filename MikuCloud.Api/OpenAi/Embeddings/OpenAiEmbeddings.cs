@@ -20,7 +20,7 @@ public sealed class OpenAiEmbeddings(HouseModelSwitches switches, HouseModelCata
     {
         ArgumentNullException.ThrowIfNull(request);
         var model = await ResolveAsync(request.Model, cancellationToken);
-        gate.CheckTokenBudget(ownerId);
+        await gate.CheckTokenBudgetAsync(ownerId, cancellationToken);
         using var span = ChatTelemetry.Source.StartActivity("mikucloud.embeddings");
         span?.SetTag(ChatTelemetry.DoorTag, door);
         span?.SetTag(ChatTelemetry.ModelTag, model);
@@ -37,7 +37,7 @@ public sealed class OpenAiEmbeddings(HouseModelSwitches switches, HouseModelCata
             throw Refusal(model, ex);
         }
 
-        budget.Record(ownerId, answer.PromptEvalCount);
+        await budget.RecordAsync(ownerId, answer.PromptEvalCount, CancellationToken.None);
         span?.SetTag("gen_ai.usage.input_tokens", answer.PromptEvalCount);
         if (answer.Embeddings.Count != request.Inputs.Count)
         {

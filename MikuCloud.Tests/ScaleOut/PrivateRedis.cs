@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace MikuCloud.Tests.ScaleOut;
+
+/// <summary>
+/// A Redis server of the tests' own from Debian's <c>redis-server</c> (loopback, a random password, nothing saved to
+/// disk): one per test process (<see cref="Shared"/>), each test isolated by its own key prefix.
+/// </summary>
+public sealed class PrivateRedis : IDisposable
+{
+    /// <summary>Why no server can be started here, for the tests' skip message.</summary>
+    public const string NotInstalled = "redis-server is not installed (apt-get install redis-server; ./test.sh does).";
+
+    private static readonly Lazy<PrivateRedis?> SharedServer = new(() =>
+    {
+        var server = Start();
+        if (server is not null)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
+        }
+
+        return server;
+    });
+
+    private readonly Process process;
+
+    private PrivateRedis(Process process, int port, string password) => (this.process, Port, Password) = (process, port, password);
+
+    /// <summary>The test process's server, or null where redis-server is not installed.</summary>
+    public static PrivateRedis? Shared => SharedServer.Value;
+
+    public int Port { get; }
+
+    public string Password { get; }
+
+    /// <summary>The API's <c>ConnectionStrings:redis</c>.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port},password={Password},abortConnect=false";
+
+    public static void SkipIfUnavailable()
+    {
+        if (Shared is null)
+        {
+            Assert.Skip(NotInstalled);
+        }
+    }
+
+    private static PrivateRedis? Start()
+    {
+        var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
+        if (binary is null)
+        {
+            return null;
+        }
+
+        var port = FreePort();
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        // The password on stdin (a config file of "-"), not on the command line where `ps` shows it.
+        var start = new ProcessStartInfo(binary, "-")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        var process = Process.Start(start)!;
+        process.StandardInput.Write($"""
+            bind 127.0.0.1
+            port {port}
+            requirepass {password}
+            save ""
+            appendonly no
+            daemonize no
+            """);
+        process.StandardInput.Close();
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                probe.Connect(IPAddress.Loopback, port);
+                return new PrivateRedis(process, port, password);
+            }
+            catch (SocketException) when (!process.HasExited)
+            {
+                Thread.Sleep(50);
+            }
+        }
+
+        throw new InvalidOperationException($"redis-server did not listen on {port} (exited: {process.HasExited}).");
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+
+        process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}
