@@ -28,6 +28,10 @@ public class AppDeploymentTests
         Assert.Contains(("Chat", typeof(ChatServerOptions)), ApiKeys.Sections);
         Assert.Contains(("Images", typeof(MikuCloud.Api.Images.ImagePipelineOptions)), ApiKeys.Sections);
         Assert.True(ApiKeys.Reads("Knowledge__Rerank__Enabled"), "the optional rerank step's switch");
+        // Bound through a local section (OllamaReplicasSetup): the routing settings the cluster overlay sets.
+        Assert.Contains(("Ollama", typeof(MikuCloud.Api.Ollama.OllamaReplicaOptions)), ApiKeys.Sections);
+        Assert.True(ApiKeys.Reads("Ollama__ReplicasDns"));
+        Assert.False(ApiKeys.Reads("Ollama__ReplicaDns"), "a typo is not a key");
         Assert.Contains("DataProtection:KeysPath", WebKeys.Direct);
         Assert.Contains("Uploads:MaxTotalBytes", WebKeys.Direct);
         Assert.Contains(("Images", typeof(MikuCloud.Web.Uploads.ImageLimits)), WebKeys.Sections);

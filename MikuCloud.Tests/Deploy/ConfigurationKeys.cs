@@ -22,6 +22,13 @@ public sealed partial class ConfigurationKeys
         "OTEL_METRIC_EXPORT_INTERVAL", "ASPNETCORE_ENVIRONMENT", "ASPNETCORE_FORWARDEDHEADERS_ENABLED",
     ];
 
+    /// <summary>
+    /// Set by the manifests ahead of the code that reads them: issue 20's scale-out (Redis: shared limits, slot leases,
+    /// affinity) is being built on another branch and reads <c>ConnectionStrings:redis</c>. Once it is merged the scan
+    /// finds the read (<c>GetConnectionString("redis")</c> or Aspire's <c>AddRedisClient("redis")</c>): empty this list.
+    /// </summary>
+    public static readonly string[] ArrivingKeys = ["ConnectionStrings__redis"];
+
     private ConfigurationKeys(IReadOnlySet<string> direct, IReadOnlyList<(string Section, Type Options)> sections, IReadOnlySet<string> discoveredServices)
     {
         Direct = direct;
@@ -60,6 +67,7 @@ public sealed partial class ConfigurationKeys
                 // A section read as a value or a list (GetSection(key).Value / GetChildren(): HouseModels:Enabled).
                 direct.UnionWith(SectionRead().Matches(code).Select(m => Value(m.Groups[1].Value)));
                 direct.UnionWith(ConnectionStringRead().Matches(code).Select(m => "ConnectionStrings:" + Value(m.Groups[1].Value)));
+                direct.UnionWith(AspireRedisClient().Matches(code).Select(m => "ConnectionStrings:" + Value(m.Groups[1].Value)));
                 services.UnionWith(DiscoveryUri().Matches(code).Select(m => m.Groups[1].Value));
                 foreach (Match bind in OptionsBinding().Matches(code))
                 {
@@ -69,17 +77,39 @@ public sealed partial class ConfigurationKeys
                                ?? throw new InvalidOperationException($"{file}: options type {typeName} not found");
                     sections.Add((Value(section), type));
                 }
+
+                sections.AddRange(SectionsBoundThroughLocals(code, Value, types, file));
             }
         }
 
         return new ConfigurationKeys(direct, sections, services);
     }
 
+    /// <summary><c>var section = configuration.GetSection(X);</c> … <c>AddOptions&lt;T&gt;().Bind(section)</c> (OllamaReplicasSetup).</summary>
+    private static IEnumerable<(string Section, Type Options)> SectionsBoundThroughLocals(string code, Func<string, string> value, List<Type> types, string file)
+    {
+        var locals = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match local in SectionLocal().Matches(code))
+        {
+            locals[local.Groups[1].Value] = local.Groups[2].Value;
+        }
+
+        foreach (Match bind in OptionsBoundToLocal().Matches(code))
+        {
+            if (locals.TryGetValue(bind.Groups[2].Value, out var section))
+            {
+                var type = types.SingleOrDefault(t => t.Name == bind.Groups[1].Value)
+                           ?? throw new InvalidOperationException($"{file}: options type {bind.Groups[1].Value} not found");
+                yield return (value(section), type);
+            }
+        }
+    }
+
     /// <summary>Whether <paramref name="key"/> (environment form, <c>__</c> for <c>:</c>) is read by the code or a library.</summary>
     public bool Reads(string key)
     {
         var colon = key.Replace("__", ":", StringComparison.Ordinal);
-        if (LibraryKeys.Contains(key, StringComparer.OrdinalIgnoreCase) || Direct.Contains(colon))
+        if (LibraryKeys.Contains(key, StringComparer.OrdinalIgnoreCase) || ArrivingKeys.Contains(key, StringComparer.OrdinalIgnoreCase) || Direct.Contains(colon))
         {
             return true;
         }
@@ -125,6 +155,15 @@ public sealed partial class ConfigurationKeys
 
     [GeneratedRegex("""GetConnectionString\(\s*("[^"]+"|[A-Z][\w.]*)\s*\)""")]
     private static partial Regex ConnectionStringRead();
+
+    [GeneratedRegex("""\bAdd(?:Keyed)?Redis(?:Client|DistributedCache|OutputCache)\(\s*(?:connectionName:\s*)?("[^"]+"|[A-Z][\w.]*)\s*[,)]""")]
+    private static partial Regex AspireRedisClient();
+
+    [GeneratedRegex("""\bvar\s+(\w+)\s*=\s*[\w.]*\.GetSection\(\s*("[^"]+"|[A-Z][\w.]*)\s*\)\s*;""")]
+    private static partial Regex SectionLocal();
+
+    [GeneratedRegex(@"AddOptions<(\w+)>\(\)\s*\.Bind\(\s*(\w+)\s*\)")]
+    private static partial Regex OptionsBoundToLocal();
 
     [GeneratedRegex(@"\b(?:class|record|struct)\s+(\w+)")]
     private static partial Regex DeclaredTypes();

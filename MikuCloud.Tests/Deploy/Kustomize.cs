@@ -36,14 +36,49 @@ public static partial class Kustomize
             Assert.Skip(tool.Problem);
         }
 
-        return Cache.GetOrAdd(overlay, name => new Lazy<Rendered>(() => RenderNow(tool, name))).Value;
+        var dir = overlay == "base" ? Path.Combine(Repo.Root, "deploy", "k8s", "base") : Path.Combine(Repo.Root, "deploy", "k8s", "overlays", overlay);
+        return Cache.GetOrAdd(overlay, name => new Lazy<Rendered>(() => RenderNow(tool, name, dir))).Value;
     }
 
-    private static Rendered RenderNow(Renderer tool, string overlay)
+    /// <summary>
+    /// Renders a copy of <paramref name="overlay"/> whose kustomization.yaml <paramref name="edit"/> changed — a variant
+    /// its comments tell an operator to make (one component for another) — without keeping it as an overlay of its own.
+    /// </summary>
+    public static Rendered RenderVariant(string overlay, string variant, Func<string, string> edit)
     {
-        var dir = overlay == "base"
-            ? Path.Combine(Repo.Root, "deploy", "k8s", "base")
-            : Path.Combine(Repo.Root, "deploy", "k8s", "overlays", overlay);
+        ArgumentNullException.ThrowIfNull(edit);
+        var tool = Tool.Value;
+        if (tool.Problem is not null)
+        {
+            Assert.Skip(tool.Problem);
+        }
+
+        return Cache.GetOrAdd($"{overlay} ({variant})", name => new Lazy<Rendered>(() =>
+        {
+            var source = Path.Combine(Repo.Root, "deploy", "k8s", "overlays", overlay);
+            var copy = Directory.CreateTempSubdirectory("mikucloud-kustomize-");
+            try
+            {
+                foreach (var file in Directory.GetFiles(source))
+                {
+                    File.Copy(file, Path.Combine(copy.FullName, Path.GetFileName(file)));
+                }
+
+                // Kustomize refuses absolute paths: point the overlay's ../../base and ../../components at the repository.
+                var deploy = Path.GetRelativePath(copy.FullName, Path.Combine(Repo.Root, "deploy", "k8s")).Replace('\\', '/') + "/";
+                var kustomization = Path.Combine(copy.FullName, "kustomization.yaml");
+                File.WriteAllText(kustomization, edit(File.ReadAllText(kustomization)).Replace("../../", deploy, StringComparison.Ordinal));
+                return RenderNow(tool, name, copy.FullName);
+            }
+            finally
+            {
+                copy.Delete(recursive: true);
+            }
+        })).Value;
+    }
+
+    private static Rendered RenderNow(Renderer tool, string overlay, string dir)
+    {
         var (exit, stdout, stderr) = Run(tool.File!, [.. tool.Arguments, dir]);
         Assert.True(exit == 0, $"{tool.Describe} {dir} failed ({exit}):\n{stderr}");
         var objects = KubernetesYaml.LoadAllFromString(stdout, typeMap: null, strict: true);

@@ -7,7 +7,8 @@ namespace MikuCloud.Tests.Deploy;
 public class ManifestTests
 {
     /// <summary>Secrets the operator creates (README, "Kubernetes"); everything else a manifest refers to is rendered.</summary>
-    public static readonly string[] OperatorSecrets = ["mikucloud-postgres", "mikucloud-chatdb", "mikucloud-web-dataprotection", "mikucloud-tls", "mikucloud-auth"];
+    public static readonly string[] OperatorSecrets =
+        ["mikucloud-postgres", "mikucloud-chatdb", "mikucloud-redis", "mikucloud-redis-external", "mikucloud-web-dataprotection", "mikucloud-tls", "mikucloud-auth"];
 
     [Fact]
     public void The_required_overlays_exist()

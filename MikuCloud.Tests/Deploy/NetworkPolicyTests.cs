@@ -20,13 +20,18 @@ public class NetworkPolicyTests
     private static readonly Peer Stranger = Peer.Pod("stranger", "default", new() { ["app"] = "stranger" });
     private static readonly Peer OllamaRegistry = Peer.Address("registry.ollama.ai", "104.21.75.227");
     private static readonly Peer ManagedDatabase = Peer.Address("managed PostgreSQL", "10.20.30.40");
+    private static readonly Peer ManagedRedis = Peer.Address("managed Redis", "10.20.30.41");
     private static readonly Peer MetadataService = Peer.Address("cloud metadata", "169.254.169.254");
 
     [Theory]
     [MemberData(nameof(Kustomize.OverlayNames), MemberType = typeof(Kustomize))]
-    public void Only_the_intended_edges_are_open(string overlay)
+    public void Only_the_intended_edges_are_open(string overlay) => AssertOnlyIntendedEdges(Kustomize.Render(overlay));
+
+    [Fact]
+    public void With_a_managed_Redis_only_the_API_reaches_out_to_it() => AssertOnlyIntendedEdges(RedisManifestTests.ClusterWithManagedRedis());
+
+    private static void AssertOnlyIntendedEdges(Rendered rendered)
     {
-        var rendered = Kustomize.Render(overlay);
         var net = new Network(rendered);
         var pods = net.Pods;
         var everyone = pods.Values.Concat([IngressController, Prometheus, KubeDns, Stranger]).ToList();
@@ -41,7 +46,8 @@ public class NetworkPolicyTests
             return reaching;
         }
 
-        // Inbound, per service: who can connect.
+        // Inbound, per service: who can connect. The API reaches every Ollama pod itself where it routes turns
+        // (ollama-replicas resolves to the pods), and through the ollama Service elsewhere: both end at these pods.
         Assert.Equal(["api"], Reaching(pods["ollama"], 11434));
         Assert.Equal(["web"], Reaching(pods["api"], 8080));
         Assert.Equal(["ingress-nginx"], Reaching(pods["web"], 8080));
@@ -51,6 +57,11 @@ public class NetworkPolicyTests
         if (pods.TryGetValue("postgres", out var postgres))
         {
             Assert.Equal(["api"], Reaching(postgres, 5432));
+        }
+
+        if (pods.TryGetValue("redis", out var redis))
+        {
+            Assert.Equal(["api"], Reaching(redis, 6379));
         }
 
         if (pods.TryGetValue("aspire-dashboard", out var dashboard))
@@ -74,6 +85,9 @@ public class NetworkPolicyTests
         Assert.DoesNotContain(pods.Values, p => net.Allows(p, OllamaRegistry, 80));
         var externalDatabase = rendered.Find<V1StatefulSet>("postgres") is null;
         Assert.Equal(externalDatabase ? ["api"] : [], pods.Values.Where(p => net.Allows(p, ManagedDatabase, 5432)).Select(p => p.Name));
+        var apiEnv = ContainerEnv.Of(rendered, rendered.Workload("api").Container("api"));
+        var externalRedis = apiEnv.ContainsKey("ConnectionStrings__redis") && !pods.ContainsKey("redis");
+        Assert.Equal(externalRedis ? ["api"] : [], pods.Values.Where(p => net.Allows(p, ManagedRedis, 6379)).Select(p => p.Name));
         Assert.DoesNotContain(pods.Values, p => net.Allows(p, MetadataService, 80) || net.Allows(p, MetadataService, 443));
         Assert.All(pods.Values, p => Assert.True(net.Allows(p, KubeDns, 53, "UDP") && net.Allows(p, KubeDns, 53, "TCP"), $"{p.Name} cannot resolve names"));
         Assert.False(net.Allows(pods["web"], pods["ollama"], 11434));
@@ -82,10 +96,16 @@ public class NetworkPolicyTests
         var expectedEgress = new Dictionary<string, string[]>
         {
             ["web"] = ["api:8080", "otel-collector:4317", "otel-collector:4318"],
-            ["api"] = ["ollama:11434", "otel-collector:4317", "otel-collector:4318", .. pods.ContainsKey("postgres") ? new[] { "postgres:5432" } : []],
+            ["api"] =
+            [
+                "ollama:11434", "otel-collector:4317", "otel-collector:4318",
+                .. pods.ContainsKey("postgres") ? new[] { "postgres:5432" } : [],
+                .. pods.ContainsKey("redis") ? new[] { "redis:6379" } : [],
+            ],
             ["ollama"] = [],
             ["otel-collector"] = pods.ContainsKey("aspire-dashboard") ? ["aspire-dashboard:18889"] : [],
             ["postgres"] = [],
+            ["redis"] = [],
             ["aspire-dashboard"] = [],
         };
         foreach (var source in pods.Values)

@@ -85,12 +85,16 @@ public class OllamaManifestTests
         var server = ContainerEnv.Of(rendered, rendered.Workload("ollama").Container("ollama"));
         var api = ContainerEnv.Of(rendered, rendered.Workload("api").Container("api"));
 
+        // The slots the API counts per replica: Ollama:ReplicaSlots where it routes over several replicas, else its
+        // default, Chat:MaxConcurrentGenerations (ReplicaRoutingManifestTests has what admission is there).
+        var slots = api.ContainsKey("Ollama__ReplicaSlots") ? "Ollama__ReplicaSlots" : "Chat__MaxConcurrentGenerations";
+
         Assert.All(OllamaServerSettings.Knobs, k => Assert.False(string.IsNullOrEmpty(server[k.Variable]), $"{overlay}: {k.Variable} is not set on Ollama"));
-        Assert.Equal(server["OLLAMA_NUM_PARALLEL"], api["Chat__MaxConcurrentGenerations"]);
+        Assert.Equal(server["OLLAMA_NUM_PARALLEL"], api[slots]);
         Assert.Equal(server["OLLAMA_KEEP_ALIVE"], api["Chat__KeepAlive"]);
         Assert.Equal(Catalog.DefaultModel.ContextLength.ToString(CultureInfo.InvariantCulture), server["OLLAMA_CONTEXT_LENGTH"]);
         // Both read one ConfigMap, so an overlay cannot change one and forget the other.
-        var parallel = rendered.Workload("api").Container("api").Env.Single(e => e.Name == "Chat__MaxConcurrentGenerations");
+        var parallel = rendered.Workload("api").Container("api").Env.Single(e => e.Name == slots);
         Assert.Equal("OLLAMA_NUM_PARALLEL", parallel.ValueFrom.ConfigMapKeyRef.Key);
     }
 
@@ -160,10 +164,15 @@ public class OllamaManifestTests
         var rendered = Kustomize.Render("cluster");
         var ollamaReplicas = rendered.Workload("ollama").Replicas!.Value;
         var hpa = rendered.One<V2HorizontalPodAutoscaler>("api");
+        var api = ContainerEnv.Of(rendered, rendered.Workload("api").Container("api"));
 
         Assert.True(ollamaReplicas > 1);
-        Assert.True(hpa.Spec.MinReplicas >= ollamaReplicas, "ClientIP affinity pins each API pod to one Ollama replica: at least as many API pods as Ollama replicas");
-        Assert.Equal("ClientIP", rendered.One<V1Service>("ollama").Spec.SessionAffinity);
+        // Prompt caches stay warm because the API routes each conversation to its replica (shared through Redis), not
+        // because API pods are pinned: any number of API pods reaches every replica.
+        Assert.False(string.IsNullOrEmpty(api["Ollama__ReplicasDns"]));
+        Assert.False(string.IsNullOrEmpty(api["ConnectionStrings__redis"]));
+        Assert.True(hpa.Spec.MinReplicas >= 2, "the API survives losing a pod");
+        Assert.NotEqual("ClientIP", rendered.One<V1Service>("ollama").Spec.SessionAffinity);
         Assert.NotNull(rendered.Workload("ollama").Pod.Affinity?.PodAntiAffinity);
         Assert.True(rendered.Workload("web").Replicas >= 2);
     }
