@@ -26,9 +26,10 @@ apt_install() {
 }
 
 # Browser tests (Debian's Chromium driven by Playwright), CJK fonts for their screenshots, PostgreSQL server binaries
-# (the provider tests start a throwaway server of their own from them).
+# (the provider tests start a throwaway server of their own from them), redis-server (the scale-out tests start one on
+# loopback the same way).
 missing=()
-for p in chromium fonts-noto-cjk postgresql; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in chromium fonts-noto-cjk postgresql redis-server; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 # The Web's build restores KaTeX (maths) with npm (MikuCloud.Web.csproj, target VendorKatex).
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 # Ubuntu ships Chromium as chromium-browser (a snap behind an apt package), not as Debian's chromium.

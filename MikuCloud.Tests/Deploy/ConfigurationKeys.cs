@@ -22,13 +22,6 @@ public sealed partial class ConfigurationKeys
         "OTEL_METRIC_EXPORT_INTERVAL", "ASPNETCORE_ENVIRONMENT", "ASPNETCORE_FORWARDEDHEADERS_ENABLED",
     ];
 
-    /// <summary>
-    /// Set by the manifests ahead of the code that reads them: issue 20's scale-out (Redis: shared limits, slot leases,
-    /// affinity) is being built on another branch and reads <c>ConnectionStrings:redis</c>. Once it is merged the scan
-    /// finds the read (<c>GetConnectionString("redis")</c> or Aspire's <c>AddRedisClient("redis")</c>): empty this list.
-    /// </summary>
-    public static readonly string[] ArrivingKeys = ["ConnectionStrings__redis"];
-
     private ConfigurationKeys(IReadOnlySet<string> direct, IReadOnlyList<(string Section, Type Options)> sections, IReadOnlySet<string> discoveredServices)
     {
         Direct = direct;
@@ -109,7 +102,7 @@ public sealed partial class ConfigurationKeys
     public bool Reads(string key)
     {
         var colon = key.Replace("__", ":", StringComparison.Ordinal);
-        if (LibraryKeys.Contains(key, StringComparer.OrdinalIgnoreCase) || ArrivingKeys.Contains(key, StringComparer.OrdinalIgnoreCase) || Direct.Contains(colon))
+        if (LibraryKeys.Contains(key, StringComparer.OrdinalIgnoreCase) || Direct.Contains(colon))
         {
             return true;
         }
