@@ -27,7 +27,12 @@ public static class OllamaReplicasSetup
             var replicas = settings.Configured ? listed.Select(r => new OllamaReplica(r, slots)) : [new OllamaReplica(sp.GetRequiredService<OllamaEndpoint>().Endpoint, slots)];
             // Overcommit: admission (Chat:MaxConcurrentGenerations) stays this process's bound; when it admits more than
             // the replicas have slots, Ollama queues the rest, as it always did with one endpoint.
-            return new ReplicaRouter(replicas, new InProcessReplicaSlots(), new ReplicaRouterOptions { AffinityCapacity = settings.AffinityCapacity, OvercommitWhenFull = true });
+            return new ReplicaRouter(replicas, new InProcessReplicaSlots(), new ReplicaRouterOptions
+            {
+                AffinityCapacity = settings.AffinityCapacity,
+                AffinityQueueSlots = settings.AffinityQueueSlots,
+                OvercommitWhenFull = true,
+            });
         });
         services.AddSingleton<ReplicaHealth>();
         services.AddSingleton(sp => new ReplicaTelemetry(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ReplicaRouter>()));
@@ -60,6 +65,11 @@ public static class OllamaReplicasSetup
         if (settings.ReplicaSlots is < 1)
         {
             throw new StartupRefusedException($"Ollama:ReplicaSlots must be at least 1 (it is {settings.ReplicaSlots}).");
+        }
+
+        if (settings.AffinityQueueSlots < 0)
+        {
+            throw new StartupRefusedException($"Ollama:AffinityQueueSlots must be 0 or more (it is {settings.AffinityQueueSlots}).");
         }
 
         try
