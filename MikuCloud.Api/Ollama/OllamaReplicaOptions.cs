@@ -33,6 +33,12 @@ public sealed class OllamaReplicaOptions
     /// <summary>Conversations whose replica is remembered (least recently routed forgotten first).</summary>
     public int AffinityCapacity { get; set; } = 100_000;
 
+    /// <summary>
+    /// Turns of returning conversations that may queue at their own replica beyond its slots rather than spill to
+    /// another replica and prefill the whole conversation there (<see cref="Routing.ReplicaRouterOptions.AffinityQueueSlots"/>).
+    /// </summary>
+    public int AffinityQueueSlots { get; set; } = new Routing.ReplicaRouterOptions().AffinityQueueSlots;
+
     /// <summary>Whether replicas are configured (a list or a DNS name) rather than the one endpoint of the connection string.</summary>
     public bool Configured => Replicas.Count > 0 || !string.IsNullOrWhiteSpace(ReplicasDns);
 }

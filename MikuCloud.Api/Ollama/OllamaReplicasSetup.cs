@@ -28,8 +28,12 @@ public static class OllamaReplicasSetup
             // Overcommit: admission (Chat:MaxConcurrentGenerations) stays this process's bound; when it admits more than
             // the replicas have slots, Ollama queues the rest, as it always did with one endpoint.
             // Scale-out (ScaleOutSetup) registers slots and affinity that every API process shares; otherwise this process's own.
-            return new ReplicaRouter(replicas, sp.GetService<IReplicaSlots>() ?? new InProcessReplicaSlots(),
-                new ReplicaRouterOptions { AffinityCapacity = settings.AffinityCapacity, OvercommitWhenFull = true }, sp.GetService<IReplicaAffinity>());
+            return new ReplicaRouter(replicas, sp.GetService<IReplicaSlots>() ?? new InProcessReplicaSlots(), new ReplicaRouterOptions
+            {
+                AffinityCapacity = settings.AffinityCapacity,
+                AffinityQueueSlots = settings.AffinityQueueSlots,
+                OvercommitWhenFull = true,
+            }, sp.GetService<IReplicaAffinity>());
         });
         services.AddSingleton<ReplicaHealth>();
         services.AddSingleton(sp => new ReplicaTelemetry(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ReplicaRouter>()));
@@ -62,6 +66,11 @@ public static class OllamaReplicasSetup
         if (settings.ReplicaSlots is < 1)
         {
             throw new StartupRefusedException($"Ollama:ReplicaSlots must be at least 1 (it is {settings.ReplicaSlots}).");
+        }
+
+        if (settings.AffinityQueueSlots < 0)
+        {
+            throw new StartupRefusedException($"Ollama:AffinityQueueSlots must be 0 or more (it is {settings.AffinityQueueSlots}).");
         }
 
         try

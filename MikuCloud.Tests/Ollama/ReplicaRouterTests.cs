@@ -59,9 +59,12 @@ public class ReplicaRouterTests
         var router = Router(slots: 1, shared: slots);
         var home = (await TurnAsync(router, "alice")).Replica;
         using var busyC = await router.TryRouteAsync(null, exclude: new HashSet<Uri> { A, B }, Ct);
-        Assert.True(await slots.TryTakeAsync(home, 1, Ct)); // another API process fills alice's replica
+        // Another API process fills alice's replica: its slot and the one place a returning turn may queue in by default.
+        Assert.True(await slots.TryTakeAsync(home, 2, Ct));
+        Assert.True(await slots.TryTakeAsync(home, 2, Ct));
 
         var spilled = await TurnAsync(router, "alice");
+        slots.Release(home);
         slots.Release(home);
         var after = await TurnAsync(router, "alice");
 
@@ -124,7 +127,8 @@ public class ReplicaRouterTests
     {
         var strict = Router(slots: 1, replicas: [A, B]);
         var held = new[] { await strict.TryRouteAsync("x", cancellationToken: Ct), await strict.TryRouteAsync("y", cancellationToken: Ct) };
-        var lenient = Router(slots: 2, options: new ReplicaRouterOptions { OvercommitWhenFull = true }, replicas: [A, B]);
+        // No affinity patience here: k1 would take its replica's queue place before overcommitting (ReplicaRouterPatienceTests).
+        var lenient = Router(slots: 2, options: new ReplicaRouterOptions { OvercommitWhenFull = true, AffinityQueueSlots = 0 }, replicas: [A, B]);
         var full = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => lenient.TryRouteAsync($"k{i}", cancellationToken: Ct).AsTask()));
 
         Assert.Null(await strict.TryRouteAsync("z", cancellationToken: Ct));
@@ -183,7 +187,8 @@ public class ReplicaRouterTests
     [Fact]
     public async Task Many_turns_at_once_never_take_more_slots_than_the_replicas_have()
     {
-        var router = Router(slots: 3);
+        // No affinity patience: its queue places have a test of their own (ReplicaRouterPatienceTests).
+        var router = Router(slots: 3, options: new ReplicaRouterOptions { AffinityQueueSlots = 0 });
         var leases = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(() => router.TryRouteAsync($"u{i % 7}", cancellationToken: Ct).AsTask(), Ct)));
 
         Assert.Equal(9, leases.Count(l => l is not null));

@@ -186,6 +186,29 @@ public sealed class ReplicaRoutingTests : IAsyncLifetime
         Assert.Equal(["回来了吗？"], Questions(replicas[0]));
     }
 
+    [Fact]
+    public async Task Ollama_AffinityQueueSlots_sets_how_many_returning_turns_wait_at_their_full_replica_before_one_spills()
+    {
+        await using var patient = new ApiFactory();
+        await patient.InitializeAsync();
+        patient.Settings["Ollama:Replicas:0"] = replicas[0].Endpoint.ToString();
+        patient.Settings["Ollama:Replicas:1"] = replicas[1].Endpoint.ToString();
+        patient.Settings["Ollama:ReplicaSlots"] = "1";
+        patient.Settings["Ollama:AffinityQueueSlots"] = "2";
+        patient.Settings["Ollama:HealthPollSeconds"] = "600";
+        var router = patient.Services.GetRequiredService<ReplicaRouter>();
+
+        var leases = new List<ReplicaLease>();
+        for (var turn = 0; turn < 4; turn++)
+        {
+            leases.Add((await router.TryRouteAsync("alice", cancellationToken: Ct))!); // each held: the slot, then two queue places
+        }
+
+        Assert.Equal([ReplicaRoute.New, ReplicaRoute.Affinity, ReplicaRoute.Affinity, ReplicaRoute.Spilled], leases.Select(l => l.Route));
+        Assert.Equal([3, 1], router.Snapshot().Select(s => s.Busy));
+        leases.ForEach(l => l.Dispose());
+    }
+
     private static async Task<bool> UntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)

@@ -8,10 +8,12 @@ namespace MikuCloud.Api.Ollama.Routing;
 /// <para>The rules, in order:</para>
 /// <list type="number">
 /// <item>A conversation (its affinity key) goes back to the replica that answered it last while that replica is
-/// healthy, not excluded and has a free slot: its prompt prefix is still in that replica's KV cache.</item>
-/// <item>Otherwise — a new conversation, no key, or the replica is full, failed or gone — the least-loaded healthy
-/// replica (busy ÷ slots; ties: fewest conversations held, then the configured order), and the conversation's
-/// affinity moves there (its prefix is about to be cached there).</item>
+/// healthy, not excluded and has a free slot: its prompt prefix is still in that replica's KV cache. A full one still
+/// takes it while it holds fewer turns than its slots plus <see cref="ReplicaRouterOptions.AffinityQueueSlots"/>
+/// (affinity patience: a few seconds' wait for a slot beats prefilling the whole conversation again elsewhere).</item>
+/// <item>Otherwise — a new conversation, no key, or the replica is full past that allowance, failed or gone — the
+/// least-loaded healthy replica with a free slot (busy ÷ slots; ties: fewest conversations held, then the configured
+/// order), and the conversation's affinity moves there (its prefix is about to be cached there).</item>
 /// <item>No healthy replica with a free slot: null, or the least-loaded anyway under
 /// <see cref="ReplicaRouterOptions.OvercommitWhenFull"/>.</item>
 /// </list>
@@ -92,7 +94,7 @@ public sealed class ReplicaRouter
         var usable = affine is not null && ranked.Count > 0 && ranked[0].Replica.BaseAddress == affine;
         foreach (var candidate in ranked)
         {
-            if (await slots.TryTakeAsync(candidate.Replica.BaseAddress, candidate.Replica.Slots, cancellationToken))
+            if (await slots.TryTakeAsync(candidate.Replica.BaseAddress, LimitFor(candidate, affine), cancellationToken))
             {
                 return Routed(candidate, overcommitted: false);
             }
@@ -172,6 +174,15 @@ public sealed class ReplicaRouter
             return changed;
         }
     }
+
+    /// <summary>
+    /// How many turns <paramref name="candidate"/> may hold, this one included: its slots; on the conversation's own
+    /// replica also <see cref="ReplicaRouterOptions.AffinityQueueSlots"/> more, queued in Ollama, because there the
+    /// turn prefills only its new question. New conversations and spills take free slots only, so the allowance is
+    /// kept for the turns it pays off for.
+    /// </summary>
+    private int LimitFor(Entry candidate, Uri? affine) =>
+        candidate.Replica.BaseAddress == affine ? candidate.Replica.Slots + Math.Max(0, options.AffinityQueueSlots) : candidate.Replica.Slots;
 
     private double Load(Entry entry) => (double)slots.Busy(entry.Replica.BaseAddress) / Math.Max(1, entry.Replica.Slots);
 

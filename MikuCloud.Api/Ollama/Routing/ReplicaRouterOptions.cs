@@ -15,4 +15,13 @@ public sealed record ReplicaRouterOptions
     /// generations are admitted than it has slots.
     /// </summary>
     public bool OvercommitWhenFull { get; init; }
+
+    /// <summary>
+    /// Affinity patience: how many turns of returning conversations may wait in a replica's own queue beyond its
+    /// slots (Ollama queues them) before the next returning turn spills to another replica. A queued turn waits for
+    /// the first of the replica's answers to end, a few seconds; a spilled one prefills the whole conversation,
+    /// pictures included, on another replica, and the conversation's cache moves with it. 0: spill as soon as the
+    /// replica is full. New conversations never take these places.
+    /// </summary>
+    public int AffinityQueueSlots { get; init; } = 1;
 }

@@ -28,20 +28,29 @@ public sealed record PolicyChoice(string Name, Func<ClusterContext, Func<int, IR
         return _ => NewPolicy(c, NewRouter(c, slots));
     });
 
-    /// <summary>Slots and the affinity map shared: one router for all processes (each keeps its own health counts).</summary>
+    /// <summary>
+    /// Slots and the affinity map shared: one router for all processes (each keeps its own health counts), as the API
+    /// sets it up by default (<c>Ollama:AffinityQueueSlots</c> 1).
+    /// </summary>
     public static PolicyChoice RouterShared { get; } = new("ReplicaRouter shared by all API processes", c =>
     {
         var router = NewRouter(c);
         return _ => NewPolicy(c, router);
     });
 
+    /// <summary>The shared router without affinity patience: a returning turn spills as soon as its replica is full (before issue 20's follow-up).</summary>
+    public static PolicyChoice RouterSharedNoPatience { get; } = SharedWithPatience(0, "ReplicaRouter shared, no patience (AffinityQueueSlots = 0)");
+
+    /// <summary>The shared router with two returning turns allowed to queue per replica (what the busy hour needs for 90 %).</summary>
+    public static PolicyChoice RouterSharedPatient { get; } = SharedWithPatience(2, "ReplicaRouter shared, AffinityQueueSlots = 2");
+
     /// <summary>
-    /// The shared router told each replica has twice its <c>OLLAMA_NUM_PARALLEL</c>: a conversation waits in its own
-    /// replica's queue (up to one more turn per slot) instead of spilling to another replica and prefilling everything.
+    /// The shared router told each replica has twice its <c>OLLAMA_NUM_PARALLEL</c>, without patience: every turn, new
+    /// conversations included, may wait in a replica's queue (up to one more turn per slot) before another replica is tried.
     /// </summary>
     public static PolicyChoice RouterSharedQueueing { get; } = new("ReplicaRouter shared, Slots = 2 × OLLAMA_NUM_PARALLEL", c =>
     {
-        var router = ReplicaRouterPolicy.NewRouter(c.Scenario.Replicas, 2 * c.Scenario.Serving.Slots);
+        var router = ReplicaRouterPolicy.NewRouter(c.Scenario.Replicas, 2 * c.Scenario.Serving.Slots, affinityQueueSlots: 0);
         return _ => NewPolicy(c, router);
     });
 
@@ -54,6 +63,12 @@ public sealed record PolicyChoice(string Name, Func<ClusterContext, Func<int, IR
 
     /// <summary>What this row changes in the scenario (more API processes, another cache model); by default nothing.</summary>
     public Func<ClusterScenario, ClusterScenario> Adjust { get; init; } = s => s;
+
+    private static PolicyChoice SharedWithPatience(int affinityQueueSlots, string name) => new(name, c =>
+    {
+        var router = ReplicaRouterPolicy.NewRouter(c.Scenario.Replicas, c.Scenario.Serving.Slots, affinityQueueSlots: affinityQueueSlots);
+        return _ => NewPolicy(c, router);
+    });
 
     private static ReplicaRouter NewRouter(ClusterContext cluster, IReplicaSlots? slots = null) =>
         ReplicaRouterPolicy.NewRouter(cluster.Scenario.Replicas, cluster.Scenario.Serving.Slots, slots);

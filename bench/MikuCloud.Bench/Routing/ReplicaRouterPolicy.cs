@@ -24,10 +24,17 @@ public sealed class ReplicaRouterPolicy : IRoutingPolicy
 
     public ReplicaRouter Router { get; }
 
-    /// <summary>A router as the API builds one (overcommit when full, the default affinity bound).</summary>
-    public static ReplicaRouter NewRouter(int replicas, int slots, IReplicaSlots? sharedSlots = null, int? affinityCapacity = null) =>
-        new(Enumerable.Range(0, replicas).Select(i => new OllamaReplica(Address(i), slots)), sharedSlots ?? new InProcessReplicaSlots(),
-            new ReplicaRouterOptions { AffinityCapacity = affinityCapacity ?? new OllamaReplicaOptions().AffinityCapacity, OvercommitWhenFull = true });
+    /// <summary>A router as the API builds one (overcommit when full, the default affinity bound and patience unless given).</summary>
+    public static ReplicaRouter NewRouter(int replicas, int slots, IReplicaSlots? sharedSlots = null, int? affinityCapacity = null, int? affinityQueueSlots = null)
+    {
+        var defaults = new OllamaReplicaOptions();
+        return new(Enumerable.Range(0, replicas).Select(i => new OllamaReplica(Address(i), slots)), sharedSlots ?? new InProcessReplicaSlots(), new ReplicaRouterOptions
+        {
+            AffinityCapacity = affinityCapacity ?? defaults.AffinityCapacity,
+            AffinityQueueSlots = affinityQueueSlots ?? defaults.AffinityQueueSlots,
+            OvercommitWhenFull = true,
+        });
+    }
 
     public static Uri Address(int replica) => new($"http://ollama-{replica}.ollama-headless:11434/");
 

@@ -21,11 +21,17 @@ public sealed partial class RoutingBenchmark
             .Line($"  {Fmt.Ms(N(perProcess).AfterFirst.P50)}). So part 2 should keep conversation → replica in Redis beside the leases, or make a new conversation's")
             .Line("  placement a function of its id and the healthy replicas (rendezvous hashing bounded by load; not simulated here) that every")
             .Line("  process computes alike.");
-        section.Line($"- **Spilling at the slot limit{(B(shared).HitRate < 0.8 ? " throws the cache away when it matters most" : "")}.** In the busy hour the shared router hits")
-            .Line($"  {Fmt.Percent(B(shared).HitRate)} (TTFT p50 of later turns {Fmt.Ms(B(shared).AfterFirst.P50)}): when the conversation's replica has every slot taken, the turn goes to")
-            .Line("  another replica, which prefills the whole conversation while the GPUs are busiest. Counting twice the slots (the turn waits")
-            .Line($"  in its own replica's queue) gives {Fmt.Percent(B(queueing).HitRate)} and p50 {Fmt.Ms(B(queueing).AfterFirst.P50)}, for a p99 of {Seconds(B(queueing).AfterFirst.P99)} against")
-            .Line($"  {Seconds(B(shared).AfterFirst.P99)}: spilling only when the queue ahead is longer than a re-prefill would take is the router change this suggests.");
+        var (impatient, patient) = (PolicyChoice.RouterSharedNoPatience, PolicyChoice.RouterSharedPatient);
+        section.Line("- **Affinity patience: a returning turn waits at its own replica rather than prefill everything elsewhere.** Without it")
+            .Line($"  the shared router hits {Fmt.Percent(N(impatient).HitRate)} ({Fmt.Percent(B(impatient).HitRate)} in the busy hour): when the conversation's replica has every slot")
+            .Line("  taken, the turn goes to another replica, which prefills the whole conversation, pictures included, while the GPUs are busiest.")
+            .Line("  With `AffinityQueueSlots` 1 (the default) one returning turn per replica may queue there beyond its slots; new conversations")
+            .Line($"  and spills still take only free slots: {Fmt.Percent(N(shared).HitRate)} ({Fmt.Percent(B(shared).HitRate)} in the busy hour). The price is the tail: the queued turn waits")
+            .Line($"  for the first answer there to end, so TTFT p99 of later turns is {Seconds(N(shared).AfterFirst.P99)} against {Seconds(N(impatient).AfterFirst.P99)} (p50 {Fmt.Ms(N(shared).AfterFirst.P50)}")
+            .Line($"  against {Fmt.Ms(N(impatient).AfterFirst.P50)}; first turns keep theirs: p99 {Seconds(N(shared).FirstTurn.P99)} against {Seconds(N(impatient).FirstTurn.P99)}).")
+            .Line($"  The busy hour needs 2 for 90 %: {Fmt.Percent(B(patient).HitRate)}, TTFT p50 of later turns {Fmt.Ms(B(patient).AfterFirst.P50)} against {Fmt.Ms(B(impatient).AfterFirst.P50)} without patience,")
+            .Line($"  p99 {Seconds(B(patient).AfterFirst.P99)} against {Seconds(B(impatient).AfterFirst.P99)}; at normal load 2 costs p99 {Seconds(N(patient).AfterFirst.P99)} for {Fmt.Percent(N(patient).HitRate)}. Counting twice")
+            .Line($"  the slots instead lets new conversations queue too: {Fmt.Percent(N(queueing).HitRate)}, p99 {Seconds(N(queueing).AfterFirst.P99)} ({Fmt.Percent(B(queueing).HitRate)}, {Seconds(B(queueing).AfterFirst.P99)} busy).");
         section.Line($"- **Ollama's own cache caps all of it.** Ollama keeps one sequence per slot; with {scenario.Serving.Slots} slots and ~{Fmt.N(N(ollama).OpenConversationsPerReplica, "0.0")} conversations")
             .Line("  open per replica, another conversation's turn has usually taken a conversation's slot before its next question: the shared")
             .Line($"  router then hits {Fmt.Percent(N(ollama).HitRate)} ({Fmt.Percent(B(ollama).HitRate)} in the busy hour), TTFT p50 of later turns {Fmt.Ms(N(ollama).AfterFirst.P50)}")
