@@ -165,7 +165,15 @@ public class AppHostModelTests
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
 #pragma warning restore CA1416
 
+        // A just-written script can fail to start (ETXTBSY: another test's process forked while the file was open for
+        // writing, and the child still holds it until it execs); that is the test machine, not the probe.
         var problem = await ContainerRuntimeCheck.ProbeAsync(script, TestContext.Current.CancellationToken);
+        for (var attempt = 0; attempt < 10 && problem?.Contains("is not installed", StringComparison.Ordinal) == true; attempt++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            problem = await ContainerRuntimeCheck.ProbeAsync(script, TestContext.Current.CancellationToken);
+        }
+
         var message = ContainerRuntimeCheck.Describe(ContainerRuntimeKind.Docker, problem!);
 
         Assert.Contains("Cannot connect to the Docker daemon", problem, StringComparison.Ordinal);
