@@ -18,20 +18,8 @@ public sealed class DatabaseUnavailableHandler(IProblemDetailsService problems, 
         }
 
         logger.LogWarning("Database unavailable: {Message}", exception.GetBaseException().Message);
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = "5";
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The database is unavailable.",
-                Detail = "Chat history cannot be read or saved right now. Nothing was changed; please try again shortly.",
-                Extensions = { ["code"] = ProblemCodes.DatabaseUnavailable },
-            },
-        });
+        return await DependencyOutage.WriteAsync(problems, httpContext, exception, "The database is unavailable.",
+            "Chat history cannot be read or saved right now. Nothing was changed; please try again shortly.", ProblemCodes.DatabaseUnavailable);
     }
 
     internal static bool IsDatabaseOutage(Exception exception) =>

@@ -18,20 +18,9 @@ public sealed partial class SharedStateUnavailableHandler(IProblemDetailsService
         }
 
         LogUnavailable(exception.GetBaseException().Message);
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = "5";
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The shared limits store is unavailable.",
-                Detail = "This request could not be counted against your limits right now. Nothing was changed; please try again shortly.",
-                Extensions = { ["code"] = ProblemCodes.SharedStateUnavailable },
-            },
-        });
+        return await DependencyOutage.WriteAsync(problems, httpContext, exception, "The shared limits store is unavailable.",
+            "This request could not be counted against your limits right now. Nothing was changed; please try again shortly.",
+            ProblemCodes.SharedStateUnavailable);
     }
 
     /// <summary>Whether <paramref name="exception"/> (or one inside it) says Redis could not be reached or did not answer in time.</summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using MikuCloud.Tests.Api;
 using MikuCloud.Tests.Persistence;
 
 namespace MikuCloud.Tests.ScaleOut;
