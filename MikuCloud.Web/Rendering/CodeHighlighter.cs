@@ -81,7 +81,8 @@ public static class CodeHighlighter
 
         lock (Gate)
         {
-            return GrammarFor(language) is { } grammar ? Tokenize(code, grammar) : Encode(code);
+            var fresh = !Loaded.ContainsKey(language);
+            return GrammarFor(language) is { } grammar ? Tokenize(code, grammar, fresh) : Encode(code);
         }
     }
 
@@ -101,7 +102,15 @@ public static class CodeHighlighter
         return grammar;
     }
 
-    private static string Tokenize(string code, IGrammar grammar)
+    /// <summary>Escaped HTML with token spans, line by line, each line within <see cref="LineTimeLimit"/>.</summary>
+    /// <param name="code">The block.</param>
+    /// <param name="grammar">Its language's grammar.</param>
+    /// <param name="fresh">
+    /// The grammar's first block in this process: its regular expressions compile as lines meet them, which can take
+    /// longer than <see cref="LineTimeLimit"/> on a busy machine (seen on CI at load 24 on 2 cores: the first C# line came
+    /// back half plain). A line of a fresh grammar that runs out of time is tokenised once more, its rules compiled by then.
+    /// </param>
+    private static string Tokenize(string code, IGrammar grammar, bool fresh)
     {
         var html = new Html(code.Length * 2);
         IStateStack? state = null;
@@ -121,6 +130,12 @@ public static class CodeHighlighter
             }
 
             var result = grammar.TokenizeLine(line, state, LineTimeLimit);
+            // Tokens that stop short of the line's end: the tokenizer ran out of time.
+            if (fresh && line.Length > 0 && result.Tokens.Select(t => t.EndIndex).DefaultIfEmpty(0).Max() < line.Length)
+            {
+                result = grammar.TokenizeLine(line, state, LineTimeLimit);
+            }
+
             state = result.RuleStack;
             var end = 0;
             foreach (var token in result.Tokens)
