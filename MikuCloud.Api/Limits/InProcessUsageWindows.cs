@@ -12,6 +12,10 @@ public sealed class InProcessUsageWindows(TimeProvider time) : IUsageWindows
     private const int SweepAbove = 10_000;
 
     private readonly ConcurrentDictionary<string, Log> logs = new(StringComparer.Ordinal);
+    private DateTimeOffset lastSweep;
+
+    /// <summary>Keys held now (the sweep's bound is observable).</summary>
+    public int Count => logs.Count;
 
     /// <inheritdoc />
     public ValueTask<TimeSpan?> TryAddAsync(string key, long weight, long limit, TimeSpan window, CancellationToken cancellationToken = default)
@@ -20,7 +24,7 @@ public sealed class InProcessUsageWindows(TimeProvider time) : IUsageWindows
         lock (log)
         {
             var now = time.GetUtcNow();
-            log.Prune(now - window);
+            log.Prune(now, window);
             if (log.Total + weight <= limit)
             {
                 log.Add(now, weight);
@@ -42,7 +46,7 @@ public sealed class InProcessUsageWindows(TimeProvider time) : IUsageWindows
         lock (log)
         {
             var now = time.GetUtcNow();
-            log.Prune(now - window);
+            log.Prune(now, window);
             return ValueTask.FromResult(log.Total < limit ? null : (TimeSpan?)log.UntilBelow(limit, window, now));
         }
     }
@@ -54,7 +58,7 @@ public sealed class InProcessUsageWindows(TimeProvider time) : IUsageWindows
         lock (log)
         {
             var now = time.GetUtcNow();
-            log.Prune(now - window);
+            log.Prune(now, window);
             log.Add(now, weight);
         }
 
@@ -70,24 +74,30 @@ public sealed class InProcessUsageWindows(TimeProvider time) : IUsageWindows
 
     private Log LogFor(string key)
     {
-        if (logs.Count > SweepAbove)
+        if (logs.TryGetValue(key, out var log))
         {
-            Sweep();
+            return log;
+        }
+
+        // Guessing at many names must not grow memory without bound: past the threshold, a new key first sweeps out the
+        // keys whose windows hold nothing any more — at most once a minute, so many active keys cost no sweep per request.
+        var now = time.GetUtcNow();
+        if (logs.Count > SweepAbove && now - lastSweep > TimeSpan.FromMinutes(1))
+        {
+            lastSweep = now;
+            Sweep(now);
         }
 
         return logs.GetOrAdd(key, _ => new Log());
     }
 
-    private void Sweep()
+    private void Sweep(DateTimeOffset now)
     {
-        var now = time.GetUtcNow();
         foreach (var (key, log) in logs)
         {
             lock (log)
             {
-                // The longest window in use is an hour or less; a log idle for a day holds nothing that counts.
-                log.Prune(now - TimeSpan.FromDays(1));
-                if (log.Total == 0 || log.Newest < now - TimeSpan.FromHours(1))
+                if (log.Window > TimeSpan.Zero && log.Newest + log.Window <= now)
                 {
                     logs.TryRemove(key, out _);
                 }
@@ -104,6 +114,9 @@ public sealed class InProcessUsageWindows(TimeProvider time) : IUsageWindows
 
         public DateTimeOffset Newest { get; private set; }
 
+        /// <summary>The window of the last use: once <see cref="Newest"/> is older than it, nothing here counts.</summary>
+        public TimeSpan Window { get; private set; }
+
         public void Add(DateTimeOffset at, long weight)
         {
             entries.Enqueue((at, weight));
@@ -111,8 +124,10 @@ public sealed class InProcessUsageWindows(TimeProvider time) : IUsageWindows
             Newest = at;
         }
 
-        public void Prune(DateTimeOffset cutoff)
+        public void Prune(DateTimeOffset now, TimeSpan window)
         {
+            Window = window;
+            var cutoff = now - window;
             while (entries.Count > 0 && entries.Peek().At <= cutoff)
             {
                 Total -= entries.Dequeue().Weight;
