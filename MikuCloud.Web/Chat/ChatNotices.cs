@@ -108,6 +108,8 @@ public sealed class ChatNotices(UiText text, Func<Func<Task>, Task> dispatch) : 
         {
             409 when code == ProblemCodes.AnswerInProgress => text["state.inProgress"],
             400 when code == ProblemCodes.ContextOverflow => text["state.contextOverflow"],
+            // The service's own storage (history database, scale-out's Redis), not the model: a different thing to wait for.
+            503 when code is ProblemCodes.DatabaseUnavailable or ProblemCodes.SharedStateUnavailable => text["state.storageUnavailable"],
             503 => text["state.unavailable"],
             413 => text["state.tooLarge"],
             415 => text["state.unsupported"],

@@ -63,6 +63,18 @@ public class ChatNoticesTests : WebComponentTest
     }
 
     [Theory]
+    [InlineData(ProblemCodes.DatabaseUnavailable)]
+    [InlineData(ProblemCodes.SharedStateUnavailable)]
+    public void The_services_storage_unreachable_is_told_apart_from_the_model_and_can_be_retried(string code)
+    {
+        notices.ShowRefusal(new ApiException(HttpStatusCode.ServiceUnavailable, Problem(503, code), TimeSpan.FromSeconds(5)), RetryAsync, countdown: true);
+
+        Assert.Equal("服务暂时无法访问它的存储，什么都没有改变，你的消息已保留。请稍后再试。", notices.Current?.Text);
+        Assert.True(notices.Current?.CanRetry);
+        Assert.Equal("unavailable", notices.Current?.TestId);
+    }
+
+    [Theory]
     [InlineData(413, null, "消息或图片太大，服务拒绝了它。")]
     [InlineData(409, ProblemCodes.AnswerInProgress, "这个对话里还有一个回答正在生成，请先停止它或等它完成。")]
     public void Refusals_are_told_in_the_UIs_words(int status, string? code, string expected)
