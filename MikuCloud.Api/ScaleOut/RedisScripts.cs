@@ -80,11 +80,12 @@ internal static class RedisScripts
     /// Renews this process's live leases in one set (ids after the first ARGV; an expired one is not brought back) and
     /// counts the live ones. ARGV: lease ms, ids... Returns the live leases.
     /// </summary>
+    /// <remarks>Lua reserves <c>until</c> (repeat … until): a local of that name does not compile.</remarks>
     public const string Renew = Now + """
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-        local until = now + tonumber(ARGV[1])
+        local expiry = now + tonumber(ARGV[1])
         for i = 2, #ARGV do
-          redis.call('ZADD', KEYS[1], 'XX', until, ARGV[i])
+          redis.call('ZADD', KEYS[1], 'XX', expiry, ARGV[i])
         end
         if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2) end
         return redis.call('ZCARD', KEYS[1])

@@ -39,7 +39,7 @@ public sealed class ScaleOutCluster : IAsyncDisposable
     public static async Task<ScaleOutCluster> StartAsync(Dictionary<string, string> settings, int processes = 3, bool redis = true)
     {
         PostgresTestDatabase.SkipIfUnavailable();
-        PrivateRedis.SkipIfUnavailable();
+        Assert.SkipWhen(PrivateRedis.Shared is null, PrivateRedis.NotInstalled);
         var cluster = new ScaleOutCluster();
         try
         {

@@ -104,6 +104,40 @@ public sealed class ScaleOutRoutingTests(ITestOutputHelper output)
         await WaitUntilAsync(async () => await LiveLeasesAsync(cluster, "replica:") == 0);
     }
 
+    [Fact]
+    public async Task An_answer_longer_than_its_lease_keeps_its_slots_while_its_process_renews_them()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(new() { ["Limits:ConcurrentStreams"] = "1", ["ScaleOut:LeaseSeconds"] = "1" }, processes: 2);
+        var finish = new TaskCompletionSource();
+        cluster.Chat = body => body.ToJsonString().Contains("a long answer", StringComparison.Ordinal)
+            ? new FakeChatReply { Pause = (1, finish.Task) }
+            : new FakeChatReply();
+        var admin = await cluster.SetupAdminAsync(Ct);
+        using var first = cluster.As(admin, 0);
+        using var second = cluster.As(admin, 1);
+        var a = await ScaleOutLimitsTests.CreateConversationAsync(first);
+        var b = await ScaleOutLimitsTests.CreateConversationAsync(first);
+        using var streaming = await first.SendAsync(a, new { content = "a long answer" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, streaming.StatusCode);
+        await WaitUntilAsync(() => cluster.Replicas.Sum(r => r.ChatRequests.Count()) == 1);
+
+        // Three lease times later the answer is still streaming: its process renewed its leases every third of a second.
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+
+        using (var refused = await second.SendAsync(b, new { content = "meanwhile" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal(ProblemCodes.TooManyStreams, await ScaleOutLimitsTests.CodeOf(refused));
+        }
+
+        Assert.Equal(1, await LiveLeasesAsync(cluster, "replica:"));
+        finish.SetResult();
+        Assert.Contains(await Sse.AllAsync(streaming, Ct), e => e.Name == "done");
+        // Its end gives both back (fire-and-forget, so looked for), and the next stream is the user's.
+        await WaitUntilAsync(async () => await LiveLeasesAsync(cluster, "") == 0);
+        await AskAsync(second, b, "now");
+    }
+
     private static async Task AskAsync(HttpClient client, Guid conversation, string question)
     {
         using var answer = await client.SendAsync(conversation, new { content = question }, Ct);

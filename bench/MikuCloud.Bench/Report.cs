@@ -75,7 +75,7 @@ public static class BenchRunner
                     "usage" => await new UsageBenchmark(options, log).RunAsync(cancellationToken),
                     "knowledge" => await new KnowledgeBenchmark(options, log).RunAsync(cancellationToken),
                     "resume" => await new ResumeBenchmark(options, log).RunAsync(cancellationToken),
-                    "routing" => new Routing.RoutingBenchmark(options, log).Run(),
+                    "routing" => await new Routing.RoutingBenchmark(options, log).RunAsync(),
                     _ => throw new ArgumentOutOfRangeException(nameof(options), item, "unknown item"),
                 };
             }

@@ -24,8 +24,12 @@ public sealed class ReplicaRouterPolicy : IRoutingPolicy
 
     public ReplicaRouter Router { get; }
 
-    /// <summary>A router as the API builds one (overcommit when full, the default affinity bound and patience unless given).</summary>
-    public static ReplicaRouter NewRouter(int replicas, int slots, IReplicaSlots? sharedSlots = null, int? affinityCapacity = null, int? affinityQueueSlots = null)
+    /// <summary>
+    /// A router as the API builds one (overcommit when full, the default affinity bound and patience unless given), with
+    /// scale-out's shared slots and affinity map when given.
+    /// </summary>
+    public static ReplicaRouter NewRouter(int replicas, int slots, IReplicaSlots? sharedSlots = null, int? affinityCapacity = null, int? affinityQueueSlots = null,
+        IReplicaAffinity? sharedAffinity = null)
     {
         var defaults = new OllamaReplicaOptions();
         return new(Enumerable.Range(0, replicas).Select(i => new OllamaReplica(Address(i), slots)), sharedSlots ?? new InProcessReplicaSlots(), new ReplicaRouterOptions
@@ -33,7 +37,7 @@ public sealed class ReplicaRouterPolicy : IRoutingPolicy
             AffinityCapacity = affinityCapacity ?? defaults.AffinityCapacity,
             AffinityQueueSlots = affinityQueueSlots ?? defaults.AffinityQueueSlots,
             OvercommitWhenFull = true,
-        });
+        }, sharedAffinity);
     }
 
     public static Uri Address(int replica) => new($"http://ollama-{replica}.ollama-headless:11434/");

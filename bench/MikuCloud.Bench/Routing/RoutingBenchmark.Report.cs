@@ -6,7 +6,7 @@ namespace MikuCloud.Bench.Routing;
 public sealed partial class RoutingBenchmark
 {
     private static void Describe(Section section, ClusterScenario scenario, List<(RoutingMetrics Metrics, SimulationRun Run)> normal,
-        List<(RoutingMetrics Metrics, SimulationRun Run)> busy, List<RouterCost.Result> costs)
+        List<(RoutingMetrics Metrics, SimulationRun Run)> busy, List<RouterCost.Result> costs, List<ScaleOutRouterCost.Result> scaleOut)
     {
         var (serving, workload) = (scenario.Serving, scenario.Workload);
         var events = normal.Concat(busy).Sum(r => r.Run.Events);
@@ -44,7 +44,9 @@ public sealed partial class RoutingBenchmark
         Steady(section, "Normal load", normal);
         Steady(section, "Busy hour", busy);
         Kill(section, scenario, normal, busy);
-        Cost(section, scenario, normal.Single(r => r.Metrics.Policy == NewRouting.Name).Metrics, costs);
+        var router = normal.Single(r => r.Metrics.Policy == NewRouting.Name).Metrics;
+        Cost(section, scenario, router, costs);
+        ScaleOutCost(section, scenario, router, costs, scaleOut);
         Findings(section, scenario, [.. normal.Select(r => r.Metrics)], [.. busy.Select(r => r.Metrics)]);
     }
 
@@ -89,9 +91,7 @@ public sealed partial class RoutingBenchmark
                 c.Replicas.ToString(CultureInfo.InvariantCulture), c.Conversations.ToString("N0", CultureInfo.InvariantCulture), c.Turns.ToString("N0", CultureInfo.InvariantCulture),
                 Fmt.Us(c.MicrosecondsPerTurn), Fmt.Bytes(c.BytesPerTurn), Fmt.Bytes(c.BytesPerConversation),
             ]));
-        // Slot-seconds per answered turn in the simulation, to turn 100 replicas' slots into a turn rate.
-        var slotSecondsPerTurn = router.MeanBusySlots * scenario.Replicas * 60 / router.TurnsPerMinute;
-        var turnsPerSecond = 100 * scenario.Serving.Slots * 0.75 / slotSecondsPerTurn;
+        var (slotSecondsPerTurn, turnsPerSecond) = HundredReplicas(scenario, router);
         var big = costs[^1];
         section.Line($"**On paper, 100 replicas**: {100 * scenario.Serving.Slots} slots 75 % busy, each turn holding a slot {slotSecondsPerTurn:0.0} s (as simulated), is ~{turnsPerSecond:0} turns/s")
             .Line($"for the whole cluster: the router costs {Fmt.Us(big.MicrosecondsPerTurn)} × {turnsPerSecond:0}/s ≈ {big.MicrosecondsPerTurn * turnsPerSecond / 1000:0.0} ms of CPU a second, spread over")
@@ -100,6 +100,16 @@ public sealed partial class RoutingBenchmark
             .Line($"a million conversations would be ~{Fmt.Bytes(big.BytesPerConversation * 1_000_000)}. Neither grows with the number of replicas; the per-turn cost does (the")
             .Line("router ranks every replica for every turn).")
             .Line();
+    }
+
+    /// <summary>
+    /// 100 replicas' slots 75 % busy as a turn rate for the whole cluster, each turn holding a slot as long as in the
+    /// simulation (slot-seconds per answered turn).
+    /// </summary>
+    private static (double SlotSecondsPerTurn, double TurnsPerSecond) HundredReplicas(ClusterScenario scenario, RoutingMetrics router)
+    {
+        var slotSecondsPerTurn = router.MeanBusySlots * scenario.Replicas * 60 / router.TurnsPerMinute;
+        return (slotSecondsPerTurn, 100 * scenario.Serving.Slots * 0.75 / slotSecondsPerTurn);
     }
 
     private static string Ttft(Summary s) => s.Count == 0 ? "–" : $"{Seconds(s.P50)} / {Seconds(s.P99)}";

@@ -3,7 +3,8 @@ namespace MikuCloud.Bench.Routing;
 /// <summary>
 /// Item 12 (issue 20): routing turns across Ollama replicas, simulated. The same users and conversations meet each
 /// routing policy in a cluster of simulated replicas and API processes, in virtual time; the router under test is
-/// the API's own <c>ReplicaRouter</c>. Then the router's own cost per turn at 8 and 100 replicas, measured for real.
+/// the API's own <c>ReplicaRouter</c>. Then the router's own cost per turn at 8 and 100 replicas, measured for real,
+/// in process and with its state in Redis (scale-out) side by side.
 /// </summary>
 public sealed partial class RoutingBenchmark(BenchOptions options, TextWriter log)
 {
@@ -40,7 +41,7 @@ public sealed partial class RoutingBenchmark(BenchOptions options, TextWriter lo
     public static ClusterScenario Busy(ClusterScenario normal) =>
         normal with { Workload = normal.Workload with { Users = normal.Workload.Users * 7 / 5 } };
 
-    public Section Run()
+    public async Task<Section> RunAsync()
     {
         var section = new Section("12. Routing across Ollama replicas: a simulated cluster of 8 replicas and 4 API processes");
         var scenario = ScenarioFor(options.Scale);
@@ -53,8 +54,10 @@ public sealed partial class RoutingBenchmark(BenchOptions options, TextWriter lo
             log.WriteLine($"   router at {cost.Replicas} replicas: {cost.MicrosecondsPerTurn:0.0} µs and {cost.BytesPerTurn:0} B per turn, {cost.BytesPerConversation:0} B per conversation");
         }
 
-        Describe(section, scenario, normal, busy, costs);
+        var scaleOut = await MeasureScaleOutAsync(scenario, conversations);
+        Describe(section, scenario, normal, busy, costs, scaleOut);
         Check(section, [.. normal.Select(r => r.Metrics)], [.. busy.Select(r => r.Metrics)], costs);
+        CheckScaleOut(section, scaleOut);
         return section;
     }
 

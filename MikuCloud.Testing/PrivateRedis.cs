@@ -3,15 +3,16 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 
-namespace MikuCloud.Tests.ScaleOut;
+namespace MikuCloud.Testing;
 
 /// <summary>
-/// A Redis server of the tests' own from Debian's <c>redis-server</c> (loopback, a random password, nothing saved to
-/// disk): one per test process (<see cref="Shared"/>), each test isolated by its own key prefix.
+/// A Redis server of our own from Debian's <c>redis-server</c> (loopback, a free port, a random password, nothing saved
+/// to disk): the tests share one per test process (<see cref="Shared"/>), each test isolated by its own key prefix; the
+/// routing benchmark starts one per measurement (<see cref="Start"/>) so its memory and command counts are its own.
 /// </summary>
 public sealed class PrivateRedis : IDisposable
 {
-    /// <summary>Why no server can be started here, for the tests' skip message.</summary>
+    /// <summary>Why no server can be started here, for a test's skip message or a benchmark's note.</summary>
     public const string NotInstalled = "redis-server is not installed (apt-get install redis-server; ./test.sh does).";
 
     private static readonly Lazy<PrivateRedis?> SharedServer = new(() =>
@@ -32,24 +33,23 @@ public sealed class PrivateRedis : IDisposable
     /// <summary>The test process's server, or null where redis-server is not installed.</summary>
     public static PrivateRedis? Shared => SharedServer.Value;
 
+    /// <summary>Whether redis-server is installed here (without starting one).</summary>
+    public static bool Installed => Binary is not null;
+
+    /// <summary>The port it listens on, on 127.0.0.1.</summary>
     public int Port { get; }
 
+    /// <summary>Its <c>requirepass</c>, random per server.</summary>
     public string Password { get; }
 
     /// <summary>The API's <c>ConnectionStrings:redis</c>.</summary>
     public string ConnectionString => $"127.0.0.1:{Port},password={Password},abortConnect=false";
 
-    public static void SkipIfUnavailable()
+    /// <summary>Starts a server of the caller's own (dispose it to stop it); null where redis-server is not installed.</summary>
+    /// <exception cref="InvalidOperationException">It was started but did not listen within 30 s.</exception>
+    public static PrivateRedis? Start()
     {
-        if (Shared is null)
-        {
-            Assert.Skip(NotInstalled);
-        }
-    }
-
-    private static PrivateRedis? Start()
-    {
-        var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
+        var binary = Binary;
         if (binary is null)
         {
             return null;
@@ -91,9 +91,17 @@ public sealed class PrivateRedis : IDisposable
             }
         }
 
-        throw new InvalidOperationException($"redis-server did not listen on {port} (exited: {process.HasExited}).");
+        var exited = process.HasExited;
+        if (!exited)
+        {
+            process.Kill();
+        }
+
+        process.Dispose();
+        throw new InvalidOperationException($"redis-server did not listen on {port} (exited: {exited}).");
     }
 
+    /// <summary>Stops the server (its data goes with it).</summary>
     public void Dispose()
     {
         if (!process.HasExited)
@@ -104,6 +112,8 @@ public sealed class PrivateRedis : IDisposable
 
         process.Dispose();
     }
+
+    private static string? Binary => new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
 
     private static int FreePort()
     {
