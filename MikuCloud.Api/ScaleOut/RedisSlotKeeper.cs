@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace MikuCloud.Api.ScaleOut;
 
@@ -15,9 +14,11 @@ public sealed partial class RedisSlotKeeper(RedisSlotStore store, IOptions<Scale
             {
                 await store.RenewAsync();
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (SharedStateUnavailableHandler.IsOutage(ex))
             {
-                // Redis unreachable: leases run toward expiry; a renewal that gets through in time keeps them.
+                // Redis unreachable: leases run toward expiry; a renewal that gets through in time keeps them. Anything
+                // else (a script Redis refuses) is a defect and stops the host loudly: caught here it once hid that no
+                // lease was ever renewed.
                 LogRenewFailed(ex.Message);
             }
         }
