@@ -71,8 +71,11 @@ public static class KnowledgeDocumentEndpoints
         }
 
         await removal.ClearAsync(id, cancellationToken);
+        // Read inside the transaction: the answer says what this request did (queued, nothing read). Read after the
+        // pulse, a quick worker had already read a page (seen on CI: pagesDone 1 in the 202).
+        var queued = await store.FindOwnedDocumentAsync(owner, id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         signals.Pulse();
-        return TypedResults.Accepted($"/api/knowledge/documents/{id}", await store.FindOwnedDocumentAsync(owner, id, cancellationToken));
+        return TypedResults.Accepted($"/api/knowledge/documents/{id}", queued);
     }
 }
