@@ -285,6 +285,9 @@ public class ChatBrowserTests(BrowserFixture fixture) : BrowserTest(fixture)
         await Ollama.StopAsync();
         try
         {
+            // The API's view of Ollama is at most OllamaRuntimeProbe.CacheFor old, and a page that opens on "ready" looks
+            // again only a minute later: an earlier test's page read "ready" a moment ago (seen on CI), so let that age out.
+            await Task.Delay(MikuCloud.Api.Models.OllamaRuntimeProbe.CacheFor + TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
             var page = await OpenAsync();
             await Expect(page.Locator("[data-testid=model-state]")).ToContainTextAsync("模型服务暂时不可用");
             await Expect(page.Locator("nav.sidebar [data-model-status]")).ToHaveAttributeAsync("data-model-status", "unavailable");
