@@ -18,7 +18,7 @@ public sealed partial class RedisReplicaAffinity(IConnectionMultiplexer redis, I
             var value = await redis.GetDatabase().StringGetAsync(Key(key));
             return value.HasValue && Uri.TryCreate(value.ToString(), UriKind.Absolute, out var replica) ? replica : null;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (SharedStateUnavailableHandler.IsOutage(ex))
         {
             LogUnavailable(ex.Message);
             return null;
@@ -32,7 +32,7 @@ public sealed partial class RedisReplicaAffinity(IConnectionMultiplexer redis, I
         {
             redis.GetDatabase().StringSet(Key(key), replica.ToString(), TimeSpan.FromHours(options.Value.AffinityHours), flags: CommandFlags.FireAndForget);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (SharedStateUnavailableHandler.IsOutage(ex))
         {
             LogUnavailable(ex.Message);
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MikuCloud.Api.Ollama.Routing;
 
 namespace MikuCloud.Api.ScaleOut;
@@ -8,24 +9,26 @@ namespace MikuCloud.Api.ScaleOut;
 /// </summary>
 public sealed class RedisReplicaSlots(RedisSlotStore store) : IReplicaSlots
 {
+    /// <summary>
+    /// Each replica's key, made (and watched, so the keeper counts it every second) once: the router asks
+    /// <see cref="Busy"/> for every replica on every turn.
+    /// </summary>
+    private readonly ConcurrentDictionary<Uri, string> keys = new();
+
     /// <inheritdoc />
-    public ValueTask<bool> TryTakeAsync(Uri replica, int limit, CancellationToken cancellationToken = default)
-    {
-        var key = Key(replica);
-        store.Watch(key);
-        return store.TryTakeAsync(key, limit, cancellationToken);
-    }
+    public ValueTask<bool> TryTakeAsync(Uri replica, int limit, CancellationToken cancellationToken = default) =>
+        store.TryTakeAsync(Key(replica), limit, cancellationToken);
 
     /// <inheritdoc />
     public void Release(Uri replica) => store.Release(Key(replica));
 
     /// <inheritdoc />
-    public int Busy(Uri replica)
-    {
-        var key = Key(replica);
-        store.Watch(key);
-        return store.Taken(key);
-    }
+    public int Busy(Uri replica) => store.Taken(Key(replica));
 
-    private static string Key(Uri replica) => "replica:" + replica.GetLeftPart(UriPartial.Authority);
+    private string Key(Uri replica) => keys.GetOrAdd(replica, static (r, watch) =>
+    {
+        var key = "replica:" + r.GetLeftPart(UriPartial.Authority);
+        watch.Watch(key);
+        return key;
+    }, store);
 }

@@ -11,15 +11,11 @@ namespace MikuCloud.Api.ScaleOut;
 /// </summary>
 public static class ScaleOutSetup
 {
-    /// <summary>Whether <c>ConnectionStrings:redis</c> is set.</summary>
-    public static bool IsScaledOut(IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration.GetConnectionString(ScaleOutOptions.ConnectionName));
-
     /// <summary>Registers the shared stores when Redis is configured; call before the limits and the router are added.</summary>
     public static IHostApplicationBuilder AddScaleOut(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (!IsScaledOut(builder.Configuration))
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ScaleOutOptions.ConnectionName)))
         {
             return builder;
         }
