@@ -55,7 +55,7 @@ public sealed class PrivateRedis : IDisposable
             return null;
         }
 
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         // The password on stdin (a config file of "-"), not on the command line where `ps` shows it.
         var start = new ProcessStartInfo(binary, "-")
@@ -114,11 +114,4 @@ public sealed class PrivateRedis : IDisposable
     }
 
     private static string? Binary => new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 }

@@ -30,7 +30,7 @@ public class BatchChatFirstTests(ITestOutputHelper output) : ApiTest
             : new FakeChatReply { Chunks = ["chat ", "first"] };
         var created = await client.CreateBatchAsync(BatchPrompt, BatchTestData.Images(4), cancellationToken: Ct);
         var id = created["batch"]!["id"]!.GetValue<Guid>();
-        await WaitUntilAsync(() => api.Ollama.ActiveChats == 2, "the batch to fill both slots");
+        await Poll.UntilAsync(() => api.Ollama.ActiveChats == 2, "timed out waiting for the batch to fill both slots", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
 
         var conversation = await api.NewConversationAsync();
         var watch = Stopwatch.StartNew();
@@ -69,22 +69,12 @@ public class BatchChatFirstTests(ITestOutputHelper output) : ApiTest
             ? new FakeChatReply { Chunks = ["slow"], FinishWhen = releaseBatch.Task }
             : new FakeChatReply { Chunks = ["ok"] };
         await client.CreateBatchAsync(BatchPrompt, BatchTestData.Images(2), cancellationToken: Ct);
-        await WaitUntilAsync(() => api.Ollama.ActiveChats == 2, "the batch to fill both slots");
+        await Poll.UntilAsync(() => api.Ollama.ActiveChats == 2, "timed out waiting for the batch to fill both slots", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
 
         var conversation = await api.NewConversationAsync();
         using var response = await client.SendAsync(conversation, new { content = "hi" }, Ct);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("done", (await Sse.AllAsync(response, Ct))[^1].Name);
         releaseBatch.SetResult();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), $"timed out waiting for {what}");
-            await Task.Delay(20, Ct);
-        }
     }
 }

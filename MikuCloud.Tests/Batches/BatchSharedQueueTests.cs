@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using MikuCloud.Testing;
 using MikuCloud.Tests.Api;
@@ -37,7 +36,7 @@ public class BatchSharedQueueTests(ITestOutputHelper output)
         {
             using var client = first.CreateClient();
             id = (await client.CreateBatchAsync("Caption.", BatchTestData.Images(40), cancellationToken: Ct))["batch"]!["id"]!.GetValue<Guid>();
-            await WaitUntilAsync(async () => (await client.BatchAsync(id, Ct))["completed"]!.GetValue<int>() >= 8);
+            await Poll.UntilAsync(async () => (await client.BatchAsync(id, Ct))["completed"]!.GetValue<int>() >= 8, "timed out", TimeSpan.FromSeconds(60));
         }
 
         cancelledOnFirst = first.Ollama.ChatCancellations;
@@ -110,15 +109,5 @@ public class BatchSharedQueueTests(ITestOutputHelper output)
         Assert.Equal(60, onA.Count + onB.Count); // each item reached the model exactly once
         Assert.Equal(60, onA.Concat(onB).Distinct().Count());
         Assert.True(onA.Count > 0 && onB.Count > 0, "both APIs should have answered items");
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "timed out");
-            await Task.Delay(50, Ct);
-        }
     }
 }

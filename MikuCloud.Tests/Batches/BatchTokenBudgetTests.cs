@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MikuCloud.Testing;
 using MikuCloud.Tests.Security;
@@ -26,7 +25,7 @@ public class BatchTokenBudgetTests : AccountsApiTest
         using var miku = As(admin);
         using var rinClient = As(rin);
         var spender = IdOf(await miku.CreateBatchAsync("Spend the budget.", BatchTestData.Images(4), cancellationToken: Ct));
-        await WaitUntilAsync(async () => (await miku.BatchAsync(spender, Ct))["completed"]!.GetValue<int>() >= 1);
+        await Poll.UntilAsync(async () => (await miku.BatchAsync(spender, Ct))["completed"]!.GetValue<int>() >= 1, "timed out", TimeSpan.FromSeconds(30));
 
         var hers = IdOf(await rinClient.CreateBatchAsync("Caption.", BatchTestData.Images(3, first: 10), cancellationToken: Ct));
         var done = (await rinClient.FollowAsync(hers, TimeSpan.FromSeconds(30), cancellationToken: Ct))[^1];
@@ -41,15 +40,6 @@ public class BatchTokenBudgetTests : AccountsApiTest
 
     private static Guid IdOf(JsonObject created) => created["batch"]!["id"]!.GetValue<Guid>();
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "timed out");
-            await Task.Delay(50, Ct);
-        }
-    }
 }
 
 /// <summary>The same on PostgreSQL (the claim's owner filter is written per provider).</summary>

@@ -139,7 +139,7 @@ public sealed class MikuBatchTests : MikuToolTest
 
         await using (var first = MikuProcess.Start(Environment(key), Folder, command))
         {
-            await WaitUntilAsync(() => File.Exists(state) && BatchState.Load(state)!.Started);
+            await Poll.UntilAsync(() => Retry(() => File.Exists(state) && BatchState.Load(state)!.Started), "timed out waiting for the batch to start", TimeSpan.FromSeconds(60));
             first.Kill();
         }
 
@@ -162,7 +162,7 @@ public sealed class MikuBatchTests : MikuToolTest
         Photos("a.png", "b.png", "c.png");
         var state = BatchState.PathFor(Path.Combine(Folder, "results.jsonl"));
         await using var run = MikuProcess.Start(Environment(key), Folder, "batch", "photos", "-p", Prompt, "--out", "results.jsonl");
-        await WaitUntilAsync(() => File.Exists(state) && BatchState.Load(state)!.Started);
+        await Poll.UntilAsync(() => Retry(() => File.Exists(state) && BatchState.Load(state)!.Started), "timed out waiting for the batch to start", TimeSpan.FromSeconds(60));
         var id = BatchState.Load(state)!.BatchId.ToString();
 
         var cancel = await MikuAsync(key, "batch", "cancel", id);
@@ -227,16 +227,6 @@ public sealed class MikuBatchTests : MikuToolTest
 
     private static List<JsonObject> JsonLines(string path) =>
         File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!Retry(condition))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the batch to start");
-            await Task.Delay(50, Ct);
-        }
-    }
 
     /// <summary>The condition, counting a state file caught mid-replace as not yet.</summary>
     private static bool Retry(Func<bool> condition)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using MikuCloud.Testing;
 
 namespace MikuCloud.Tests.Reliability;
 
@@ -50,7 +49,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
             return (null, NotInstalled);
         }
 
-        var server = new PrivatePostgres(bin, FreePort());
+        var server = new PrivatePostgres(bin, LoopbackPort.Free());
         await Task.Run(() => server.Create(durable: true));
         return (server, null);
     }
@@ -66,7 +65,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
             return null;
         }
 
-        var server = new PrivatePostgres(bin, FreePort(), throwaway: true);
+        var server = new PrivatePostgres(bin, LoopbackPort.Free(), throwaway: true);
         server.Create(durable: false);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return server;
@@ -138,12 +137,5 @@ public sealed class PrivatePostgres : IAsyncDisposable
         {
             throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Result}{stdout.Result}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

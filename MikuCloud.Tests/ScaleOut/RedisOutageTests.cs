@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
+using MikuCloud.Testing;
 using MikuCloud.Tests.Persistence;
 
 namespace MikuCloud.Tests.ScaleOut;
@@ -21,7 +21,7 @@ public sealed class RedisOutageTests
         {
             a.UseAccounts();
             // A port nobody listens on; short timeouts so the test does not wait on StackExchange.Redis's defaults.
-            a.Settings["ConnectionStrings:redis"] = $"127.0.0.1:{ClosedPort()},abortConnect=false,connectTimeout=500,syncTimeout=1000,asyncTimeout=1000";
+            a.Settings["ConnectionStrings:redis"] = $"127.0.0.1:{LoopbackPort.Free()},abortConnect=false,connectTimeout=500,syncTimeout=1000,asyncTimeout=1000";
         });
         using var service = new HttpClient { BaseAddress = api.CreateClient().BaseAddress };
         service.DefaultRequestHeaders.Authorization = new("Bearer", Security.WebTokens.Service(api.TokenKey));
@@ -45,12 +45,5 @@ public sealed class RedisOutageTests
 
         using var health = await service.GetAsync("/health", Ct);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-    }
-
-    private static int ClosedPort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

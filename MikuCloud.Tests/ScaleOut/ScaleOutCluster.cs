@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using MikuCloud.Testing;
@@ -103,7 +102,7 @@ public sealed class ScaleOutCluster : IAsyncDisposable
 
     /// <summary>The user's client for an API at <paramref name="address"/> (a child process of <see cref="ChildSettings"/>).</summary>
     public HttpClient As(SignedInUser user, Uri address) =>
-        new(new Bearer(() => WebTokens.User(tokenKey, user.User.Id, user.Stamp)) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = address };
+        new(new AccountsApiTest.BearerHandler(() => WebTokens.User(tokenKey, user.User.Id, user.Stamp)) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = address };
 
     /// <summary>The settings of process 0, for one more API as a child process (<see cref="ApiProcess"/>) that can be killed outright.</summary>
     public Dictionary<string, string> ChildSettings()
@@ -143,15 +142,6 @@ public sealed class ScaleOutCluster : IAsyncDisposable
     private HttpClient Client(int index, Func<string> bearer)
     {
         using var probe = apis[index].CreateClient(); // starts the server and tells its address
-        return new HttpClient(new Bearer(bearer) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = probe.BaseAddress };
-    }
-
-    private sealed class Bearer(Func<string> token) : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token());
-            return base.SendAsync(request, cancellationToken);
-        }
+        return new HttpClient(new AccountsApiTest.BearerHandler(bearer) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = probe.BaseAddress };
     }
 }

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using MikuCloud.Testing;
 using MikuCloud.Tests.Api;
+using MikuCloud.Tests.Security;
 
 namespace MikuCloud.Tests.ScaleOut;
 
@@ -124,16 +124,8 @@ public sealed class ScaleOutLimitsTests
         }
     }
 
-    internal static async Task<Guid> CreateConversationAsync(HttpClient client)
-    {
-        using var response = await client.PostAsJsonAsync("/api/conversations", new { title = "scale" }, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["id"]!.GetValue<string>());
-    }
+    internal static async Task<Guid> CreateConversationAsync(HttpClient client) =>
+        Guid.Parse(await AccountsApiTest.CreateConversationAsync(client, "scale"));
 
-    internal static async Task<string?> CodeOf(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>(Ct);
-        return body?["code"]?.GetValue<string>();
-    }
+    internal static Task<string?> CodeOf(HttpResponseMessage response) => AccountsApiTest.CodeOf(response);
 }

@@ -12,6 +12,8 @@ namespace MikuCloud.Tests.ScaleOut;
 /// </summary>
 public sealed class ScaleOutRoutingTests(ITestOutputHelper output)
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -27,9 +29,9 @@ public sealed class ScaleOutRoutingTests(ITestOutputHelper output)
         var b = await ScaleOutLimitsTests.CreateConversationAsync(first);
 
         using var one = await first.SendAsync(a, new { content = "first" }, Ct);
-        await WaitUntilAsync(() => cluster.Replicas.Sum(r => r.ChatRequests.Count()) == 1);
+        await Poll.UntilAsync(() => cluster.Replicas.Sum(r => r.ChatRequests.Count()) == 1, "the first answer reached a replica", Patience);
         using var two = await second.SendAsync(b, new { content = "second" }, Ct);
-        await WaitUntilAsync(() => cluster.Replicas.Sum(r => r.ChatRequests.Count()) == 2);
+        await Poll.UntilAsync(() => cluster.Replicas.Sum(r => r.ChatRequests.Count()) == 2, "the second answer reached a replica", Patience);
 
         // Each replica has one slot: process 1 saw process 0's lease and took the other replica's.
         Assert.All(cluster.Replicas, r => Assert.Single(r.ChatRequests));
@@ -75,7 +77,7 @@ public sealed class ScaleOutRoutingTests(ITestOutputHelper output)
         var b = await ScaleOutLimitsTests.CreateConversationAsync(survivor);
         using var held = await doomed.SendAsync(a, new { content = "hold on" }, Ct);
         Assert.Equal(HttpStatusCode.OK, held.StatusCode);
-        await WaitUntilAsync(() => cluster.Replicas.Sum(r => r.ChatRequests.Count()) == 1);
+        await Poll.UntilAsync(() => cluster.Replicas.Sum(r => r.ChatRequests.Count()) == 1, "the first answer reached a replica", Patience);
         using (var refused = await survivor.SendAsync(b, new { content = "meanwhile" }, Ct))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
@@ -101,7 +103,7 @@ public sealed class ScaleOutRoutingTests(ITestOutputHelper output)
 
         output.WriteLine($"the user could stream again {killed.Elapsed.TotalSeconds:F1} s after the kill (lease 3 s)");
         // The dead process's replica slot went the same way: no live lease is left on any replica.
-        await WaitUntilAsync(async () => await LiveLeasesAsync(cluster, "replica:") == 0);
+        await Poll.UntilAsync(async () => await LiveLeasesAsync(cluster, "replica:") == 0, "the dead process's replica lease expired", Patience);
     }
 
     [Fact]
@@ -119,7 +121,7 @@ public sealed class ScaleOutRoutingTests(ITestOutputHelper output)
         var b = await ScaleOutLimitsTests.CreateConversationAsync(first);
         using var streaming = await first.SendAsync(a, new { content = "a long answer" }, Ct);
         Assert.Equal(HttpStatusCode.OK, streaming.StatusCode);
-        await WaitUntilAsync(() => cluster.Replicas.Sum(r => r.ChatRequests.Count()) == 1);
+        await Poll.UntilAsync(() => cluster.Replicas.Sum(r => r.ChatRequests.Count()) == 1, "the first answer reached a replica", Patience);
 
         // Three lease times later the answer is still streaming: its process renewed its leases every third of a second.
         await Task.Delay(TimeSpan.FromSeconds(3), Ct);
@@ -134,7 +136,7 @@ public sealed class ScaleOutRoutingTests(ITestOutputHelper output)
         finish.SetResult();
         Assert.Contains(await Sse.AllAsync(streaming, Ct), e => e.Name == "done");
         // Its end gives both back (fire-and-forget, so looked for), and the next stream is the user's.
-        await WaitUntilAsync(async () => await LiveLeasesAsync(cluster, "") == 0);
+        await Poll.UntilAsync(async () => await LiveLeasesAsync(cluster, "") == 0, "every lease was given back", Patience);
         await AskAsync(second, b, "now");
     }
 
@@ -160,15 +162,4 @@ public sealed class ScaleOutRoutingTests(ITestOutputHelper output)
         return total;
     }
 
-    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "timed out waiting");
-            await Task.Delay(100, Ct);
-        }
-    }
 }

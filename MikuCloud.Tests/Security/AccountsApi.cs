@@ -97,7 +97,7 @@ public abstract class AccountsApiTest : ApiTest
         return (await response.Content.ReadFromJsonAsync<SignedInUser>(Ct))!;
     }
 
-    protected static async Task<string> CreateConversationAsync(HttpClient client, string title = "secret plans")
+    internal static async Task<string> CreateConversationAsync(HttpClient client, string title = "secret plans")
     {
         using var response = await client.PostAsJsonAsync("/api/conversations", new { title }, Ct);
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
@@ -105,7 +105,7 @@ public abstract class AccountsApiTest : ApiTest
     }
 
     /// <summary>The refusal's code: a problem's <c>code</c>, or <c>error.code</c> in OpenAI's shape (on <c>/v1</c>).</summary>
-    protected static async Task<string?> CodeOf(HttpResponseMessage response)
+    internal static async Task<string?> CodeOf(HttpResponseMessage response)
     {
         if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) != true)
         {
@@ -116,7 +116,8 @@ public abstract class AccountsApiTest : ApiTest
         return (body?["code"] ?? body?["error"]?["code"])?.GetValue<string>();
     }
 
-    private sealed class BearerHandler(Func<string>? bearer) : DelegatingHandler
+    /// <summary>Puts a fresh bearer token on every request (none when <paramref name="bearer"/> is null), as the Web does.</summary>
+    internal sealed class BearerHandler(Func<string>? bearer) : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using MikuCloud.Testing;
 
 namespace MikuCloud.Tests.Security;
 
@@ -40,7 +41,7 @@ public sealed class StartupRefusalTests
         var result = await AppProcess.RunAsync(Api, SingleUser(new()
         {
             ["Database__Provider"] = "postgres",
-            ["ConnectionStrings__chatdb"] = $"Host=127.0.0.1;Port={FreePort()};Database=chat;Username=miku;Password=unused;Timeout=5",
+            ["ConnectionStrings__chatdb"] = $"Host=127.0.0.1;Port={LoopbackPort.Free()};Database=chat;Username=miku;Password=unused;Timeout=5",
         }));
 
         AppProcess.AssertOneLineRefusal(result, "The database cannot be used");
@@ -95,13 +96,5 @@ public sealed class StartupRefusalTests
         environment["Auth__Mode"] = "SingleUser";
         environment.TryAdd("ASPNETCORE_URLS", "http://127.0.0.1:0");
         return environment;
-    }
-
-    /// <summary>A loopback port nothing listens on (taken and released at once).</summary>
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

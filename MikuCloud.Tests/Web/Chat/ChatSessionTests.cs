@@ -161,23 +161,14 @@ public class ChatSessionTests : WebComponentTest
 
         await session.OpenAsync(conversation.Id);
         Api.Messages[conversation.Id][1] = streaming with { Content = "写到一半" }; // the model writes on
-        await WaitUntilAsync(() => session.State.Messages[1].Content == "写到一半");
+        await Poll.UntilAsync(() => session.State.Messages[1].Content == "写到一半", "the page did not get there", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
         Assert.NotNull(session.State.Run); // followed like an answer sent here: the composer offers Stop
 
         await session.StopAsync();
 
         Assert.Equal([streaming.Id], Api.Stopped);
-        await WaitUntilAsync(() => session.State.Messages[1].Status == MessageStatus.Cancelled && session.State.Run is null);
+        await Poll.UntilAsync(() => session.State.Messages[1].Status == MessageStatus.Cancelled && session.State.Run is null, "the page did not get there", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
         Assert.Equal("写到一半", session.State.Messages[1].Content);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var waited = 0; !condition(); waited += 20)
-        {
-            Assert.True(waited < 10_000, "the page did not get there");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
     }
 
     private ConversationDto Open(params MessageDto[] messages)
